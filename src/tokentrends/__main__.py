@@ -1,0 +1,3 @@
+from tokentrends.cli import main
+
+raise SystemExit(main())

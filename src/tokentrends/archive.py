@@ -1,0 +1,236 @@
+"""Find, verify and merge vintages.
+
+A vintage is one data file as fetched, never edited, with a `provenance.json` beside it (source,
+as_of, sha256, licence, citation). Several rankings vintages overlap: the newest `as_of` wins per
+(date, model_permaslug) and every value a later vintage changed is kept in a revision log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends import CITATION_TEMPLATE
+from tokentrends.errors import InputError
+from tokentrends.sources import rankings_daily
+
+PROVENANCE = "provenance.json"
+RANKINGS = "rankings-daily"
+MODELS = "models-catalog"
+PRICES = "catalog-prices"
+KINDS = (RANKINGS, MODELS, PRICES)
+
+
+@dataclass(frozen=True)
+class Vintage:
+    """One immutable data file and what is known of where it came from."""
+
+    vintage_id: str
+    kind: str
+    path: str
+    as_of: str  # ISO 8601, UTC
+    as_of_basis: str
+    sha256: str
+    bytes: int
+    citation: str
+    licence: str = ""
+    origin: str = ""
+    is_synthetic: bool = False
+    provenance: dict = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out.pop("provenance")
+        return out
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    path: str
+    reason: str
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_provenance(folder: Path) -> dict:
+    path = folder / PROVENANCE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(rankings_daily.read_text(path))
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(data, dict):
+        raise InputError(path, "expected a JSON object")
+    return data
+
+
+def sniff_kind(path: Path) -> str | None:
+    """Tell a data file's kind from its content when no provenance names it."""
+    if path.suffix == ".csv":
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            header = fh.readline().strip().split(",")
+        if {"date", "model_permaslug", "total_tokens"} <= set(header):
+            return RANKINGS
+        if {"id", "prompt_usd_per_mtok"} <= set(header):
+            return PRICES
+        return None
+    if path.suffix == ".json":
+        head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        if '"model_permaslug"' in head:
+            return RANKINGS
+        if '"canonical_slug"' in head or '"context_length"' in head:
+            return MODELS
+    return None
+
+
+def describe_vintage(path: Path, root: Path) -> Vintage | None:
+    """Build the Vintage record for one file, checking it against its provenance."""
+    provenance = read_provenance(path.parent)
+    named = provenance.get("file")
+    if named and named != path.name:
+        provenance = {}  # that provenance describes a sibling file
+    kind = provenance.get("kind") or sniff_kind(path)
+    if kind not in KINDS:
+        return None
+    digest = sha256_of(path)
+    if provenance.get("sha256") and provenance["sha256"] != digest:
+        raise InputError(path, "sha256 differs from provenance.json: a vintage must never be edited")
+    as_of, basis = provenance.get("as_of"), provenance.get("as_of_basis", "provenance.json")
+    if kind == RANKINGS and path.suffix == ".json":
+        meta_as_of = _json_meta_as_of(path)
+        if meta_as_of:
+            as_of, basis = meta_as_of, "the response's meta.as_of"
+    if not as_of:
+        as_of = pd.Timestamp(os.path.getmtime(path), unit="s", tz="UTC").isoformat()
+        basis = "file modification time (no provenance.json, no meta.as_of)"
+    stamp = rankings_daily.parse_as_of(as_of, path)
+    rel = path.relative_to(root)
+    vintage_id = str(rel.parent if rel.parent != Path(".") and _only_data_file(path) else rel)
+    return Vintage(
+        vintage_id=vintage_id.replace(os.sep, "/"),
+        kind=kind,
+        path=str(path),
+        as_of=stamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        as_of_basis=basis,
+        sha256=digest,
+        bytes=path.stat().st_size,
+        citation=provenance.get("citation") or CITATION_TEMPLATE.format(as_of=stamp.strftime("%Y-%m-%dT%H:%MZ")),
+        licence=provenance.get("licence") or provenance.get("license") or "",
+        origin=str(provenance.get("origin", "")),
+        is_synthetic=bool(provenance.get("synthetic", False)),
+        provenance=provenance,
+    )
+
+
+def _only_data_file(path: Path) -> bool:
+    siblings = [p for p in path.parent.iterdir() if p.suffix in (".csv", ".json") and p.name != PROVENANCE]
+    return len(siblings) == 1
+
+
+def _json_meta_as_of(path: Path) -> str | None:
+    try:
+        meta = json.loads(rankings_daily.read_text(path)).get("meta") or {}
+    except (json.JSONDecodeError, AttributeError):
+        return None  # the parser reports the real problem when the file is read
+    return meta.get("as_of") if isinstance(meta, dict) else None
+
+
+def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[SkippedFile]]:
+    """Every vintage below data_dir (recursively), oldest first, and the files that are not vintages."""
+    root = Path(data_dir).resolve()
+    if not root.is_dir():
+        raise InputError(root, "data folder does not exist")
+    vintages, skipped = [], []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or path.name == PROVENANCE or any(p.startswith(".") for p in path.parts):
+            continue
+        if path.suffix not in (".csv", ".json"):
+            if path.suffix.lower() not in (".md", ".txt", ".gitkeep", ""):
+                skipped.append(SkippedFile(str(path), "not a .csv or .json data file"))
+            continue
+        vintage = describe_vintage(path, root)
+        if vintage is None:
+            skipped.append(SkippedFile(str(path), "not a recognised OpenRouter format"))
+        else:
+            vintages.append(vintage)
+    vintages.sort(key=lambda v: (v.as_of, v.vintage_id))
+    return vintages, skipped
+
+
+def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
+    """Parse and validate one rankings vintage into `date | model_permaslug | tokens`."""
+    as_of = pd.Timestamp(vintage.as_of).date()
+    if vintage.path.endswith(".json"):
+        return rankings_daily.read_rankings_json(vintage.path).frame
+    return rankings_daily.read_rankings_csv(vintage.path, as_of=as_of).frame
+
+
+def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Merge overlapping vintages: the newest as_of wins per (date, model_permaslug).
+
+    Returns the tidy usage table (`date | model_permaslug | tokens | vintage`) and the revision log
+    (`date | model_permaslug | old_tokens | new_tokens | old_vintage | new_vintage | old_as_of`): one row for each
+    older value that the winning value differs from.
+    """
+    columns = ["date", "model_permaslug", "tokens", "vintage"]
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                              zip(columns, ["datetime64[s]", object, "int64", object], strict=True)})
+        return empty, pd.DataFrame(columns=["date", "model_permaslug", "old_tokens", "new_tokens",
+                                            "old_vintage", "new_vintage", "old_as_of"])
+    stacked = pd.concat(
+        [f.assign(vintage=vid, as_of=as_of[vid]) for vid, f in frames.items()], ignore_index=True
+    )
+    stacked = stacked.sort_values(["as_of", "vintage"], ascending=False, kind="stable")
+    first = ~stacked.duplicated(["date", "model_permaslug"], keep="first")
+    usage = stacked[first.to_numpy()]
+    older = stacked[~first.to_numpy()]
+    joined = older.merge(usage, on=["date", "model_permaslug"], suffixes=("_old", "_new"), validate="m:1")
+    changed = joined[joined["tokens_old"] != joined["tokens_new"]]
+    revisions = pd.DataFrame({
+        "date": changed["date"],
+        "model_permaslug": changed["model_permaslug"],
+        "old_tokens": changed["tokens_old"],
+        "new_tokens": changed["tokens_new"],
+        "old_vintage": changed["vintage_old"],
+        "new_vintage": changed["vintage_new"],
+        "old_as_of": changed["as_of_old"],
+    }).sort_values(["date", "model_permaslug", "old_as_of"]).reset_index(drop=True)
+    usage = usage[columns].sort_values(["date", "tokens", "model_permaslug"],
+                                       ascending=[True, False, True]).reset_index(drop=True)
+    return usage, revisions
+
+
+def revision_summary(revisions: pd.DataFrame) -> pd.DataFrame:
+    """Per revising vintage: how many values (date, model) it changed and the net and absolute change.
+
+    Measured against the newest older value of each key, so a value seen in three vintages counts once.
+    """
+    latest_old = revisions.drop_duplicates(["date", "model_permaslug"], keep="last")
+    delta = latest_old["new_tokens"] - latest_old["old_tokens"]
+    out = (latest_old.assign(delta=delta, abs_delta=delta.abs())
+           .groupby("new_vintage", as_index=False)
+           .agg(values_revised=("delta", "size"), net_change_tokens=("delta", "sum"),
+                abs_change_tokens=("abs_delta", "sum")))
+    return out.rename(columns={"new_vintage": "vintage"})
+
+
+def missing_days(usage: pd.DataFrame) -> list[str]:
+    """Days without any row between the first and last day of the merged table."""
+    if usage.empty:
+        return []
+    days = pd.DatetimeIndex(usage["date"].unique())
+    full = pd.date_range(days.min(), days.max(), freq="D")
+    return [d.strftime("%Y-%m-%d") for d in full.difference(days)]

@@ -1,0 +1,123 @@
+"""Build the reports: papermill executes the notebook once per year, nbconvert renders the page.
+
+Each year is built into a temporary folder and swapped in only when complete, so a failed build
+leaves the previous report in place. A content stamp (inputs, notebook, package code, parameters)
+skips years whose report is already up to date.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tokentrends import paths, prepare, weekly
+from tokentrends.errors import BuildError
+from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
+from tokentrends.index_page import write_index
+
+NOTEBOOK = "year_in_review.py"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+STAMP = ".build-stamp"
+
+
+def notebook_path() -> Path:
+    return paths.project_root() / "notebooks" / NOTEBOOK
+
+
+def render_html(executed: Path, html_path: Path) -> None:
+    """nbconvert with the project's template: no code cells, no prompts, nothing from the network."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="tokentrends", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    html_path.write_text(body, encoding="utf-8")
+
+
+def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
+    """jupytext .py -> .ipynb, then papermill in the output folder with the parameters injected."""
+    import jupytext
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it; it only matters at kernel start
+    raw = executed.with_name("source.ipynb")
+    jupytext.write(jupytext.read(source), raw)
+    try:
+        papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
+                                   progress_bar=False, cwd=str(executed.parent))
+    except PapermillExecutionError as exc:
+        raise BuildError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
+                         f"(executed notebook kept at {executed})") from None
+    finally:
+        raw.unlink(missing_ok=True)
+
+
+def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str,
+               source: Path) -> tuple[int, float]:
+    """Build reports/<year>/ atomically; return the year and the seconds it took."""
+    started = time.perf_counter()
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-", dir=reports_dir))
+    try:
+        # output_dir "." is the folder the kernel runs in: the build folder now, the report's own folder
+        # when the executed notebook is re-run (nbval), so the recorded parameters stay true after the swap.
+        parameters = {"year": year, "processed_dir": str(processed_dir), "output_dir": ".", "top_n": top_n}
+        execute_notebook(source, tmp / "report.ipynb", parameters)
+        render_html(tmp / "report.ipynb", tmp / "report.html")
+        (tmp / STAMP).write_text(stamp)
+        final = reports_dir / str(year)
+        old = reports_dir / f".old-{year}-{os.getpid()}"
+        if final.exists():
+            final.rename(old)
+        tmp.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return year, time.perf_counter() - started
+
+
+def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
+    return hash_json({"data": processed_dir.name, "notebook": hash_files([source]),
+                      "code": package_fingerprint(), "year": year, "top_n": top_n})
+
+
+def build_reports(data_dir: str | Path | None = None, years: list[int] | None = None, top_n: int = 9,
+                  reports_dir: str | Path | None = None, jobs: int | None = None, log=print) -> list[int]:
+    """Build every requested year (all years in the data by default); return the years built."""
+    if top_n < 1:
+        raise BuildError("TOP_N must be at least 1")
+    reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
+    processed_dir = prepare.prepare_data_dir(data_dir, log)
+    usage = prepare.load_usage(processed_dir)
+    available = weekly.report_years(usage)
+    wanted = years or available
+    unknown = sorted(set(wanted) - set(available))
+    if unknown:
+        raise BuildError(f"no data for year(s) {unknown}; the data cover {available}")
+    source = notebook_path()
+    todo = {}
+    for year in wanted:
+        stamp = year_stamp(processed_dir, source, year, top_n)
+        stamp_file = reports_dir / str(year) / STAMP
+        if stamp_file.exists() and stamp_file.read_text() == stamp:
+            log(f"  {year}: up to date")
+        else:
+            todo[year] = stamp
+    if todo:
+        workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
+        log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source)
+                       for y, s in todo.items()]
+            for done, future in enumerate(as_completed(futures), 1):
+                year, seconds = future.result()
+                log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
+    write_index(reports_dir)
+    return list(todo)

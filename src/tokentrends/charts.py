@@ -1,0 +1,127 @@
+"""Altair chart builders with one theme, a stable colour per series, and an offline HTML view.
+
+Every chart is shown through ChartView, which writes the chart's PNG, SVG and CSV beside the report
+and renders it with the vega libraries that offline_chart_support() inlines once per page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from tokentrends.narrative import esc
+from tokentrends.weekly import OTHERS
+
+# Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
+           "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#9C755F", "#FF9DA7",
+           "#1B7837", "#762A83", "#B35806", "#2166AC"]
+OTHERS_COLOR = "#BDBDBD"
+FONT = "-apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+
+
+def series_color(name: str) -> str:
+    """The same series gets the same colour in every chart and every year (hash of its name)."""
+    if name == OTHERS:
+        return OTHERS_COLOR
+    index = int(hashlib.md5(name.encode()).hexdigest(), 16) % len(PALETTE)
+    return PALETTE[index]
+
+
+def color_scale(names: list[str]) -> alt.Scale:
+    return alt.Scale(domain=list(names), range=[series_color(n) for n in names])
+
+
+def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
+    return chart.properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12),
+        width="container", height=360,
+    ).configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=12, grid=False) \
+     .configure_view(stroke=None).configure_legend(labelLimit=260, orient="bottom", columns=3)
+
+
+def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str] = "") -> alt.Chart:
+    """Stacked weekly bars of `week_start | series | tokens | rank | share`, biggest series at the bottom."""
+    order = (bars.groupby("series")["tokens"].sum().sort_values(ascending=False).index.tolist())
+    if OTHERS in order:
+        order = [s for s in order if s != OTHERS] + [OTHERS]
+    data = bars.assign(week=bars["week_start"].dt.strftime("%Y-%m-%d"),
+                       series_order=bars["series"].map({s: i for i, s in enumerate(order)}))
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
+        y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=alt.Axis(format="~s")),
+        color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order),
+        order=alt.Order("series_order:Q", sort="descending"),
+        tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("week:T", title="Week of"),
+                 alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of week", format=".1%")],
+    )
+    return themed(chart, title, subtitle)
+
+
+@cache
+def _bundle() -> str:
+    import vl_convert
+
+    # "</script" cannot appear inside an inline script; escaping the slash keeps the JS identical.
+    return vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
+
+
+class OfflineChartSupport:
+    """Display once at the top of a notebook: inlines vega, vega-lite and vega-embed for the page."""
+
+    def _repr_html_(self) -> str:
+        return f'<script type="text/javascript">{_bundle()}</script>'
+
+
+def offline_chart_support() -> OfflineChartSupport:
+    return OfflineChartSupport()
+
+
+def _script_json(value: object) -> str:
+    """JSON safe to place inside a <script>: no '<', '>' or '&' survive unescaped."""
+    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def write_chart_files(chart: alt.Chart, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
+    """Save the chart as PNG and SVG and its data as CSV; return their paths relative to the report."""
+    import vl_convert
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spec = chart.to_dict()
+    # Static exports have no container to fill, so give them a fixed width.
+    static = {**spec, "width": 860}
+    (folder / f"{name}.svg").write_text(vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION))
+    (folder / f"{name}.png").write_bytes(vl_convert.vegalite_to_png(static, vl_version=VEGALITE_VERSION,
+                                                                     scale=1.5))
+    data.to_csv(folder / f"{name}.csv", index=False)
+    return {ext: f"{folder.name}/{name}.{ext}" for ext in ("png", "svg", "csv")}
+
+
+class ChartView:
+    """An altair chart as offline HTML, with links to its PNG, SVG and CSV when written to disk."""
+
+    def __init__(self, chart: alt.Chart, name: str, data: pd.DataFrame, output_dir: str | Path | None):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+            raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
+        self.chart, self.name, self.data = chart, name, data
+        self.files = (write_chart_files(chart, data, Path(output_dir) / "charts", name)
+                      if output_dir is not None else {})
+
+    def _repr_html_(self) -> str:
+        div = f"tt-chart-{self.name}"
+        links = " · ".join(f'<a href="{esc(path)}">{ext.upper()}</a>' for ext, path in self.files.items())
+        return (
+            f'<div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
+            f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.chart.to_dict())};'
+            f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
+            f'.catch(function (e) {{ console.error(e); }}); }} }})();</script>'
+            + (f'<p class="tt-chart-files">Download: {links}</p>' if links else "")
+        )

@@ -1,0 +1,78 @@
+"""`python -m tokentrends <command>`: what the Makefile calls. Errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tokentrends.errors import TokentrendsError
+
+
+def _years(value: str) -> list[int] | None:
+    if value in ("", "all"):
+        return None
+    try:
+        return [int(y) for y in value.replace(",", " ").split()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"YEAR must be a year such as 2025, or 'all' (got {value!r})") from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from tokentrends.build import build_reports
+
+    started = time.perf_counter()
+    build_reports(args.data_dir, args.year, args.top_n, args.reports_dir, args.jobs)
+    print(f"reports ready in {time.perf_counter() - started:.1f}s: open "
+          f"{Path(args.reports_dir or 'reports') / 'index.html'}")
+    return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from tokentrends.prepare import prepare_data_dir
+
+    print(prepare_data_dir(args.data_dir))
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from tokentrends.sample import write_sample
+
+    print(f"wrote the synthetic sample to {write_sample(args.out, args.seed)}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="tokentrends", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("report", help="build reports/<year>/ and reports/index.html")
+    r.add_argument("--data-dir", default=None, help="folder of vintages (default data/raw; sample if empty)")
+    r.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
+    r.add_argument("--top-n", type=int, default=9, help="models shown by name per week (default 9)")
+    r.add_argument("--reports-dir", default=None, help="output folder (default reports/)")
+    r.add_argument("--jobs", type=int, default=None, help="years built in parallel (default: cores)")
+    r.set_defaults(func=cmd_report)
+
+    pr = sub.add_parser("prepare", help="validate and merge vintages into data/processed/")
+    pr.add_argument("--data-dir", default=None)
+    pr.set_defaults(func=cmd_prepare)
+
+    s = sub.add_parser("sample", help="write the synthetic sample vintage")
+    s.add_argument("--out", default="data/sample")
+    s.add_argument("--seed", type=int, default=2025)
+    s.set_defaults(func=cmd_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TokentrendsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,24 @@
+"""Typed errors: every failure a user can cause names the file, the row and the reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TokentrendsError(Exception):
+    """Base class for errors shown to users as one clear line (never a traceback)."""
+
+
+class InputError(TokentrendsError):
+    """A data file could not be read as what it claims to be."""
+
+    def __init__(self, path: str | Path, reason: str, row: int | None = None) -> None:
+        self.path = str(path)
+        self.row = row
+        self.reason = reason
+        where = f"{self.path}, row {row}" if row is not None else self.path
+        super().__init__(f"{where}: {reason}")
+
+
+class BuildError(TokentrendsError):
+    """A report could not be built."""

@@ -1,0 +1,74 @@
+"""The machine-readable numbers behind a year's page: reports/<year>/figures.json.
+
+Keys are a contract (documented in the README): add freely, never rename or drop without a note.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends import weekly
+
+
+def year_span(usage: pd.DataFrame, year: int) -> dict:
+    """First and last data day of the year, and whether the year is still partial."""
+    days = pd.to_datetime(usage["date"])
+    in_year = days[days.dt.year == year]
+    last = in_year.max()
+    return {
+        "first_date": in_year.min().strftime("%Y-%m-%d"),
+        "through_date": last.strftime("%Y-%m-%d"),
+        "is_partial": bool(last < pd.Timestamp(year=year, month=12, day=31)),
+    }
+
+
+def weekly_records(totals: pd.DataFrame, bars: pd.DataFrame) -> list[dict]:
+    """`weekly` entries: week_start, days_present, total_tokens, top [{model_permaslug, tokens}], others_tokens."""
+    records = []
+    by_week = {week: group for week, group in bars.groupby("week_start")}
+    for row in totals.sort_values("week_start").itertuples(index=False):
+        group = by_week[row.week_start]
+        top = group[group["series"] != weekly.OTHERS]
+        others = group.loc[group["series"] == weekly.OTHERS, "tokens"]
+        records.append({
+            "week_start": row.week_start.strftime("%Y-%m-%d"),
+            "days_present": int(row.days_present),
+            "total_tokens": int(row.total_tokens),
+            "top": [{"model_permaslug": s, "tokens": int(t)} for s, t in zip(top["series"], top["tokens"],
+                                                                               strict=True)],
+            "others_tokens": int(others.sum()),
+        })
+    return records
+
+
+def write_figures(figures: dict, output_dir: str | Path) -> Path:
+    path = Path(output_dir) / "figures.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def read_figures(report_dir: str | Path) -> dict:
+    return json.loads((Path(report_dir) / "figures.json").read_text())
+
+
+def year_figures(year: int, top_n: int, manifest: dict, span: dict, totals: pd.DataFrame,
+                 bars: pd.DataFrame, headline: dict) -> dict:
+    """Everything figures.json holds for one year."""
+    rankings = [v for v in manifest["vintages"] if v["kind"] == "rankings-daily"]
+    return {
+        "year": year,
+        "as_of": manifest["as_of"],
+        "citation": manifest["citation"],
+        "is_synthetic": manifest["is_synthetic"],
+        "top_n": top_n,
+        **span,
+        "missing_days": [d for d in manifest["missing_days"] if d.startswith(str(year))],
+        "vintages": [{k: v[k] for k in ("vintage_id", "as_of", "sha256", "rows", "rows_used", "values_revised",
+                                         "first_date", "last_date", "citation")} for v in rankings],
+        "weekly": weekly_records(totals, bars),
+        "headline": headline,
+    }

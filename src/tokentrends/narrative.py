@@ -1,0 +1,47 @@
+"""Number formatting and sentence helpers: one style everywhere, and data text always escaped."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+
+import pandas as pd
+
+_UNITS = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
+
+
+def fmt_tokens(value: float | int | None) -> str:
+    """7_180_000_000_000 -> '7.18T' (three significant figures)."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    for scale, unit in _UNITS:
+        if abs(value) >= scale:
+            return f"{value / scale:.3g}{unit}"
+    return f"{value:.0f}"
+
+
+def fmt_multiple(value: float | None) -> str:
+    """14.43 -> '14.4x'."""
+    return "n/a" if value is None or pd.isna(value) else f"{value:.3g}x" if value < 100 else f"{value:.0f}x"
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """0.2347 -> '23.5%'."""
+    return "n/a" if value is None or pd.isna(value) else f"{100 * value:.{digits}f}%"
+
+
+def fmt_date(value: str | date | datetime | pd.Timestamp | None) -> str:
+    """'2025-11-24' -> '24 Nov 2025'."""
+    if value is None:
+        return "n/a"
+    return pd.Timestamp(value).strftime("%-d %b %Y")
+
+
+def esc(value: object) -> str:
+    """Escape any text that came from data before it goes into HTML."""
+    return html.escape(str(value), quote=True)
+
+
+def sentence(template: str, **values: object) -> str:
+    """Fill an HTML template with escaped values: the template is ours, the values may come from data."""
+    return template.format(**{k: esc(v) for k, v in values.items()})

@@ -1,0 +1,136 @@
+"""Raw vintages -> the validated tidy usage table, written once per distinct set of inputs.
+
+The notebooks only read what this writes (data/processed/<key>/), so parallel year builds never
+parse or merge the same files twice, and the data folder itself is never written to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends import archive
+from tokentrends.errors import InputError
+from tokentrends.fingerprint import hash_json, package_fingerprint
+
+MANIFEST = "manifest.json"
+USAGE = "usage.parquet"
+REVISIONS = "revisions.parquet"
+
+
+def prepared_key(vintages: list[archive.Vintage]) -> str:
+    return hash_json({"vintages": [(v.vintage_id, v.sha256, v.as_of) for v in vintages],
+                      "code": package_fingerprint()})[:16]
+
+
+def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path:
+    """Validate and merge every rankings vintage under data_dir; return the folder with the results."""
+    vintages, skipped = archive.discover_vintages(data_dir)
+    rankings = [v for v in vintages if v.kind == archive.RANKINGS]
+    if not rankings:
+        raise InputError(data_dir, "no rankings-daily vintage found (CSV or Data API JSON)")
+    out = Path(processed_root) / prepared_key(vintages)
+    if (out / MANIFEST).exists():
+        return out
+
+    frames = {}
+    for v in rankings:
+        log(f"  reading {v.vintage_id} (as of {v.as_of})")
+        frames[v.vintage_id] = archive.read_rankings_vintage(v)
+    usage, revisions = archive.merge_rankings(frames, {v.vintage_id: v.as_of for v in rankings})
+    summary = archive.revision_summary(revisions).set_index("vintage")
+    kept = usage["vintage"].value_counts()
+
+    vintage_rows = []
+    for v in vintages:
+        row = v.to_dict()
+        if v.kind == archive.RANKINGS:
+            frame = frames[v.vintage_id]
+            row.update(
+                rows=int(len(frame)),
+                first_date=frame["date"].min().strftime("%Y-%m-%d"),
+                last_date=frame["date"].max().strftime("%Y-%m-%d"),
+                rows_used=int(kept.get(v.vintage_id, 0)),
+                values_revised=int(summary["values_revised"].get(v.vintage_id, 0)),
+                abs_change_tokens=int(summary["abs_change_tokens"].get(v.vintage_id, 0)),
+                net_change_tokens=int(summary["net_change_tokens"].get(v.vintage_id, 0)),
+            )
+        vintage_rows.append(row)
+    newest = rankings[-1]
+    manifest = {
+        "data_dir": str(Path(data_dir).resolve()),
+        "as_of": newest.as_of,
+        "citation": newest.citation,
+        "is_synthetic": any(v.is_synthetic for v in rankings),
+        "vintages": vintage_rows,
+        "skipped_files": [s.__dict__ for s in skipped],
+        "missing_days": archive.missing_days(usage),
+        "first_date": usage["date"].min().strftime("%Y-%m-%d"),
+        "last_date": usage["date"].max().strftime("%Y-%m-%d"),
+        "rows": int(len(usage)),
+        "values_revised": int(summary["values_revised"].sum()),
+    }
+    # Write into a temporary sibling, then rename: a half-written folder is never mistaken for a result.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out.parent))
+    try:
+        usage.to_parquet(tmp / USAGE, index=False)
+        revisions.to_parquet(tmp / REVISIONS, index=False)
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
+        os.replace(tmp, out)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not (out / MANIFEST).exists():  # another process may have won the race
+            raise
+    return out
+
+
+def load_usage(processed_dir: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(processed_dir) / USAGE)
+
+
+def load_revisions(processed_dir: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(processed_dir) / REVISIONS)
+
+
+def load_manifest(processed_dir: str | Path) -> dict:
+    return json.loads((Path(processed_dir) / MANIFEST).read_text())
+
+
+def has_rankings(data_dir: str | Path) -> bool:
+    if not Path(data_dir).is_dir():
+        return False
+    vintages, _ = archive.discover_vintages(data_dir)
+    return any(v.kind == archive.RANKINGS for v in vintages)
+
+
+def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
+    """The folder to build from. The default folder without vintages falls back to the synthetic sample,
+    written to a folder of its own (never mixed with real vintages) and announced loudly."""
+    from tokentrends import paths, sample
+
+    default = paths.default_data_dir()
+    chosen = Path(data_dir).resolve() if data_dir else default
+    if has_rankings(chosen):
+        return chosen
+    if chosen != default:
+        raise InputError(chosen, "no rankings-daily vintage found here (CSV or Data API JSON)")
+    root = paths.sample_root()
+    if not has_rankings(root):
+        sample.write_sample(root)
+    bar = "!" * 78
+    log(f"{bar}\n!! No vintage in {chosen}: building from the SYNTHETIC SAMPLE in {root}.\n"
+        f"!! Every page and chart says so. For real data: make fetch, or make report DATA_DIR=...\n{bar}")
+    return root
+
+
+def prepare_data_dir(data_dir: str | Path | None = None, log=print) -> Path:
+    """resolve_data_dir, then prepare into the project's data/processed."""
+    from tokentrends import paths
+
+    return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log)

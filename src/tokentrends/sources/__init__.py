@@ -1,0 +1,1 @@
+"""One module per input format; each returns validated tidy frames or raises InputError."""

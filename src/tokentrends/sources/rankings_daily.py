@@ -1,0 +1,192 @@
+"""OpenRouter Data API `rankings-daily`: the JSON response and the same rows as CSV.
+
+Both parse into one tidy frame `date | model_permaslug | tokens` (tokens as int64), validated row by
+row. Every problem raises one InputError naming the file, the row and the reason; nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends.errors import InputError
+
+COLUMNS = ("date", "model_permaslug", "total_tokens")
+OTHER_SLUG = "other"  # the API's reserved row: all models outside the day's top 50
+API_START = date(2025, 1, 1)
+INT64_MAX = 2**63 - 1
+FLOAT_EXACT_MAX = 2**53  # beyond this a JSON float no longer holds an exact integer
+
+
+@dataclass(frozen=True)
+class RankingsFile:
+    """One parsed rankings-daily file: the tidy rows plus the response's `meta` (empty for CSV)."""
+
+    path: str
+    frame: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+
+def read_text(path: str | Path) -> str:
+    """Read a file as UTF-8 text (a BOM is allowed); other encodings are a clear error."""
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise InputError(path, "the file is empty")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(path, f"not UTF-8 text (byte {exc.start} cannot be decoded)") from None
+
+
+def parse_token_count(text: object, path: str | Path, row: int) -> int:
+    """One token count as an exact non-negative int64; integral floats and exponents are accepted."""
+    if isinstance(text, float) and abs(text) > FLOAT_EXACT_MAX:
+        raise InputError(path, f"total_tokens {text!r} is a float too large to be exact", row)
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a number", row) from None
+    if not value.is_finite():
+        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a finite number", row)
+    if value != value.to_integral_value():
+        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a whole number", row)
+    if value < 0:
+        raise InputError(path, f"total_tokens {str(text)[:40]!r} is negative", row)
+    if value > INT64_MAX:
+        raise InputError(path, f"total_tokens {str(text)[:40]!r} is larger than int64 allows", row)
+    return int(value)
+
+
+def parse_token_counts(values: pd.Series, path: str | Path, rows: pd.Series) -> pd.Series:
+    """Vectorised fast path for plain digit strings; everything else goes through parse_token_count."""
+    text = values.astype("string").str.strip()
+    plain = text.str.fullmatch(r"\d{1,18}").fillna(False).astype(bool)
+    out = pd.Series(0, index=values.index, dtype="int64")
+    out[plain] = text[plain].astype("int64")
+    for idx in values.index[~plain.to_numpy()]:
+        out[idx] = parse_token_count(values[idx], path, int(rows[idx]))
+    return out
+
+
+def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: date | None) -> pd.DataFrame:
+    """Raw string columns -> tidy typed frame; raises InputError at the first bad row."""
+    for column in COLUMNS:
+        missing = raw[column].isna()
+        if missing.any():
+            first = missing.to_numpy().nonzero()[0][0]
+            raise InputError(path, f"missing value for {column}", int(rows.iloc[first]))
+
+    date_text = raw["date"].astype("string")
+    dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() | ~date_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    if bad.any():
+        first = bad.to_numpy().nonzero()[0][0]
+        raise InputError(path, f"date {str(raw['date'].iloc[first])[:40]!r} is not a YYYY-MM-DD date",
+                         int(rows.iloc[first]))
+    early = dates < pd.Timestamp(API_START)
+    if early.any():
+        first = early.to_numpy().nonzero()[0][0]
+        raise InputError(path, f"date {date_text.iloc[first]} is before the Data API starts ({API_START})",
+                         int(rows.iloc[first]))
+    if as_of is not None:
+        late = dates > pd.Timestamp(as_of)
+        if late.any():
+            first = late.to_numpy().nonzero()[0][0]
+            raise InputError(path, f"date {date_text.iloc[first]} is after the vintage's as_of ({as_of})",
+                             int(rows.iloc[first]))
+
+    slugs = raw["model_permaslug"].astype("string")
+    empty = slugs.str.len() == 0
+    if empty.any():
+        first = empty.to_numpy().nonzero()[0][0]
+        raise InputError(path, "model_permaslug is empty", int(rows.iloc[first]))
+
+    tidy = pd.DataFrame({
+        "date": dates.astype("datetime64[s]").to_numpy(),
+        "model_permaslug": slugs.astype(object).to_numpy(),
+        "tokens": parse_token_counts(raw["total_tokens"], path, rows).to_numpy(),
+    })
+    dup = tidy.duplicated(["date", "model_permaslug"], keep=False)
+    if dup.any():
+        where = rows.to_numpy()[dup.to_numpy()]
+        first = tidy[dup].iloc[0]
+        raise InputError(
+            path,
+            f"duplicate key ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}) "
+            f"in rows {', '.join(str(int(r)) for r in where[:5])}",
+            int(where[1]),
+        )
+    return tidy
+
+
+def read_rankings_csv(path: str | Path, as_of: date | None = None) -> RankingsFile:
+    """Read `date,model_permaslug,total_tokens` CSV. Row numbers in errors are file line numbers."""
+    text = read_text(path)
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
+    except pd.errors.ParserError as exc:
+        raise InputError(path, f"malformed CSV: {exc}") from None
+    except pd.errors.EmptyDataError:
+        raise InputError(path, "the file has no header row") from None
+    header = [str(c) for c in raw.columns]
+    missing = [c for c in COLUMNS if c not in header]
+    extra = [c for c in header if c not in COLUMNS]
+    if missing or extra:
+        raise InputError(path, f"columns must be {','.join(COLUMNS)}; missing {missing or 'none'}, "
+                               f"unexpected {extra or 'none'}", 1)
+    rows = pd.Series(range(2, len(raw) + 2), index=raw.index)
+    return RankingsFile(str(path), validate_rows(raw, path, rows, as_of))
+
+
+def parse_as_of(value: object, path: str | Path) -> pd.Timestamp:
+    """An ISO timestamp (UTC assumed when it has no zone)."""
+    try:
+        stamp = pd.Timestamp(str(value))
+    except (ValueError, TypeError):
+        raise InputError(path, f"as_of {str(value)[:40]!r} is not an ISO timestamp") from None
+    if pd.isna(stamp):
+        raise InputError(path, "as_of is empty")
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def read_rankings_json(path: str | Path) -> RankingsFile:
+    """Read a raw Data API response `{"data": [...], "meta": {...}}`. Row numbers index `data`."""
+    text = read_text(path)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        raise InputError(path, "expected a JSON object with a 'data' list (a rankings-daily response)")
+    meta = payload.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise InputError(path, "'meta' must be an object")
+    as_of = parse_as_of(meta["as_of"], path).date() if meta.get("as_of") else None
+    records = []
+    for i, item in enumerate(payload["data"]):
+        if not isinstance(item, dict):
+            raise InputError(path, f"data[{i}] is not an object", i)
+        absent = [c for c in COLUMNS if c not in item]
+        if absent:
+            raise InputError(path, f"data[{i}] lacks {', '.join(absent)}", i)
+        tokens = item["total_tokens"]
+        if isinstance(tokens, bool) or not isinstance(tokens, (str, int, float)):
+            raise InputError(path, f"data[{i}].total_tokens must be a string or number", i)
+        if isinstance(tokens, float):
+            tokens = parse_token_count(tokens, path, i)
+        records.append((item["date"], item["model_permaslug"], tokens))
+    raw = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    for column in ("date", "model_permaslug"):
+        bad = raw[column].map(lambda v: not isinstance(v, str))
+        if bad.any():
+            first = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(path, f"data[{first}].{column} must be a string", first)
+    raw["total_tokens"] = raw["total_tokens"].map(str)
+    rows = pd.Series(range(len(raw)), index=raw.index)
+    return RankingsFile(str(path), validate_rows(raw, path, rows, as_of), meta)

@@ -1,0 +1,97 @@
+"""Weekly views of the daily usage table, as OpenRouter's rankings chart draws them.
+
+Weeks run Monday-Sunday (UTC days). A week belongs to the year in which it starts, except the week
+holding the first day of the data, which belongs to that day's year, so no day is left out of every
+report. Tokens stay exact integers: every weekly figure is a sum of daily rows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tokentrends.sources.rankings_daily import OTHER_SLUG
+
+OTHERS = "Others"  # the chart's "everything outside this week's top N" (not the API's `other` row)
+
+
+def with_week(usage: pd.DataFrame) -> pd.DataFrame:
+    """Add `week_start` (the Monday) and `report_year` to a `date | model_permaslug | tokens` frame."""
+    dates = pd.to_datetime(usage["date"])
+    week_start = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    first_day = dates.min()
+    report_year = week_start.dt.year.where(week_start >= first_day, first_day.year)
+    return usage.assign(week_start=week_start, report_year=report_year.astype(int))
+
+
+def weekly_totals(usage: pd.DataFrame) -> pd.DataFrame:
+    """`week_start | report_year | days_present | total_tokens`, all rows (the API `other` row included)."""
+    weekly = with_week(usage)
+    out = (weekly.groupby(["week_start", "report_year"], as_index=False)
+           .agg(days_present=("date", "nunique"), total_tokens=("tokens", "sum")))
+    return out.astype({"days_present": "int64", "total_tokens": "int64"})
+
+
+def weekly_model_tokens(usage: pd.DataFrame) -> pd.DataFrame:
+    """`week_start | model_permaslug | tokens | rank`: models ranked per week (the API `other` row excluded)."""
+    weekly = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
+    out = weekly.groupby(["week_start", "model_permaslug"], as_index=False)["tokens"].sum()
+    out = out.sort_values(["week_start", "tokens", "model_permaslug"], ascending=[True, False, True])
+    out["rank"] = out.groupby("week_start").cumcount() + 1
+    return out.reset_index(drop=True)
+
+
+def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The rankings chart's bars: per week the top n models plus `Others` (everything else, `other` row included).
+
+    Columns `week_start | series | tokens | rank`; `Others` has rank n + 1. Per week the series sum to
+    the week's total.
+    """
+    if n < 1:
+        raise ValueError("top_n must be at least 1")
+    ranked = weekly_model_tokens(usage)
+    top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})
+    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
+    top_sum = top.groupby("week_start")["tokens"].sum().reindex(totals.index, fill_value=0)
+    others = pd.DataFrame({"week_start": totals.index, "series": OTHERS,
+                           "tokens": (totals - top_sum).to_numpy(), "rank": n + 1})
+    out = pd.concat([top, others], ignore_index=True)
+    return out.sort_values(["week_start", "rank"]).reset_index(drop=True).astype({"tokens": "int64"})
+
+
+def weeks_of_year(frame: pd.DataFrame, usage: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of a week-indexed frame whose week belongs to `year` (see the module docstring)."""
+    years = weekly_totals(usage).set_index("week_start")["report_year"]
+    return frame[frame["week_start"].map(years) == year].reset_index(drop=True)
+
+
+def report_years(usage: pd.DataFrame) -> list[int]:
+    return sorted(int(y) for y in weekly_totals(usage)["report_year"].unique())
+
+
+def headline_weeks(weekly: pd.DataFrame) -> dict:
+    """First full week, peak full week, last full week and growth multiples from `weekly_totals` rows.
+
+    Only full weeks (7 days present) count, so a partial first or last week never looks like a drop.
+    """
+    full = weekly[weekly["days_present"] == 7].sort_values("week_start")
+    if full.empty:
+        return {"first_full_week": None, "peak_week": None, "last_full_week": None,
+                "growth_peak_over_first": None, "growth_last_over_first": None}
+
+    def week(row: pd.Series) -> dict:
+        return {"week_start": row["week_start"].strftime("%Y-%m-%d"), "total_tokens": int(row["total_tokens"])}
+
+    first, last = full.iloc[0], full.iloc[-1]
+    peak = full.loc[full["total_tokens"].idxmax()]
+    return {
+        "first_full_week": week(first),
+        "peak_week": week(peak),
+        "last_full_week": week(last),
+        "growth_peak_over_first": float(peak["total_tokens"] / first["total_tokens"]),
+        "growth_last_over_first": float(last["total_tokens"] / first["total_tokens"]),
+    }
+
+
+def with_share(bars: pd.DataFrame) -> pd.DataFrame:
+    """Add `share`: each series' part of its week's total."""
+    return bars.assign(share=bars["tokens"] / bars.groupby("week_start")["tokens"].transform("sum"))
