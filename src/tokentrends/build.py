@@ -64,6 +64,7 @@ def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, st
     started = time.perf_counter()
     reports_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-", dir=reports_dir))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a published report folder is readable
     try:
         # output_dir "." is the folder the kernel runs in: the build folder now, the report's own folder
         # when the executed notebook is re-run (nbval), so the recorded parameters stay true after the swap.

@@ -58,7 +58,7 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
         y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=alt.Axis(format="~s")),
         color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order),
-        order=alt.Order("series_order:Q", sort="descending"),
+        order=alt.Order("series_order:Q", sort="ascending"),  # biggest at the bottom, Others on top
         tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("week:T", title="Week of"),
                  alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of week", format=".1%")],

@@ -57,7 +57,7 @@ def sample_rankings(seed: int = 2025, top: int = 50) -> pd.DataFrame:
     shares = weights / weights.sum(axis=1, keepdims=True)
 
     platform = 1.2e11 * np.exp(np.log(8.0) * t[:, 0] / 365.0)  # about 8x a year
-    weekend = np.where(dates.weekday >= 5, 0.85, 1.0)
+    weekend = np.where(dates.day_of_week >= 5, 0.85, 1.0)
     long_tail = 0.12 + 0.06 * t[:, 0] / len(dates)  # models too small to list, slowly growing
     totals = platform * weekend * rng.lognormal(0.0, 0.03, size=len(dates))
     tokens = np.floor(shares * (totals * (1 - long_tail))[:, None]).astype(np.int64)

@@ -17,7 +17,7 @@ OTHERS = "Others"  # the chart's "everything outside this week's top N" (not the
 def with_week(usage: pd.DataFrame) -> pd.DataFrame:
     """Add `week_start` (the Monday) and `report_year` to a `date | model_permaslug | tokens` frame."""
     dates = pd.to_datetime(usage["date"])
-    week_start = dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    week_start = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     first_day = dates.min()
     report_year = week_start.dt.year.where(week_start >= first_day, first_day.year)
     return usage.assign(week_start=week_start, report_year=report_year.astype(int))

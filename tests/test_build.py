@@ -1,0 +1,142 @@
+"""End-to-end: the real papermill + nbconvert build, nbval on the executed notebook, the real data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from conftest import ROOT
+
+from tokentrends import build, prepare, sample, weekly
+
+
+@pytest.fixture(scope="module")
+def sample_data(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("sample-data")
+    sample.write_sample(data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def sample_reports(sample_data, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    built = build.build_reports(sample_data, reports_dir=out, log=lambda *_: None)
+    assert built == [2025, 2026]
+    return out
+
+
+def test__notebook_source__exactly_one_parameters_cell():
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "notebooks" / "year_in_review.py")
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    checked = [c for c in notebook.cells if c.source.startswith("# NBVAL_CHECK_OUTPUT")]
+    assert len(checked) == 1
+
+
+def test__build__sample_outputs_per_year(sample_reports):
+    for year in (2025, 2026):
+        folder = sample_reports / str(year)
+        for name in ("report.html", "report.ipynb", "figures.json", "charts/weekly-top-models.png",
+                     "charts/weekly-top-models.svg", "charts/weekly-top-models.csv"):
+            assert (folder / name).exists(), name
+        html = (folder / "report.html").read_text()
+        assert "SYNTHETIC SAMPLE DATA" in html
+        assert "<script src=" not in html  # nothing loads from the network
+        assert "def " not in html and "import " not in html  # no code cells
+        figures = json.loads((folder / "figures.json").read_text())
+        assert figures["is_synthetic"] is True
+        assert figures["year"] == year
+    partial = json.loads((sample_reports / "2026" / "figures.json").read_text())
+    assert partial["is_partial"] is True and partial["through_date"] == sample.SAMPLE_END
+    index = (sample_reports / "index.html").read_text()
+    assert "2026 so far, through 31 Mar 2026" in index and "SYNTHETIC" in index
+
+
+def test__build__figures_weekly_equal_daily_sums(sample_reports):
+    days = sample.sample_rankings()
+    days["date"] = pd.to_datetime(days["date"])
+    days["tokens"] = days["total_tokens"].astype("int64")
+    for year in (2025, 2026):
+        figures = json.loads((sample_reports / str(year) / "figures.json").read_text())
+        for week in figures["weekly"]:
+            start = pd.Timestamp(week["week_start"])
+            in_week = days[(days["date"] >= start) & (days["date"] < start + pd.Timedelta(days=7))]
+            assert week["total_tokens"] == int(in_week["tokens"].sum())
+            assert week["days_present"] == in_week["date"].nunique()
+            assert sum(t["tokens"] for t in week["top"]) + week["others_tokens"] == week["total_tokens"]
+            assert len(week["top"]) == figures["top_n"]
+
+
+def test__build__nothing_changed_rebuilds_nothing(sample_data, sample_reports):
+    assert build.build_reports(sample_data, reports_dir=sample_reports, log=lambda *_: None) == []
+    assert build.build_reports(sample_data, reports_dir=sample_reports, top_n=5, years=[2026],
+                               log=lambda *_: None) == [2026]
+    assert json.loads((sample_reports / "2026" / "figures.json").read_text())["top_n"] == 5
+    build.build_reports(sample_data, reports_dir=sample_reports, years=[2026], log=lambda *_: None)
+
+
+def _nbval(notebook: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
+                           str(notebook)], capture_output=True, text=True, cwd=notebook.parent)
+
+
+def test__nbval__executed_notebook_reproduces_headline(sample_reports):
+    result = _nbval(sample_reports / "2025" / "report.ipynb")
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test__nbval__fails_when_the_headline_differs(sample_reports, tmp_path):
+    notebook = nbformat.read(sample_reports / "2025" / "report.ipynb", as_version=4)
+    cell = next(c for c in notebook.cells if c.source.startswith("# NBVAL_CHECK_OUTPUT"))
+    for output in cell.outputs:
+        for mime in ("text/html", "text/plain"):
+            if mime in output.get("data", {}):
+                output["data"][mime] = output["data"][mime].replace("first full week", "first FULL week")
+    folder = tmp_path / "tampered"
+    folder.mkdir()
+    nbformat.write(notebook, folder / "report.ipynb")
+    result = _nbval(folder / "report.ipynb")
+    assert result.returncode != 0
+
+
+def test__build__failed_build_keeps_previous_report(sample_data, sample_reports, monkeypatch):
+    before = (sample_reports / "2025" / "report.html").read_text()
+
+    def boom(*_args, **_kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(build, "render_html", boom)
+    processed = prepare.prepare(sample_data, ROOT / "data" / "processed", log=lambda *_: None)
+    with pytest.raises(RuntimeError):
+        build.build_year(2025, processed, sample_reports, 9, "x", build.notebook_path())
+    assert (sample_reports / "2025" / "report.html").read_text() == before
+    assert not list(sample_reports.glob(".build-*"))
+
+
+def test__build__real_reports_match_daily_rows(shared_data, tmp_path):
+    out = tmp_path / "reports"
+    build.build_reports(shared_data, reports_dir=out, log=lambda *_: None)
+    tidy = prepare.load_usage(prepare.prepare(shared_data, ROOT / "data" / "processed", log=lambda *_: None))
+    totals = weekly.weekly_totals(tidy).set_index("week_start")["total_tokens"]
+    for year in (2025, 2026):
+        figures = json.loads((out / str(year) / "figures.json").read_text())
+        assert figures["is_synthetic"] is False
+        assert figures["citation"] == "Source: OpenRouter (openrouter.ai/rankings), as of 2026-10-11T00:27:00Z"
+        for week in figures["weekly"]:
+            assert week["total_tokens"] == int(totals[pd.Timestamp(week["week_start"])])
+    y2025 = json.loads((out / "2025" / "figures.json").read_text())
+    assert y2025["weekly"][0]["week_start"] == "2024-12-30"  # the first partial week is kept
+    assert y2025["missing_days"] == ["2025-06-15", "2025-07-15"]
+    assert y2025["headline"]["peak_week"]["week_start"] == "2025-11-24"
+    y2026 = json.loads((out / "2026" / "figures.json").read_text())
+    assert y2026["is_partial"] and y2026["through_date"] == "2026-10-09"
+    html = (out / "2026" / "report.html").read_text()
+    assert "2026 so far, through 9 Oct 2026" in html
+    assert "SYNTHETIC" not in html

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+import pytest
+
+from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
+
+
+@pytest.mark.parametrize(("value", "text"), [(7_184_885_909_341, "7.18T"), (498_587_281_338, "499B"),
+                                             (1_500_000, "1.5M"), (999, "999"), (None, "n/a")])
+def test__fmt_tokens(value, text):
+    assert fmt_tokens(value) == text
+
+
+def test__fmt_multiple_pct_date():
+    assert fmt_multiple(14.4104) == "14.4x"
+    assert fmt_pct(0.2347) == "23.5%"
+    assert fmt_date("2025-11-24") == "24 Nov 2025"
+
+
+def test__sentence__escapes_values_not_template():
+    out = sentence("<b>{slug}</b>", slug='evil/<script>alert("1")</script>')
+    assert out == "<b>evil/&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;</b>"
