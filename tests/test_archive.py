@@ -4,8 +4,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import write_csv
 
+from conftest import write_csv
 from tokentrends import archive
 from tokentrends.errors import InputError
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from conftest import ROOT
 
+from conftest import ROOT
 from tokentrends import build, prepare, sample, weekly
 
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import write_csv
 
+from conftest import write_csv
 from tokentrends.errors import InputError
 from tokentrends.sources.rankings_daily import read_rankings_csv, read_rankings_json
 

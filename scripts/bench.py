@@ -1,0 +1,118 @@
+"""`make bench`: how fast the build is, against its floor, and how the vintage merge scales.
+
+1. Build: the 2025 and 2026 reports from the given data folder into a scratch folder (tidy table
+   rebuilt too), wall time of the whole build.
+2. Floor: an empty notebook executed and rendered through the same papermill + nbconvert path, once
+   per year, on the same number of workers. Prints `build/floor ratio: <r>` on a line of its own.
+3. No-op rebuild: the same build again with nothing changed.
+4. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
+   table, in a child process so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from tokentrends import archive, build, paths, prepare
+
+MERGE_CHILD = r"""
+import json, resource, sys, time
+import numpy as np, pandas as pd
+from tokentrends.archive import merge_rankings
+n_vintages, days, models = 1000, 30, 51
+rng = np.random.default_rng(0)
+base = pd.Timestamp("2025-01-01")
+slugs = np.array([f"lab-{i % 7}/model-{i}" for i in range(models - 1)] + ["other"], dtype=object)
+frames, as_of = {}, {}
+for v in range(n_vintages):
+    start = base + pd.Timedelta(days=v // 2)  # about two pulls a day, each 30 days back: heavy overlap
+    dates = np.repeat(pd.date_range(start, periods=days, freq="D").values.astype("datetime64[s]"), models)
+    frames[f"v{v:04d}"] = pd.DataFrame({"date": dates, "model_permaslug": np.tile(slugs, days),
+                                        "tokens": rng.integers(1, 10**11, size=days * models)})
+    as_of[f"v{v:04d}"] = (start + pd.Timedelta(days=days, hours=v % 2)).isoformat()
+rows = sum(len(f) for f in frames.values())
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+usage, revisions = merge_rankings(frames, as_of)
+seconds = time.perf_counter() - started
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"rows_in": rows, "rows_out": len(usage), "revisions": len(revisions), "seconds": seconds,
+                  "peak_rss_mb": peak / 1024, "rss_before_merge_mb": before / 1024}))
+"""
+
+
+def floor_year(year: int, scratch: Path) -> float:
+    """Execute and render an empty notebook the way build_year does, in its own folder."""
+    started = time.perf_counter()
+    folder = scratch / f"floor-{year}"
+    folder.mkdir(parents=True)
+    source = folder / "empty.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n')
+    build.execute_notebook(source, folder / "report.ipynb", {"year": year})
+    build.render_html(folder / "report.ipynb", folder / "report.html")
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", required=True)
+    parser.add_argument("--years", default="2025,2026")
+    args = parser.parse_args()
+    if not Path(args.data_dir).is_dir():
+        print(f"error: no data folder {args.data_dir} (set SHARED_DATA=...)", file=sys.stderr)
+        return 2
+    years = [int(y) for y in args.years.split(",")]
+    workers = min(len(years), os.cpu_count() or 1)
+    scratch = Path(tempfile.mkdtemp(prefix="tokentrends-bench-"))
+    try:
+        # 1. The whole build, the tidy table included.
+        vintages, _ = archive.discover_vintages(args.data_dir)
+        shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages), ignore_errors=True)
+        started = time.perf_counter()
+        build.build_reports(args.data_dir, years, reports_dir=scratch / "reports", jobs=workers, log=lambda *_: None)
+        build_s = time.perf_counter() - started
+
+        # 2. The floor, on the same number of workers.
+        started = time.perf_counter()
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(floor_year, years, [scratch] * len(years)))
+        floor_s = time.perf_counter() - started
+
+        # 3. Nothing changed: what `make report` costs when every year is up to date.
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "tokentrends", "report", "--data-dir", args.data_dir,
+                        "--year", args.years, "--reports-dir", str(scratch / "reports")],
+                       check=True, capture_output=True)
+        noop_s = time.perf_counter() - started
+
+        # 4. The merge at scale.
+        merge = json.loads(subprocess.run([sys.executable, "-c", MERGE_CHILD], check=True, capture_output=True,
+                                          text=True).stdout)
+        weights = {y: (scratch / "reports" / str(y) / "report.html").stat().st_size for y in years}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}")
+    print(f"build wall time: {build_s:.2f} s")
+    print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s")
+    print(f"build/floor ratio: {build_s / floor_s:.2f}")
+    print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s")
+    for year, size in weights.items():
+        print(f"page weight {year}: {size / 1e6:.2f} MB")
+    print(f"merge: {merge['rows_in']:,} rows from 1,000 vintages -> {merge['rows_out']:,} rows, "
+          f"{merge['revisions']:,} revisions logged, {merge['seconds']:.2f} s, peak RSS {merge['peak_rss_mb']:.0f} MB "
+          f"(of which {merge['rss_before_merge_mb']:.0f} MB before the merge: interpreter and input frames)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
