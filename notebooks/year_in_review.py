@@ -24,8 +24,8 @@ top_n = 9
 # %%
 from IPython.display import HTML, display
 
-from tokentrends import figures, page, prepare, weekly
-from tokentrends.charts import ChartView, offline_chart_support, weekly_stack_chart
+from tokentrends import figures, groups, page, prepare, weekly
+from tokentrends.charts import ChartView, offline_chart_support, weekly_share_chart, weekly_stack_chart
 
 if processed_dir is None:
     processed_dir = prepare.prepare_data_dir(data_dir)
@@ -35,13 +35,16 @@ span = figures.year_span(usage, year)
 totals = weekly.weeks_of_year(weekly.weekly_totals(usage), usage, year)
 bars = weekly.weeks_of_year(weekly.with_share(weekly.top_n_with_others(usage, top_n)), usage, year)
 headline = weekly.headline_weeks(totals)
+models = prepare.load_models(processed_dir)
+rows = groups.year_rows(usage, models, year)
+group_figures = figures.group_figures(rows)
 note = page.SYNTHETIC_WARNING if manifest["is_synthetic"] else manifest["citation"]
 display(offline_chart_support())
 
 # %%
 display(HTML(page.title_block(year, span, manifest)))
 display(HTML(page.contents([("numbers", f"{year} in numbers"), ("volume", "Weekly volume by model"),
-                            ("method", "Methodology and provenance")])))
+                            ("groups", "Who served the tokens"), ("method", "Methodology and provenance")])))
 
 # %%
 # NBVAL_CHECK_OUTPUT
@@ -59,11 +62,31 @@ display(ChartView(
 ))
 
 # %%
+display(HTML(page.section("groups", "Who served the tokens")))
+display(HTML(page.groups_intro(group_figures["shares_year"])))
+for attribute, title, n, rest, labels in [
+    ("lab", "Share of tokens by lab", 8, "Other labs", None),
+    ("origin", "Share of tokens by the lab's country", 6, "Other countries", None),
+    ("open_weights", "Open vs closed weights", 3, None, page.OPEN_WEIGHTS_LABELS),
+    ("tier", "Efficient tier (Flash, Mini, Lite...) vs frontier models", 3, None, None),
+    ("family", "Share of tokens by model family", 10, "Other families", None),
+]:
+    shares = groups.weekly_share_by(rows, attribute)
+    if rest:
+        shares = groups.top_values_with_rest(shares, attribute, n, rest)
+    display(ChartView(weekly_share_chart(shares, attribute, f"{title}, {page.year_label(year, span)}", note,
+                                         labels=labels, rest=rest),
+                      f"share-by-{attribute.replace('_', '-')}", shares, output_dir))
+
+# %%
 display(HTML(page.section("method", "Methodology and provenance")))
 display(HTML(page.methodology(manifest, year, top_n, span)))
+display(HTML(page.coverage_block(group_figures["coverage"], groups.unclassified_any(rows),
+                                 models[models["open_weights_conflict"]])))
 display(HTML(page.vintages_table(manifest)))
 display(HTML(page.citation_footer(manifest)))
 
 # %%
 if output_dir is not None:
-    figures.write_figures(figures.year_figures(year, top_n, manifest, span, totals, bars, headline), output_dir)
+    figures.write_figures({**figures.year_figures(year, top_n, manifest, span, totals, bars, headline),
+                           **group_figures}, output_dir)

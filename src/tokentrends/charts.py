@@ -66,6 +66,30 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
     return themed(chart, title, subtitle)
 
 
+def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitle: str | list[str] = "",
+                       labels: dict[str, str] | None = None, rest: str | None = None) -> alt.Chart:
+    """100% stacked weekly bars of `week_start | <attribute> | tokens | share`."""
+    labels = labels or {}
+    data = shares.assign(week=shares["week_start"].dt.strftime("%Y-%m-%d"),
+                         group=shares[attribute].astype(str).map(lambda v: labels.get(v, v)))
+    order = data.groupby("group")["tokens"].sum().sort_values(ascending=False).index.tolist()
+    if rest in order:
+        order = [g for g in order if g != rest] + [rest]
+    data["group_order"] = data["group"].map({g: i for i, g in enumerate(order)})
+    colors = [OTHERS_COLOR if g in (rest, "unknown", "Unknown") else series_color(g) for g in order]
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
+        y=alt.Y("sum(share):Q", title="Share of named-model tokens", axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=order, range=colors), sort=order),
+        order=alt.Order("group_order:Q", sort="ascending"),
+        tooltip=[alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
+                 alt.Tooltip("week:T", title="Week of"), alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of week", format=".1%")],
+    )
+    return themed(chart, title, subtitle)
+
+
 @cache
 def _bundle() -> str:
     import vl_convert

@@ -72,3 +72,14 @@ def year_figures(year: int, top_n: int, manifest: dict, span: dict, totals: pd.D
         "weekly": weekly_records(totals, bars),
         "headline": headline,
     }
+
+
+def group_figures(rows: pd.DataFrame) -> dict:
+    """`shares` (weekly, per attribute), `shares_year` and `coverage` for one year's named-model rows."""
+    from tokentrends import groups
+
+    return {
+        "shares": {a: groups.shares_records(groups.weekly_share_by(rows, a), a) for a in groups.GROUPS},
+        "shares_year": {a: {str(k): float(v) for k, v in groups.share_by(rows, a).items()} for a in groups.GROUPS},
+        "coverage": groups.coverage(rows),
+    }

@@ -134,3 +134,54 @@ def methodology(manifest: dict, year: int, top_n: int, span: dict) -> str:
         year=year, first=span["first_date"], through=span["through_date"], citation=manifest["citation"],
         n=top_n, missing=missing_text, revised=f"{manifest['values_revised']:,}", skipped=skipped_text,
     )
+
+
+OPEN_WEIGHTS_LABELS = {"true": "Open weights", "false": "Closed weights", "unknown": "Unknown"}
+
+
+def groups_intro(shares_year: dict) -> str:
+    """One paragraph on the year's split by origin, openness and tier, every number from shares_year."""
+    from tokentrends.narrative import fmt_pct
+
+    lab_top = next(iter(shares_year["lab"].items()))
+    origin = shares_year["origin"]
+    return sentence(
+        "<p>Of the tokens sent to the named (daily top-50) models this year, <b>{open}</b> went to models "
+        "with open weights and <b>{closed}</b> to closed ones. By where the lab is based: United States "
+        "<b>{us}</b>, China <b>{cn}</b>. The largest lab was {lab} with <b>{lab_share}</b>. Efficient-tier "
+        "models (Flash, Mini, Lite, Nano, Small, Haiku, Air, Fast, up to 32B) took <b>{eff}</b>.</p>",
+        open=fmt_pct(shares_year["open_weights"].get("true", 0)),
+        closed=fmt_pct(shares_year["open_weights"].get("false", 0)),
+        us=fmt_pct(origin.get("United States", 0)), cn=fmt_pct(origin.get("China", 0)),
+        lab=lab_top[0], lab_share=fmt_pct(lab_top[1]), eff=fmt_pct(shares_year["tier"].get("efficient", 0)),
+    )
+
+
+def coverage_block(coverage: dict, unclassified: pd.DataFrame, conflicts: pd.DataFrame) -> str:
+    """How much of the year the reference tables classify, and what they do not."""
+    from tokentrends.narrative import fmt_pct
+
+    frame = pd.DataFrame({
+        "attribute": list(coverage),
+        "share of tokens classified": [fmt_pct(c["token_share"], 2) for c in coverage.values()],
+        "share of models classified": [fmt_pct(c["slug_share"], 1) for c in coverage.values()],
+    })
+    text = ("<p><b>Model reference.</b> Each permaslug is mapped to a family, lab, origin, open weights "
+            "and tier by the reviewed tables in <code>data/reference/</code> (every fact with its source) "
+            "and the OpenRouter catalog's <code>hugging_face_id</code>. Variants (<code>:free</code>, "
+            "<code>:beta</code>, <code>:thinking</code>, ...) count as the same model; dated releases "
+            "(<code>-0324</code>, <code>-20250929</code>) are models of their own within one family. Stealth "
+            "models count as unclassified for lab and origin until their lab is named. Shares exclude the "
+            "API's <code>other</code> row.</p>")
+    text += table(frame, numeric=("share of tokens classified", "share of models classified"))
+    if len(unclassified):
+        rows = unclassified.assign(share=unclassified["share"].map(lambda v: fmt_pct(v, 2)),
+                                   tokens=unclassified["tokens"].map(fmt_tokens))
+        text += "<p>Largest models with an unknown lab, origin or open-weights status:</p>"
+        text += table(rows.rename(columns={"model_permaslug": "model", "missing": "unknown"}),
+                      numeric=("tokens", "share"))
+    if len(conflicts):
+        text += sentence("<p>{n} model(s) where the catalog's hugging_face_id disagrees with the curated "
+                         "open-weights value (the curated value is used): {slugs}.</p>", n=len(conflicts),
+                         slugs=", ".join(conflicts["model_permaslug"]))
+    return text

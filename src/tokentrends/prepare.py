@@ -14,18 +14,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokentrends import archive
+from tokentrends import archive, reference
 from tokentrends.errors import InputError
-from tokentrends.fingerprint import hash_json, package_fingerprint
+from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
+from tokentrends.sources.catalog_prices import read_catalog_prices
+from tokentrends.sources.models_catalog import read_models_catalog
 
 MANIFEST = "manifest.json"
 USAGE = "usage.parquet"
 REVISIONS = "revisions.parquet"
+MODELS = "models.parquet"  # one row per permaslug: family, lab, origin, open weights, tier, tags
+CATALOG = "catalog.parquet"  # every models-catalog vintage, prices per model and vintage
+PRICES = "prices.parquet"  # every scraped list-price vintage
 
 
 def prepared_key(vintages: list[archive.Vintage]) -> str:
     return hash_json({"vintages": [(v.vintage_id, v.sha256, v.as_of) for v in vintages],
+                      "reference": hash_files(reference.reference_dir().glob("*.csv")),
                       "code": package_fingerprint()})[:16]
+
+
+def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
+    """Stack every catalog (or price) vintage with its id and as_of; empty when there is none."""
+    reader = read_models_catalog if kind == archive.MODELS else read_catalog_prices
+    frames = [reader(v.path).assign(vintage=v.vintage_id, as_of=v.as_of) for v in vintages if v.kind == kind]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["model_id", "canonical_slug", "name", "hugging_face_id", "prompt_usd_per_mtok",
+                 "completion_usd_per_mtok", "vintage", "as_of"])
 
 
 def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path:
@@ -44,6 +59,10 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         frames[v.vintage_id] = archive.read_rankings_vintage(v)
     usage, revisions = archive.merge_rankings(frames, {v.vintage_id: v.as_of for v in rankings})
     summary = archive.revision_summary(revisions).set_index("vintage")
+    catalog = read_catalogs(vintages, archive.MODELS)
+    prices = read_catalogs(vintages, archive.PRICES)
+    labs, rules, revealed = reference.load_reference()
+    models = reference.classify_slugs(usage["model_permaslug"].unique(), labs, rules, catalog, revealed)
     kept = usage["vintage"].value_counts()
 
     vintage_rows = []
@@ -81,6 +100,9 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     try:
         usage.to_parquet(tmp / USAGE, index=False)
         revisions.to_parquet(tmp / REVISIONS, index=False)
+        models.to_parquet(tmp / MODELS, index=False)
+        catalog.to_parquet(tmp / CATALOG, index=False)
+        prices.to_parquet(tmp / PRICES, index=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         os.replace(tmp, out)
     except OSError:
@@ -96,6 +118,18 @@ def load_usage(processed_dir: str | Path) -> pd.DataFrame:
 
 def load_revisions(processed_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(processed_dir) / REVISIONS)
+
+
+def load_models(processed_dir: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(processed_dir) / MODELS)
+
+
+def load_catalog(processed_dir: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(processed_dir) / CATALOG)
+
+
+def load_prices(processed_dir: str | Path) -> pd.DataFrame:
+    return pd.read_parquet(Path(processed_dir) / PRICES)
 
 
 def load_manifest(processed_dir: str | Path) -> dict:

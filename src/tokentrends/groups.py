@@ -1,0 +1,86 @@
+"""Usage by group (lab, origin, open weights, tier, family): weekly and yearly shares, and coverage.
+
+The API `other` row is not a model, so every share here is of the named (top-50) models' tokens.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tokentrends.reference import UNDISCLOSED, UNKNOWN
+from tokentrends.sources.rankings_daily import OTHER_SLUG
+from tokentrends.weekly import with_week
+
+GROUPS = {"lab": "lab", "origin": "origin", "open_weights": "open_weights", "tier": "tier", "family": "family"}
+
+
+def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
+    """Named-model rows of the usage table with their reference attributes (each slug classified once)."""
+    named = usage[usage["model_permaslug"] != OTHER_SLUG]
+    return named.merge(models, on="model_permaslug", how="left", validate="m:1").fillna(
+        {c: UNKNOWN for c in models.columns if models[c].dtype == object})
+
+
+def is_known(values: pd.Series) -> pd.Series:
+    """A value counts as classified unless it is unknown or an undisclosed (stealth) lab."""
+    text = values.astype(str)
+    return (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED)
+
+
+def weekly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
+    """`week_start | <attribute> | tokens | share` of each week's named-model tokens."""
+    weekly = with_week(rows).groupby(["week_start", attribute], as_index=False)["tokens"].sum()
+    weekly["share"] = weekly["tokens"] / weekly.groupby("week_start")["tokens"].transform("sum")
+    return weekly.sort_values(["week_start", "tokens"], ascending=[True, False]).reset_index(drop=True)
+
+
+def share_by(rows: pd.DataFrame, attribute: str) -> pd.Series:
+    """Share of all the rows' tokens per value of the attribute, largest first."""
+    totals = rows.groupby(attribute)["tokens"].sum().sort_values(ascending=False)
+    return totals / totals.sum()
+
+
+def coverage(rows: pd.DataFrame, attributes=tuple(GROUPS)) -> dict:
+    """Per attribute: the share of tokens and of distinct slugs whose value is known."""
+    slugs = rows.drop_duplicates("model_permaslug")
+    total = rows["tokens"].sum()
+    return {a: {"token_share": float(rows.loc[is_known(rows[a]), "tokens"].sum() / total) if total else 0.0,
+                "slug_share": float(is_known(slugs[a]).mean()) if len(slugs) else 0.0} for a in attributes}
+
+
+def unclassified(rows: pd.DataFrame, attribute: str, limit: int = 15) -> pd.DataFrame:
+    """The slugs without a known value for the attribute, biggest first."""
+    missing = rows[~is_known(rows[attribute])]
+    out = missing.groupby("model_permaslug", as_index=False)["tokens"].sum()
+    out["share"] = out["tokens"] / rows["tokens"].sum()
+    return out.sort_values("tokens", ascending=False).head(limit).reset_index(drop=True)
+
+
+def top_values_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str) -> pd.DataFrame:
+    """Keep the n values with the most tokens over the frame's weeks; fold the others into `rest`."""
+    leaders = weekly.groupby(attribute)["tokens"].sum().nlargest(n).index
+    folded = weekly.assign(**{attribute: weekly[attribute].where(weekly[attribute].isin(leaders), rest)})
+    return folded.groupby(["week_start", attribute], as_index=False)[["tokens", "share"]].sum()
+
+
+def shares_records(weekly: pd.DataFrame, attribute: str) -> list[dict]:
+    """figures.json form of weekly_share_by: [{week_start, value, tokens, share}]."""
+    return [{"week_start": w.strftime("%Y-%m-%d"), "value": str(v), "tokens": int(t), "share": float(s)}
+            for w, v, t, s in zip(weekly["week_start"], weekly[attribute], weekly["tokens"], weekly["share"],
+                                  strict=True)]
+
+
+def unclassified_any(rows: pd.DataFrame, attributes=("lab", "origin", "open_weights"), limit: int = 10):
+    """Slugs missing any of the attributes, biggest first, with which ones are missing."""
+    known = pd.concat({a: is_known(rows[a]) for a in attributes}, axis=1)
+    missing = rows[~known.all(axis=1)].assign(
+        missing=known[~known.all(axis=1)].apply(lambda r: ", ".join(a for a in attributes if not r[a]), axis=1))
+    out = missing.groupby(["model_permaslug", "missing"], as_index=False)["tokens"].sum()
+    out["share"] = out["tokens"] / rows["tokens"].sum()
+    return out.sort_values("tokens", ascending=False).head(limit).reset_index(drop=True)
+
+
+def year_rows(usage: pd.DataFrame, models: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The named-model rows of the weeks that belong to `year`, with their reference attributes."""
+    rows = with_week(attach_models(usage, models))
+    return rows[rows["report_year"] == year].reset_index(drop=True)

@@ -1,0 +1,223 @@
+"""model_permaslug -> base model, variant, family, lab, origin, open weights, tier, specialist tags.
+
+Facts come from the curated tables in data/reference/ (each row with its source); naming patterns that
+really are rules live here. Anything not decided is the value "unknown": never a crash, never a drop.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends.errors import InputError
+
+UNKNOWN = "unknown"
+UNDISCLOSED = "Undisclosed"
+VARIANTS = ("free", "beta", "thinking", "extended", "exacto", "nitro", "floor", "online")
+ATTRIBUTES = ("lab", "origin", "open_weights", "tier", "family")
+TIERS = ("efficient", "frontier", "embedding")
+
+_DATE_SUFFIX = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4}|\d{2}-\d{2}|\d{4}|\d{3})$")
+_STAGE_SUFFIX = re.compile(r"-(preview|exp|experimental|latest|beta)$")
+_EFFICIENT_WORD = re.compile(r"(^|[-.])(flash|mini|lite|nano|small|haiku|air|fast|tiny|micro|turbo|flashx|"
+                             r"lightning|e\d+b)([-.]|$)")
+_SIZE = re.compile(r"(^|-)(\d+(?:\.\d+)?)b(-|$)")
+_TAG_WORDS = {
+    "coding": re.compile(r"cod(e|er|estral|ex)|devstral"),
+    "reasoning": re.compile(r"(^|-)(r1|o1|o3|o4|qwq|reason\w*|thinking|think)(-|$)"),
+    "embedding": re.compile(r"embed|(^|-)e5-|bge-|minilm"),
+}
+
+
+def split_variant(slug: str) -> tuple[str, str]:
+    """'deepseek/deepseek-chat-v3-0324:free' -> ('deepseek/deepseek-chat-v3-0324', 'free')."""
+    base, sep, variant = slug.partition(":")
+    return (base, variant) if sep else (slug, "")
+
+
+def release_key(base: str) -> str:
+    """The slug without release dates and preview stages: the rule-derived family key."""
+    name = base
+    while True:
+        stripped = _STAGE_SUFFIX.sub("", _DATE_SUFFIX.sub("", name))
+        if stripped == name:
+            return name
+        name = stripped
+
+
+def rule_tier(base: str) -> str:
+    """efficient for Flash/Mini/Lite/... names and open models up to 32B; frontier otherwise."""
+    name = base.split("/", 1)[-1]
+    if _TAG_WORDS["embedding"].search(name):
+        return "embedding"
+    if _EFFICIENT_WORD.search(name):
+        return "efficient"
+    size = _SIZE.search(name)
+    if size and float(size.group(2)) <= 32:
+        return "efficient"
+    return "frontier"
+
+
+def rule_tags(base: str, variant: str = "") -> list[str]:
+    name = base.split("/", 1)[-1]
+    tags = [tag for tag, pattern in _TAG_WORDS.items() if pattern.search(name)]
+    if variant == "thinking" and "reasoning" not in tags:
+        tags.append("reasoning")
+    return tags
+
+
+def _read_reference(path: Path, required: list[str]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not a readable CSV: {exc}") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(path, f"missing columns {missing}", 1)
+    for i, source in enumerate(frame["source"]):
+        if not source.strip():
+            raise InputError(path, "every fact needs a source", i + 2)
+    return frame
+
+
+def load_labs(path: str | Path) -> pd.DataFrame:
+    frame = _read_reference(Path(path), ["slug_prefix", "lab", "origin_country", "origin_region",
+                                         "open_weights_default", "source"])
+    dup = frame["slug_prefix"].duplicated()
+    if dup.any():
+        raise InputError(path, f"slug_prefix {frame['slug_prefix'][dup].iloc[0]!r} listed twice",
+                         int(dup.to_numpy().nonzero()[0][0]) + 2)
+    bad = ~frame["open_weights_default"].isin(["true", "false", ""])
+    if bad.any():
+        raise InputError(path, "open_weights_default must be true, false or empty", int(bad.to_numpy().argmax()) + 2)
+    return frame
+
+
+def load_family_rules(path: str | Path) -> list[tuple[re.Pattern, dict]]:
+    frame = _read_reference(Path(path), ["pattern", "family", "tier", "tags", "open_weights", "source"])
+    rules = []
+    for i, row in enumerate(frame.to_dict("records")):
+        try:
+            pattern = re.compile(row["pattern"])
+        except re.error as exc:
+            raise InputError(path, f"pattern {row['pattern']!r} is not a regex: {exc}", i + 2) from None
+        if row["tier"] not in ("", *TIERS):
+            raise InputError(path, f"tier {row['tier']!r} is not one of {TIERS}", i + 2)
+        if row["open_weights"] not in ("", "true", "false"):
+            raise InputError(path, "open_weights must be true, false or empty", i + 2)
+        rules.append((pattern, row))
+    return rules
+
+
+def latest_catalog(catalog: pd.DataFrame) -> pd.DataFrame:
+    """One row per canonical slug (and per id), from the newest catalog vintage that lists it."""
+    if catalog.empty:
+        return catalog
+    ordered = catalog.sort_values("as_of")
+    by_slug = ordered.drop_duplicates("canonical_slug", keep="last").set_index("canonical_slug", drop=False)
+    by_id = ordered.drop_duplicates("model_id", keep="last").set_index("model_id", drop=False)
+    extra = by_id[~by_id.index.isin(by_slug.index)]
+    return pd.concat([by_slug, extra])
+
+
+def _display_name(catalog_name: str, family: str, base: str) -> str:
+    if catalog_name:
+        name = catalog_name.split(": ", 1)[-1]
+        return re.sub(r"\s*\((free|beta|thinking|extended)\)$", "", name)
+    date = _DATE_SUFFIX.search(base)
+    return f"{family} ({date.group(1)})" if date and family != UNKNOWN else family
+
+
+def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFrame,
+                  revealed: pd.DataFrame | None = None) -> dict:
+    """Every attribute of one permaslug, with where each came from."""
+    base, variant = split_variant(slug)
+    prefix = base.split("/", 1)[0] if "/" in base else ""
+    reveal = revealed.loc[base].to_dict() if revealed is not None and base in revealed.index else None
+    lab_rows = labs[labs["slug_prefix"] == (reveal["lab_prefix"] if reveal else prefix)]
+    lab = lab_rows.iloc[0].to_dict() if len(lab_rows) else None
+    entry = catalog.loc[base] if not catalog.empty and base in catalog.index else None
+    if isinstance(entry, pd.DataFrame):
+        entry = entry.iloc[-1]
+    hf_id = entry["hugging_face_id"] if entry is not None else ""
+
+    rule = next(((p, r) for p, r in rules if p.search(base)), None)
+    if reveal is not None:
+        row = {"tier": reveal["tier"], "tags": "", "open_weights": reveal["open_weights"]}
+        family, family_source = reveal["family"], f"revealed.csv: {reveal['source']}"
+    elif rule is not None:
+        pattern, row = rule
+        family = pattern.search(base).expand(row["family"]).strip()
+        family_source = f"families.csv: {row['source']}"
+    else:
+        row = {"tier": "", "tags": "", "open_weights": ""}
+        family, family_source = release_key(base), "rule: slug without release dates"
+
+    # Evidence order: a curated family fact, then the catalog (hugging_face_id present or absent), then
+    # the lab's policy. Where the catalog and a curated value disagree, the row is flagged for review.
+    catalog_says = ("true" if hf_id else "false") if entry is not None else ""
+    lab_default = lab["open_weights_default"] if lab else ""
+    if row["open_weights"]:
+        open_weights, ow_source = row["open_weights"], "families.csv"
+    elif catalog_says:
+        open_weights = catalog_says
+        ow_source = f"catalog hugging_face_id {hf_id}" if hf_id else "catalog: no hugging_face_id"
+    elif lab_default:
+        open_weights, ow_source = lab_default, "labs.csv default"
+    else:
+        open_weights, ow_source = UNKNOWN, ""
+    curated = row["open_weights"] or lab_default
+    conflict = bool(catalog_says and curated and catalog_says != curated)
+
+    tags = [t for t in row["tags"].split(";") if t] or rule_tags(base, variant)
+    is_stealth = reveal is not None or prefix in ("openrouter", "stealth")
+    return {
+        "model_permaslug": slug,
+        "base_model": base,
+        "variant": variant,
+        "display_name": _display_name(entry["name"] if entry is not None else "", family, base),
+        "lab_id": prefix or UNKNOWN,
+        "lab": lab["lab"] if lab else UNKNOWN,
+        "origin": lab["origin_country"] if lab else UNKNOWN,
+        "origin_region": lab["origin_region"] if lab else UNKNOWN,
+        "is_stealth": is_stealth,
+        "family": family,
+        "family_source": family_source,
+        "open_weights": open_weights,
+        "open_weights_source": ow_source,
+        "open_weights_conflict": conflict,
+        "tier": row["tier"] or rule_tier(base),
+        "tags": ";".join(tags),
+        "in_catalog": entry is not None,
+    }
+
+
+def classify_slugs(slugs: pd.Series | list[str], labs: pd.DataFrame, rules: list,
+                   catalog: pd.DataFrame, revealed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per distinct permaslug (the API `other` row is not a model and is left out)."""
+    latest = latest_catalog(catalog)
+    unique = sorted(set(slugs) - {"other"})
+    return pd.DataFrame([classify_slug(s, labs, rules, latest, revealed) for s in unique])
+
+
+def reference_dir() -> Path:
+    from tokentrends.paths import project_root
+
+    return project_root() / "data" / "reference"
+
+
+def load_revealed(path: str | Path) -> pd.DataFrame:
+    """Stealth models whose lab has since been named: base_model -> lab_prefix, family, tier, open_weights."""
+    frame = _read_reference(Path(path), ["base_model", "lab_prefix", "family", "tier", "open_weights", "source"])
+    if frame["base_model"].duplicated().any():
+        raise InputError(path, "a base_model is listed twice")
+    return frame.set_index("base_model", drop=False)
+
+
+def load_reference(folder: str | Path | None = None) -> tuple[pd.DataFrame, list, pd.DataFrame]:
+    """labs.csv, families.csv and revealed.csv from data/reference/ (or another folder)."""
+    folder = Path(folder) if folder else reference_dir()
+    return (load_labs(folder / "labs.csv"), load_family_rules(folder / "families.csv"),
+            load_revealed(folder / "revealed.csv"))
