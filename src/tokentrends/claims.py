@@ -1,0 +1,318 @@
+"""The claims ledger: each statement of a review, measured on the data, with a verdict and why.
+
+Claims are data (`data/claims/<year>.yaml`): an id, the claim in plain words, the name of a measure below
+and its parameters, thresholds included. A measure returns the numbers it found, one verdict out of
+VERDICTS, and one sentence of why. The thresholds live in the ledger, next to the claim they judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from tokentrends import leaders, prices, specialists, volume
+from tokentrends.errors import InputError
+from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
+from tokentrends.year_data import YearData
+
+SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT = "supported", "partly", "not supported", "cannot be measured"
+VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    measure: str  # how it was measured, in words
+    value: dict
+    verdict: str
+    why: str
+
+
+MEASURES: dict[str, Callable[..., Evaluation]] = {}
+
+
+def measure(func: Callable[..., Evaluation]) -> Callable[..., Evaluation]:
+    MEASURES[func.__name__] = func
+    return func
+
+
+def _grade(hits: int, of: int) -> str:
+    return SUPPORTED if hits == of else PARTLY if hits else NOT_SUPPORTED
+
+
+def _full_weeks(data: YearData) -> pd.DataFrame:
+    return data.totals[data.totals["days_present"] == 7]
+
+
+@measure
+def weekly_volume_below(data: YearData, month: str, threshold: int) -> Evaluation:
+    weeks = _full_weeks(data)
+    weeks = weeks[weeks["week_start"].dt.strftime("%Y-%m") == month]
+    how = f"largest full week starting in {month}, against {fmt_tokens(threshold)}"
+    if weeks.empty:
+        return Evaluation(how, {}, CANNOT, f"no full week starts in {month}")
+    top = int(weeks["total_tokens"].max())
+    verdict = SUPPORTED if top < threshold else NOT_SUPPORTED
+    return Evaluation(how, {"max_week_tokens": top, "weeks": int(len(weeks))}, verdict,
+                      f"the largest of {len(weeks)} full weeks carried {fmt_tokens(top)} tokens, "
+                      f"{'below' if top < threshold else 'above'} {fmt_tokens(threshold)}")
+
+
+@measure
+def peak_near(data: YearData, target: int, tolerance: float, window: list[str]) -> Evaluation:
+    head = data.headline["peak_week"]
+    how = (f"peak full week, within {fmt_pct(tolerance, 0)} of {fmt_tokens(target)} and starting "
+           f"{window[0]} to {window[1]}")
+    if head is None:
+        return Evaluation(how, {}, CANNOT, "no full week")
+    off = head["total_tokens"] / target - 1
+    value_ok = abs(off) <= tolerance
+    date_ok = window[0] <= head["week_start"] <= window[1]
+    return Evaluation(how, {"peak_tokens": head["total_tokens"], "peak_week": head["week_start"], "off_by": off},
+                      _grade(value_ok + date_ok, 2),
+                      f"the peak was {fmt_tokens(head['total_tokens'])} in the week from "
+                      f"{fmt_date(head['week_start'])}, {fmt_pct(abs(off))} {'below' if off < 0 else 'above'} "
+                      f"{fmt_tokens(target)}; the timing {'matches' if date_ok else 'does not match'}")
+
+
+@measure
+def year_end_near(data: YearData, target: int, tolerance: float) -> Evaluation:
+    last = data.headline["last_full_week"]
+    how = f"last full week of the year, within {fmt_pct(tolerance, 0)} of {fmt_tokens(target)}"
+    if last is None:
+        return Evaluation(how, {}, CANNOT, "no full week")
+    off = last["total_tokens"] / target - 1
+    verdict = SUPPORTED if abs(off) <= tolerance else PARTLY if abs(off) <= 2 * tolerance else NOT_SUPPORTED
+    return Evaluation(how, {"last_week_tokens": last["total_tokens"], "last_week": last["week_start"],
+                            "off_by": off}, verdict,
+                      f"the last full week (from {fmt_date(last['week_start'])}) carried "
+                      f"{fmt_tokens(last['total_tokens'])}, {fmt_pct(abs(off))} {'below' if off < 0 else 'above'} "
+                      f"{fmt_tokens(target)}")
+
+
+@measure
+def growth_multiple(data: YearData, target: float, tolerance: float) -> Evaluation:
+    head = data.headline
+    year = data.year
+    dec_jan = volume.month_ratio(data.monthly, f"{year}-12", f"{year}-01")
+    how = (f"last full week over first full week (also peak over first, December over January daily "
+           f"average), within {fmt_pct(tolerance, 0)} of {target:g}x")
+    if head["first_full_week"] is None:
+        return Evaluation(how, {}, CANNOT, "no full week")
+    value = {"last_over_first": head["growth_last_over_first"], "peak_over_first": head["growth_peak_over_first"],
+             "december_over_january": dec_jan}
+    main = head["growth_last_over_first"]
+    close = [v for v in value.values() if v is not None and abs(v / target - 1) <= tolerance]
+    verdict = SUPPORTED if abs(main / target - 1) <= tolerance else PARTLY if close else NOT_SUPPORTED
+    direction = "more" if main > target else "less"
+    return Evaluation(how, value, verdict,
+                      f"weekly volume grew {fmt_multiple(main)} from the first to the last full week "
+                      f"({fmt_multiple(head['growth_peak_over_first'])} to the peak"
+                      + (f", {fmt_multiple(dec_jan)} December over January" if dec_jan else "")
+                      + f"): {fmt_pct(abs(main / target - 1), 0)} {direction} than {target:g}x")
+
+
+@measure
+def families_lead(data: YearData, families: list[str], months: list[int], top: int) -> Evaluation:
+    period = data.family_shares[data.family_shares["week_start"].dt.month.isin(months)]
+    ranking = leaders.top_for_period(period, "family", n=10_000).set_index("family")
+    how = f"rank of {', '.join(families)} among families by tokens, weeks starting in months {months[0]}-{months[-1]}"
+    ranks = {f: int(ranking.loc[f, "rank"]) if f in ranking.index else None for f in families}
+    shares = {f: float(ranking.loc[f, "share"]) if f in ranking.index else 0.0 for f in families}
+    leader = ranking.index[0]
+    hits = sum(1 for r in ranks.values() if r is not None and r <= top)
+    return Evaluation(how, {"ranks": ranks, "shares": shares, "leader": leader,
+                            "leader_share": float(ranking["share"].iloc[0])}, _grade(hits, len(families)),
+                      "; ".join(f"{f} ranked #{ranks[f]} ({fmt_pct(shares[f])})" for f in families)
+                      + f"; the leading family was {leader} ({fmt_pct(float(ranking['share'].iloc[0]))})")
+
+
+def _series(data: YearData, key: str, value: str, since: str | None = None) -> pd.DataFrame:
+    shares = data.family_shares if key == "family" else data.model_shares
+    series = leaders.share_series(shares, key, [value])
+    first = shares.loc[shares[key] == value, "week_start"].min()
+    start = max(first, pd.Timestamp(since)) if since else first
+    return series[series["week_start"] >= start] if pd.notna(start) else series.iloc[0:0]
+
+
+@measure
+def steady_share(data: YearData, family: str, max_cv: float, top: int, min_presence: float) -> Evaluation:
+    series = _series(data, "family", family)
+    shares = data.family_shares
+    how = (f"from its first week: coefficient of variation of weekly share (steady if at most {max_cv:g}) and "
+           f"share of weeks in the top {top} families (at least {fmt_pct(min_presence, 0)})")
+    if series.empty:
+        return Evaluation(how, {}, CANNOT, f"{family} is not in the data this year")
+    stats = specialists.stability(series.assign(family=family), "family").iloc[0]
+    ranks = shares[(shares["family"] == family) & (shares["week_start"] >= series["week_start"].min())]
+    presence = float((ranks["rank"] <= top).sum() / len(series))
+    last_share = float(series["share"].iloc[-1])
+    hits = (stats["cv"] <= max_cv) + (presence >= min_presence)
+    return Evaluation(how, {"cv": float(stats["cv"]), "mean_share": float(stats["mean_share"]),
+                            "presence_in_top": presence, "last_share": last_share,
+                            "peak_share": float(series["share"].max())}, _grade(hits, 2),
+                      f"{family} averaged {fmt_pct(stats['mean_share'])} of weekly tokens with a coefficient of "
+                      f"variation of {stats['cv']:.2f}, was in the top {top} in {fmt_pct(presence, 0)} of its "
+                      f"weeks, peaked at {fmt_pct(series['share'].max())} and ended at {fmt_pct(last_share)}")
+
+
+@measure
+def lab_surge(data: YearData, lab: str, split: str, min_ratio: float, families: list[str]) -> Evaluation:
+    split_at = pd.Timestamp(split)
+    lab_weeks = data.lab_shares
+    before = lab_weeks[lab_weeks["week_start"] < split_at]
+    after = lab_weeks[lab_weeks["week_start"] >= split_at]
+
+    def share(frame: pd.DataFrame) -> float:
+        total = (frame["tokens"] / frame["share"]).groupby(frame["week_start"]).first().sum()
+        return float(frame.loc[frame["lab"] == lab, "tokens"].sum() / total) if total else 0.0
+
+    fam = data.family_shares[data.family_shares["week_start"] >= split_at]
+    fam_total = (fam["tokens"] / fam["share"]).groupby(fam["week_start"]).first().sum()
+    fam_share = {f: float(fam.loc[fam["family"] == f, "tokens"].sum() / fam_total) for f in families}
+    first, second = share(before), share(after)
+    ratio = second / first if first else None
+    how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
+    verdict = (SUPPORTED if ratio and ratio >= min_ratio else PARTLY if ratio and ratio > 1 else NOT_SUPPORTED)
+    return Evaluation(how, {"share_before": first, "share_after": second, "ratio": ratio,
+                            "family_share_after": fam_share}, verdict,
+                      f"{lab} had {fmt_pct(first)} of tokens before {fmt_date(split)} and {fmt_pct(second)} after"
+                      + (f" ({fmt_multiple(ratio)})" if ratio else "") + "; after: "
+                      + ", ".join(f"{f} {fmt_pct(v)}" for f, v in fam_share.items()))
+
+
+@measure
+def first_appearance(data: YearData, family: str, top: int, window_start: str) -> Evaluation:
+    shares = data.family_shares
+    own = shares[shares["family"] == family]
+    how = f"first week {family} ranks in the top {top} families, and its first week in the daily top 50"
+    if own.empty:
+        return Evaluation(how, {}, CANNOT, f"{family} never appears in the daily top 50 this year")
+    in_top = own[own["rank"] <= top]
+    first_seen = own["week_start"].min().strftime("%Y-%m-%d")
+    first_top = in_top["week_start"].min().strftime("%Y-%m-%d") if len(in_top) else None
+    last_rank = int(own.sort_values("week_start")["rank"].iloc[-1])
+    if first_top is None:
+        verdict = PARTLY if first_seen >= window_start else NOT_SUPPORTED
+    else:
+        verdict = SUPPORTED if first_top >= window_start else NOT_SUPPORTED
+    return Evaluation(how, {"first_week_seen": first_seen, "first_week_in_top": first_top,
+                            "rank_in_last_week": last_rank}, verdict,
+                      f"{family} first appears in the week from {fmt_date(first_seen)}; "
+                      + (f"it first ranked in the top {top} in the week from {fmt_date(first_top)}"
+                         if first_top else f"it never ranked in the top {top}")
+                      + f"; in the last week it ranked #{last_rank}")
+
+
+@measure
+def spike_in_quarter(data: YearData, family: str, quarter: int, k: float) -> Evaluation:
+    series = _series(data, "family", family)
+    how = f"week of peak share, and weeks whose share jump exceeds {k:g} standard deviations of its own changes"
+    if series.empty:
+        return Evaluation(how, {}, CANNOT, f"{family} is not in the data this year")
+    peak = series.loc[series["share"].idxmax()]
+    jumps = specialists.spikes(series.assign(family=family), "family", k=k)
+    in_quarter = jumps[jumps["week_start"].dt.quarter == quarter]
+    peak_in_q = peak["week_start"].quarter == quarter
+    return Evaluation(how, {"peak_share": float(peak["share"]), "peak_week": peak["week_start"].strftime("%Y-%m-%d"),
+                            "spike_weeks": [w.strftime("%Y-%m-%d") for w in jumps["week_start"]]},
+                      _grade(int(peak_in_q) + int(len(in_quarter) > 0), 2),
+                      f"{family} peaked at {fmt_pct(peak['share'])} of weekly tokens in the week from "
+                      f"{fmt_date(peak['week_start'])}; "
+                      + (f"spikes in {', '.join(fmt_date(w) for w in jumps['week_start'])}" if len(jumps)
+                         else "no week-over-week jump beyond the threshold"))
+
+
+@measure
+def long_tail_growing(data: YearData, first_quarter: int, last_quarter: int) -> Evaluation:
+    conc = data.concentration
+    q = conc["week_start"].dt.quarter
+    first, last = conc[q == first_quarter], conc[q == last_quarter]
+    how = (f"average weekly share of Others (outside the top {data.top_n}) and of the API's `other` row, "
+           f"Q{first_quarter} vs Q{last_quarter}")
+    if first.empty or last.empty:
+        return Evaluation(how, {}, CANNOT, "the year does not cover both quarters")
+    value = {"others_first": float(first["others_share"].mean()), "others_last": float(last["others_share"].mean()),
+             "other_row_first": float(first["other_row_share"].mean()),
+             "other_row_last": float(last["other_row_share"].mean()),
+             "models_for_90_first": float(first["models_for_90"].mean()),
+             "models_for_90_last": float(last["models_for_90"].mean())}
+    hits = (value["others_last"] > value["others_first"]) + (value["other_row_last"] > value["other_row_first"])
+    return Evaluation(how, value, _grade(hits, 2),
+                      f"Others went from {fmt_pct(value['others_first'])} to {fmt_pct(value['others_last'])} of "
+                      f"weekly tokens and the API `other` row from {fmt_pct(value['other_row_first'])} to "
+                      f"{fmt_pct(value['other_row_last'])}")
+
+
+@measure
+def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: float,
+               early_list: str, late_list: str) -> Evaluation:
+    how = (f"token-weighted average list price per million prompt tokens, Q{first_quarter} vs Q{last_quarter} "
+           f"(each model at its nearest list; a fall of at least {fmt_pct(min_drop, 0)} counts as supported)")
+    weekly = data.weekly_price
+    if weekly.empty:
+        return Evaluation(how, {}, CANNOT, "no price list matches the models")
+    q = weekly["week_start"].dt.quarter
+    first = weekly[q == first_quarter]
+    last = weekly[q == last_quarter]
+    if first.empty or last.empty:
+        return Evaluation(how, {}, CANNOT, "the year does not cover both quarters")
+    start, end = float(first["prompt_usd_per_mtok"].mean()), float(last["prompt_usd_per_mtok"].mean())
+    change = end / start - 1
+    table = data.price_table
+    early = table[table["vintage"] == early_list].set_index("model_permaslug")
+    late = table[table["vintage"] == late_list].set_index("model_permaslug")
+    effects = (prices.mix_and_price_effect(data.model_shares, early, late, first["week_start"], last["week_start"])
+               if len(early) and len(late) else None)
+    value = {"prompt_usd_per_mtok_first": start, "prompt_usd_per_mtok_last": end, "change": change,
+             "completion_usd_per_mtok_first": float(first["completion_usd_per_mtok"].mean()),
+             "completion_usd_per_mtok_last": float(last["completion_usd_per_mtok"].mean()),
+             "priced_share_min": float(weekly["priced_share"].min()), "decomposition": effects}
+    verdict = SUPPORTED if change <= -min_drop else PARTLY if change < 0 else NOT_SUPPORTED
+    why = (f"the average list price went from ${start:.3f} to ${end:.3f} per million prompt tokens "
+           f"({'+' if change > 0 else ''}{fmt_pct(change)})")
+    if effects:
+        why += (f"; on models listed in both {early_list} and {late_list}, the shift in mix moved it by "
+                f"${effects['mix_effect']:+.3f} and price changes by ${effects['price_effect']:+.3f}")
+    return Evaluation(how, value, verdict, why)
+
+
+def load_ledger(path: str | Path) -> list[dict]:
+    """Read and check a claims ledger; every problem names the file and the claim."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(path, f"invalid YAML: {exc}") from None
+    claims = (doc or {}).get("claims") if isinstance(doc, dict) else None
+    if not isinstance(claims, list):
+        raise InputError(path, "expected a mapping with a 'claims' list")
+    seen = set()
+    for i, claim in enumerate(claims):
+        if not isinstance(claim, dict) or not {"id", "claim", "measure"} <= set(claim):
+            raise InputError(path, f"claim {i + 1} needs id, claim and measure")
+        if claim["measure"] not in MEASURES:
+            raise InputError(path, f"claim {claim['id']!r}: unknown measure {claim['measure']!r}")
+        if claim["id"] in seen:
+            raise InputError(path, f"claim id {claim['id']!r} is used twice")
+        seen.add(claim["id"])
+    return claims
+
+
+def evaluate(claims: list[dict], data: YearData) -> list[dict]:
+    """The ledger: [{id, claim, measure, value, verdict, why}]."""
+    out = []
+    for claim in claims:
+        result = MEASURES[claim["measure"]](data, **(claim.get("params") or {}))
+        assert result.verdict in VERDICTS, result.verdict
+        out.append({"id": claim["id"], "claim": claim["claim"], "measure": result.measure, "value": result.value,
+                    "verdict": result.verdict, "why": result.why})
+    return out
+
+
+def ledger_path(year: int) -> Path:
+    from tokentrends.paths import project_root
+
+    return project_root() / "data" / "claims" / f"{year}.yaml"

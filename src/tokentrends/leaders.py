@@ -1,0 +1,80 @@
+"""Leaders: shares of each week's tokens by model, family or lab; ranks, quarters, trajectories.
+
+Shares here are of the week's total tokens (the API `other` row included), as on the rankings chart.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tokentrends.sources.rankings_daily import OTHER_SLUG
+from tokentrends.weekly import weekly_totals, with_week
+
+
+def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame, key: str = "model_permaslug") -> pd.DataFrame:
+    """`week_start | report_year | <key> | tokens | share | rank`, key a model attribute (family, lab...)."""
+    named = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
+    if key != "model_permaslug":
+        named = named.merge(models[["model_permaslug", key]], on="model_permaslug", how="left", validate="m:1")
+    out = named.groupby(["week_start", "report_year", key], as_index=False)["tokens"].sum()
+    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
+    out["share"] = out["tokens"] / out["week_start"].map(totals)
+    out = out.sort_values(["week_start", "tokens", key], ascending=[True, False, True])
+    out["rank"] = out.groupby("week_start").cumcount() + 1
+    return out.reset_index(drop=True)
+
+
+def top_by_quarter(shares: pd.DataFrame, key: str, n: int = 5) -> pd.DataFrame:
+    """`quarter | rank | <key> | tokens | share` of the quarter's named tokens, top n per quarter."""
+    quarter = shares["week_start"].dt.to_period("Q").astype(str)
+    sums = shares.assign(quarter=quarter).groupby(["quarter", key], as_index=False)["tokens"].sum()
+    sums["share"] = sums["tokens"] / sums.groupby("quarter")["tokens"].transform("sum")
+    sums = sums.sort_values(["quarter", "tokens"], ascending=[True, False])
+    sums["rank"] = sums.groupby("quarter").cumcount() + 1
+    return sums[sums["rank"] <= n][["quarter", "rank", key, "tokens", "share"]].reset_index(drop=True)
+
+
+def top_for_period(shares: pd.DataFrame, key: str, n: int = 10) -> pd.DataFrame:
+    """`rank | <key> | tokens | share` over all the frame's weeks."""
+    sums = shares.groupby(key, as_index=False)["tokens"].sum().sort_values("tokens", ascending=False)
+    sums["share"] = sums["tokens"] / sums["tokens"].sum()
+    sums.insert(0, "rank", range(1, len(sums) + 1))
+    return sums.head(n).reset_index(drop=True)
+
+
+def weeks_at_number_one(shares: pd.DataFrame, key: str) -> pd.DataFrame:
+    """`<key> | weeks_at_1`, most first."""
+    first = shares[shares["rank"] == 1].groupby(key).size().sort_values(ascending=False)
+    return first.rename("weeks_at_1").reset_index()
+
+
+def trajectory(shares: pd.DataFrame, key: str, value: str, top: int = 10) -> dict:
+    """For one model/family: first week in the top `top`, peak share and its week, share in the last week."""
+    own = shares[shares[key] == value].sort_values("week_start")
+    if own.empty:
+        return {"value": value, "weeks_present": 0, "first_week": None, "first_week_in_top": None,
+                "peak_share": None, "peak_week": None, "last_week": None, "last_share": None}
+    in_top = own[own["rank"] <= top]
+    peak = own.loc[own["share"].idxmax()]
+    last_week = shares["week_start"].max()
+    last = own[own["week_start"] == last_week]
+    return {
+        "value": value,
+        "weeks_present": int(len(own)),
+        "first_week": own["week_start"].iloc[0].strftime("%Y-%m-%d"),
+        "first_week_in_top": in_top["week_start"].iloc[0].strftime("%Y-%m-%d") if len(in_top) else None,
+        "peak_share": float(peak["share"]),
+        "peak_week": peak["week_start"].strftime("%Y-%m-%d"),
+        "last_week": last_week.strftime("%Y-%m-%d"),
+        "last_share": float(last["share"].iloc[0]) if len(last) else 0.0,
+    }
+
+
+def share_series(shares: pd.DataFrame, key: str, values: list[str]) -> pd.DataFrame:
+    """`week_start | <key> | share` for the given values, with 0 for weeks they are absent (not ranked)."""
+    weeks = pd.Index(sorted(shares["week_start"].unique()), name="week_start")
+    frames = []
+    for value in values:
+        own = shares[shares[key] == value].set_index("week_start")["share"].reindex(weeks, fill_value=0.0)
+        frames.append(own.reset_index().assign(**{key: value}))
+    return pd.concat(frames, ignore_index=True)[["week_start", key, "share"]]

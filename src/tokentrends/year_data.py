@@ -1,0 +1,54 @@
+"""Everything the analyses need about one year, computed once from the prepared tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from tokentrends import concentration, leaders, prices, volume, weekly
+
+
+@dataclass
+class YearData:
+    year: int
+    top_n: int
+    usage: pd.DataFrame  # every day of the data, all years (for year over year and scoring)
+    models: pd.DataFrame
+    totals: pd.DataFrame  # weekly totals of the year's weeks
+    headline: dict
+    monthly: pd.DataFrame  # months of the year
+    model_shares: pd.DataFrame  # weekly shares by model, the year's weeks
+    family_shares: pd.DataFrame
+    lab_shares: pd.DataFrame
+    concentration: pd.DataFrame
+    price_table: pd.DataFrame
+    weekly_price: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["report_year"] == year].reset_index(drop=True)
+
+
+def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataFrame, price_lists: pd.DataFrame,
+                    year: int, top_n: int) -> YearData:
+    totals_all = weekly.weekly_totals(usage)
+    totals = in_year(totals_all, year)
+    model_shares = in_year(leaders.weekly_shares_by(usage, models), year)
+    monthly = volume.monthly_totals(usage)
+    table = prices.price_table(models, catalog, price_lists)
+    weekly_price = (pd.concat([prices.weekly_list_price(model_shares[model_shares["week_start"] == week],
+                                                        prices.nearest_prices(table, week))
+                               for week in totals["week_start"]], ignore_index=True)
+                    if not table.empty else pd.DataFrame())
+    return YearData(
+        year=year, top_n=top_n, usage=usage, models=models, totals=totals,
+        headline=weekly.headline_weeks(totals),
+        monthly=monthly[monthly["month"].dt.year == year].reset_index(drop=True),
+        model_shares=model_shares,
+        family_shares=in_year(leaders.weekly_shares_by(usage, models, "family"), year),
+        lab_shares=in_year(leaders.weekly_shares_by(usage, models, "lab"), year),
+        concentration=concentration.weekly_concentration(usage, model_shares, top_n),
+        price_table=table,
+        weekly_price=weekly_price,
+    )
