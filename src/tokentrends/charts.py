@@ -90,6 +90,57 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     return themed(chart, title, subtitle)
 
 
+def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", y_title: str = "Share of weekly tokens",
+               y_format: str = "%", value: str = "share", series: str = "series") -> alt.Chart:
+    """Weekly lines of `week_start | <series> | <value>`, one colour per series (stable across charts)."""
+    data = frame.assign(week=frame["week_start"].dt.strftime("%Y-%m-%d"))
+    names = list(dict.fromkeys(data[series].astype(str)))
+    tooltip_format = ".1%" if y_format == "%" else ",.3f" if y_format.startswith("$") else ",.0f"
+    chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
+        y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format)),
+        color=alt.Color(f"{series}:N", title=None, scale=color_scale(names), sort=names),
+        tooltip=[alt.Tooltip(f"{series}:N", title="Series"), alt.Tooltip("week:T", title="Week of"),
+                 alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format)],
+    )
+    return themed(chart, title, subtitle)
+
+
+def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] = "") -> alt.Chart:
+    """Average tokens per day, by month (partial months comparable)."""
+    data = monthly.assign(month_label=monthly["month"].dt.strftime("%Y-%m"))
+    chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
+        x=alt.X("month_label:O", title="Month"),
+        y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=alt.Axis(format="~s")),
+        tooltip=[alt.Tooltip("month_label:O", title="Month"),
+                 alt.Tooltip("daily_avg_tokens:Q", title="Tokens per day", format=",.0f"),
+                 alt.Tooltip("days_present:Q", title="Days with data")],
+    )
+    return themed(chart, title, subtitle)
+
+
+def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
+                     subtitle: str | list[str] = "") -> alt.Chart:
+    """Weekly totals (full weeks) as a line, the projection as a dashed line inside its band."""
+    line = actual.assign(week=actual["week_start"].dt.strftime("%Y-%m-%d"), kind="actual")
+    band = projection.assign(week=projection["week_start"].dt.strftime("%Y-%m-%d"), kind="projected")
+    x = alt.X("week:T", title="Week starting (Monday, UTC)")
+    fmt = alt.Axis(format="~s")
+    layers = alt.layer(
+        alt.Chart(band).mark_area(opacity=0.25, color=PALETTE[1]).encode(
+            x=x, y=alt.Y("low:Q", title="Tokens per week", axis=fmt), y2="high:Q",
+            tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("low:Q", format=",.0f", title="Low"),
+                     alt.Tooltip("high:Q", format=",.0f", title="High")]),
+        alt.Chart(band).mark_line(strokeDash=[6, 4], color=PALETTE[1]).encode(
+            x=x, y="projected:Q", tooltip=[alt.Tooltip("week:T", title="Week of"),
+                                           alt.Tooltip("projected:Q", format=",.0f", title="Projected")]),
+        alt.Chart(line).mark_line(point=alt.OverlayMarkDef(size=18), color=PALETTE[0]).encode(
+            x=x, y="total_tokens:Q", tooltip=[alt.Tooltip("week:T", title="Week of"),
+                                              alt.Tooltip("total_tokens:Q", format=",.0f", title="Actual")]),
+    )
+    return themed(layers, title, subtitle)
+
+
 @cache
 def _bundle() -> str:
     import vl_convert

@@ -122,11 +122,14 @@ def families_lead(data: YearData, families: list[str], months: list[int], top: i
     how = f"rank of {', '.join(families)} among families by tokens, weeks starting in months {months[0]}-{months[-1]}"
     ranks = {f: int(ranking.loc[f, "rank"]) if f in ranking.index else None for f in families}
     shares = {f: float(ranking.loc[f, "share"]) if f in ranking.index else 0.0 for f in families}
+    if all(r is None for r in ranks.values()):
+        return Evaluation(how, {"ranks": ranks}, CANNOT, "none of these families is in the data for those months")
     leader = ranking.index[0]
     hits = sum(1 for r in ranks.values() if r is not None and r <= top)
     return Evaluation(how, {"ranks": ranks, "shares": shares, "leader": leader,
                             "leader_share": float(ranking["share"].iloc[0])}, _grade(hits, len(families)),
-                      "; ".join(f"{f} ranked #{ranks[f]} ({fmt_pct(shares[f])})" for f in families)
+                      "; ".join(f"{f} ranked #{ranks[f]} ({fmt_pct(shares[f])})" if ranks[f] else f"{f} did not rank"
+                                for f in families)
                       + f"; the leading family was {leader} ({fmt_pct(float(ranking['share'].iloc[0]))})")
 
 
@@ -163,6 +166,9 @@ def steady_share(data: YearData, family: str, max_cv: float, top: int, min_prese
 def lab_surge(data: YearData, lab: str, split: str, min_ratio: float, families: list[str]) -> Evaluation:
     split_at = pd.Timestamp(split)
     lab_weeks = data.lab_shares
+    how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
+    if not (lab_weeks["lab"] == lab).any():
+        return Evaluation(how, {}, CANNOT, f"{lab} is not in the data this year")
     before = lab_weeks[lab_weeks["week_start"] < split_at]
     after = lab_weeks[lab_weeks["week_start"] >= split_at]
 
@@ -175,7 +181,6 @@ def lab_surge(data: YearData, lab: str, split: str, min_ratio: float, families: 
     fam_share = {f: float(fam.loc[fam["family"] == f, "tokens"].sum() / fam_total) for f in families}
     first, second = share(before), share(after)
     ratio = second / first if first else None
-    how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
     verdict = (SUPPORTED if ratio and ratio >= min_ratio else PARTLY if ratio and ratio > 1 else NOT_SUPPORTED)
     return Evaluation(how, {"share_before": first, "share_after": second, "ratio": ratio,
                             "family_share_after": fam_share}, verdict,
@@ -316,3 +321,15 @@ def ledger_path(year: int) -> Path:
     from tokentrends.paths import project_root
 
     return project_root() / "data" / "claims" / f"{year}.yaml"
+
+
+def default_watch(data: YearData, n: int = 8) -> list[str]:
+    """Without a ledger: the year's n largest families."""
+    return leaders.top_for_period(data.family_shares, "family", n)["family"].tolist()
+
+
+def watch_list(path: str | Path, data: YearData) -> list[str]:
+    """The families a ledger names under `watch:`, else the year's largest."""
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    watch = doc.get("watch") if isinstance(doc, dict) else None
+    return list(watch) if watch else default_watch(data)

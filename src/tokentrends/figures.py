@@ -83,3 +83,26 @@ def group_figures(rows: pd.DataFrame) -> dict:
         "shares_year": {a: {str(k): float(v) for k, v in groups.share_by(rows, a).items()} for a in groups.GROUPS},
         "coverage": groups.coverage(rows),
     }
+
+
+def analyses_figures(volume: dict, leaders: dict, efficiency: dict, disruptors: dict, specialists: dict,
+                     tail: dict, data, outlook: dict, yoy: pd.DataFrame | None) -> dict:
+    """The `analyses` key: the numbers behind every section of the story."""
+    from tokentrends.analyses import to_jsonable
+
+    return to_jsonable({
+        "volume": {"monthly": volume["monthly"], "week_over_week": volume["growth_summary"],
+                   "december_over_january": volume["december_over_january"]},
+        "leaders": {"top_models": leaders["top_models"], "top_families": leaders["top_families"],
+                    "families_by_quarter": leaders["families_by_quarter"], "weeks_at_1": leaders["weeks_at_1"],
+                    "trajectories": leaders["trajectories"]},
+        "efficiency": {"tier_by_quarter": efficiency["tier_by_quarter"], "winners": efficiency["winners"]},
+        "disruptors": {"lab_change": disruptors["lab_change"], "steepest_gain": disruptors["steepest_gain"],
+                       "late_entrants": disruptors["late_entrants"]},
+        "specialists": {"stability": specialists["stability"], "spikes": specialists["spikes"], "k": specialists["k"]},
+        "long_tail": tail["weekly"],
+        "price": {"weekly": data.weekly_price, "list_vintages": sorted(data.price_table["vintage"].unique()),
+                  "note": "list prices (USD per million tokens), not what users paid"},
+        "outlook": outlook,
+        "year_over_year": yoy,
+    })

@@ -84,3 +84,8 @@ def year_rows(usage: pd.DataFrame, models: pd.DataFrame, year: int) -> pd.DataFr
     """The named-model rows of the weeks that belong to `year`, with their reference attributes."""
     rows = with_week(attach_models(usage, models))
     return rows[rows["report_year"] == year].reset_index(drop=True)
+
+
+def year_models(rows: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
+    """The reference rows of the models that appear in `rows`."""
+    return models[models["model_permaslug"].isin(rows["model_permaslug"].unique())].reset_index(drop=True)

@@ -14,6 +14,8 @@ def fmt_tokens(value: float | int | None) -> str:
     """7_180_000_000_000 -> '7.18T' (three significant figures)."""
     if value is None or pd.isna(value):
         return "n/a"
+    if abs(value) >= 1e15:
+        return f"{value / 1e12:,.0f}T"  # thousands of trillions read better than an unfamiliar unit
     for scale, unit in _UNITS:
         if abs(value) >= scale:
             return f"{value / scale:.3g}{unit}"

@@ -22,7 +22,8 @@ def year_label(year: int, span: dict) -> str:
 
 def title_block(year: int, span: dict, manifest: dict) -> str:
     return (banner(manifest)
-            + f"<h1>LLM usage on OpenRouter: {esc(year_label(year, span))} in review</h1>"
+            + f"<h1>LLM usage on OpenRouter: {year} in review"
+            + (f", so far (through {esc(fmt_date(span['through_date']))})" if span["is_partial"] else "") + "</h1>"
             + sentence('<p class="tt-lede">How many tokens the world sent through OpenRouter each week, '
                        "and to which models. Data as of {as_of}.</p>", as_of=manifest["as_of"]))
 
@@ -181,7 +182,8 @@ def coverage_block(coverage: dict, unclassified: pd.DataFrame, conflicts: pd.Dat
         text += table(rows.rename(columns={"model_permaslug": "model", "missing": "unknown"}),
                       numeric=("tokens", "share"))
     if len(conflicts):
-        text += sentence("<p>{n} model(s) where the catalog's hugging_face_id disagrees with the curated "
-                         "open-weights value (the curated value is used): {slugs}.</p>", n=len(conflicts),
+        text += sentence("<p>Flagged for review: {n} model(s) where the catalog's hugging_face_id disagrees with "
+                         "the curated open-weights value (a families.csv fact is used over the catalog; the catalog "
+                         "over a lab's default): {slugs}.</p>", n=len(conflicts),
                          slugs=", ".join(conflicts["model_permaslug"]))
     return text

@@ -19,6 +19,8 @@ def slug_ids(models: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
         base, variant = split_variant(slug)
         ids = set(by_canonical.loc[by_canonical["canonical_slug"] == base, "model_id"]) | {base}
         rows.extend({"model_permaslug": slug, "model_id": f"{i}:{variant}" if variant else i} for i in ids)
+        if variant == "free":  # a free endpoint costs 0 wherever its model is listed, even without its own row
+            rows.extend({"model_permaslug": slug, "model_id": i} for i in ids)
     return pd.DataFrame(rows, columns=["model_permaslug", "model_id"])
 
 

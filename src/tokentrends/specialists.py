@@ -12,7 +12,7 @@ def spikes(series: pd.DataFrame, key: str, k: float = 3.0, min_weeks: int = 6) -
     change | threshold`.
     """
     found = []
-    for value, own in series.sort_values("week_start").groupby(key):
+    for _value, own in series.sort_values("week_start").groupby(key):
         present = own[own["share"] > 0]
         if len(present) < min_weeks:
             continue

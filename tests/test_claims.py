@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tokentrends import claims, prepare, year_data
+from tokentrends.errors import InputError
+
+ISSUE_CLAIMS = {"january-below-1t", "peak-near-8t-late-november", "about-6t-year-end", "eight-x-growth",
+                "flash-models-lead-mid-to-late-year", "gpt-4-1-mini-steady-staple", "deepseek-second-half-surge",
+                "qwen3-30b-a3b-late-arrival", "grok-code-fast-q4-spike", "claude-sonnet-4-steady",
+                "others-long-tail-growing", "intelligence-tax-dropped"}
+
+
+def small_year(weekly_tokens: list[int]) -> year_data.YearData:
+    """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens."""
+    rows = [(day, "a/x", tokens // 7) for i, tokens in enumerate(weekly_tokens)
+            for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)]
+    usage = pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
+                          "model_permaslug": [r[1] for r in rows], "tokens": [r[2] for r in rows]})
+    models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
+    empty = pd.DataFrame(columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok",
+                                  "completion_usd_per_mtok"])
+    return year_data.build_year_data(usage, models, empty, empty, 2025, 9)
+
+
+def test__weekly_volume_below__verdicts():
+    data = small_year([700, 1400, 2100, 2800])
+    below = claims.MEASURES["weekly_volume_below"](data, month="2025-01", threshold=3000)
+    assert below.verdict == claims.SUPPORTED and below.value["max_week_tokens"] == 2800
+    above = claims.MEASURES["weekly_volume_below"](data, month="2025-01", threshold=2000)
+    assert above.verdict == claims.NOT_SUPPORTED
+    none = claims.MEASURES["weekly_volume_below"](data, month="2025-03", threshold=2000)
+    assert none.verdict == claims.CANNOT
+
+
+def test__growth_multiple__says_by_how_much():
+    data = small_year([700, 1400, 7000])
+    result = claims.MEASURES["growth_multiple"](data, target=8, tolerance=0.1)
+    assert result.value["last_over_first"] == pytest.approx(10.0)
+    assert result.verdict == claims.NOT_SUPPORTED
+    assert "25% more than 8x" in result.why
+    assert claims.MEASURES["growth_multiple"](data, target=10, tolerance=0.1).verdict == claims.SUPPORTED
+
+
+def test__price_fell__cannot_be_measured_without_prices():
+    result = claims.MEASURES["price_fell"](small_year([700] * 4), first_quarter=1, last_quarter=4, min_drop=0.2,
+                                           early_list="a", late_list="b")
+    assert result.verdict == claims.CANNOT
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("claims: [{id: a, claim: b, measure: nope}]", "unknown measure"),
+    ("claims: [{id: a, claim: b}]", "needs id, claim and measure"),
+    ("claims: [{id: a, claim: b, measure: growth_multiple}, {id: a, claim: c, measure: growth_multiple}]",
+     "used twice"),
+    ("claims: {", "invalid YAML"),
+    ("- 1", "expected a mapping"),
+])
+def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
+    path = tmp_path / "ledger.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match=reason):
+        claims.load_ledger(path)
+
+
+def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path):
+    processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
+    data = year_data.build_year_data(prepare.load_usage(processed), prepare.load_models(processed),
+                                     prepare.load_catalog(processed), prepare.load_prices(processed), 2025, 9)
+    ledger = {c["id"]: c for c in claims.evaluate(claims.load_ledger(claims.ledger_path(2025)), data)}
+    assert set(ledger) == ISSUE_CLAIMS
+    for claim in ledger.values():
+        assert claim["verdict"] in claims.VERDICTS and claim["verdict"] != claims.CANNOT, claim
+        assert claim["value"] and claim["why"]
+    assert ledger["january-below-1t"]["verdict"] == claims.SUPPORTED
+    assert ledger["january-below-1t"]["value"]["max_week_tokens"] < 10**12
+    assert ledger["eight-x-growth"]["verdict"] == claims.NOT_SUPPORTED  # the rise was larger than 8x
+    assert ledger["eight-x-growth"]["value"]["last_over_first"] > 9.6
+    assert ledger["peak-near-8t-late-november"]["value"]["peak_week"] == "2025-11-24"
+    assert ledger["others-long-tail-growing"]["verdict"] == claims.SUPPORTED
+
+
+def test__families_lead_and_lab_surge__absent_is_cannot_be_measured():
+    data = small_year([700] * 30)
+    lead = claims.MEASURES["families_lead"](data, families=["Nope"], months=[1, 2], top=2)
+    surge = claims.MEASURES["lab_surge"](data, lab="Nope", split="2025-03-01", min_ratio=1.25, families=[])
+    assert lead.verdict == surge.verdict == claims.CANNOT
+    assert claims.MEASURES["families_lead"](data, families=["X"], months=[1, 2], top=1).verdict == claims.SUPPORTED
