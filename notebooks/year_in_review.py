@@ -24,7 +24,7 @@ top_n = 9
 # %%
 from IPython.display import HTML, display
 
-from tokentrends import analyses, claims, figures, groups, page, prepare, story, weekly, year_data
+from tokentrends import analyses, claims, figures, groups, page, prepare, stamp, story, weekly, year_data
 from tokentrends.charts import (
     ChartView,
     line_chart,
@@ -161,10 +161,15 @@ display(HTML(story.yoy_table(yoy)))
 # %%
 display(HTML(page.section("method", "Methodology and provenance")))
 display(HTML(page.methodology(manifest, year, top_n, span)))
+top50 = groups.top50_coverage(usage, data.totals["week_start"])
+display(HTML(page.top50_sentence(top50)))
 display(HTML(page.coverage_block(group_figures["coverage"], groups.unclassified_any(rows),
                                  groups.year_models(rows, models).query("open_weights_conflict"))))
 display(HTML(page.vintages_table(manifest)))
 display(HTML(page.citation_footer(manifest)))
+build = stamp.build_stamp({"year": year, "top_n": top_n, "data": manifest["data_dir"],
+                           "prepared": str(processed_dir).rstrip("/").rsplit("/", 1)[-1]})
+display(HTML(page.reproducibility_block(build)))
 
 # %%
 if output_dir is not None:
@@ -172,6 +177,8 @@ if output_dir is not None:
         **figures.year_figures(year, top_n, manifest, span, data.totals, bars, data.headline),
         **group_figures,
         "claims": ledger,
+        "top50": top50,
+        "build": build,
         "analyses": figures.analyses_figures(volume, leaders, efficiency, disruptors, specialists, tail, data,
                                              outlook, yoy),
     }, output_dir)

@@ -18,6 +18,26 @@ def shared_data() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session")
+def sample_data(tmp_path_factory) -> Path:
+    from tokentrends import sample
+
+    data = tmp_path_factory.mktemp("sample-data")
+    sample.write_sample(data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def sample_reports(sample_data, tmp_path_factory) -> Path:
+    """The real build (papermill + nbconvert) of the synthetic sample, once per test session."""
+    from tokentrends import build
+
+    out = tmp_path_factory.mktemp("reports")
+    built = build.build_reports(sample_data, reports_dir=out, log=lambda *_: None)
+    assert built == [2025, 2026]
+    return out
+
+
 def write_csv(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)

@@ -15,21 +15,6 @@ from conftest import ROOT
 from tokentrends import build, prepare, sample, weekly
 
 
-@pytest.fixture(scope="module")
-def sample_data(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("sample-data")
-    sample.write_sample(data)
-    return data
-
-
-@pytest.fixture(scope="module")
-def sample_reports(sample_data, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    built = build.build_reports(sample_data, reports_dir=out, log=lambda *_: None)
-    assert built == [2025, 2026]
-    return out
-
-
 def test__notebook_source__exactly_one_parameters_cell():
     import jupytext
 

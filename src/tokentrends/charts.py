@@ -57,7 +57,8 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
         y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=alt.Axis(format="~s")),
-        color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order),
+        color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order,
+                        legend=alt.Legend(symbolLimit=len(order), columns=3)),
         order=alt.Order("series_order:Q", sort="ascending"),  # biggest at the bottom, Others on top
         tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("week:T", title="Week of"),
                  alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),

@@ -89,3 +89,13 @@ def year_rows(usage: pd.DataFrame, models: pd.DataFrame, year: int) -> pd.DataFr
 def year_models(rows: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
     """The reference rows of the models that appear in `rows`."""
     return models[models["model_permaslug"].isin(rows["model_permaslug"].unique())].reset_index(drop=True)
+
+
+def top50_coverage(usage: pd.DataFrame, year_weeks: pd.Series) -> dict:
+    """Share of the weeks' tokens in named rows (the daily top 50) and in the API `other` row."""
+    rows = with_week(usage)
+    rows = rows[rows["week_start"].isin(year_weeks)]
+    other = rows.loc[rows["model_permaslug"] == OTHER_SLUG, "tokens"].sum()
+    total = rows["tokens"].sum()
+    return {"named_share": float(1 - other / total) if total else None,
+            "other_row_share": float(other / total) if total else None}

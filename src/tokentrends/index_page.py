@@ -21,6 +21,30 @@ def year_summary(figures: dict) -> str:
             f"the first full week; last full week {fmt_tokens(head['last_full_week']['total_tokens'])}.")
 
 
+def sparkline(values: list[float], width: int = 240, height: int = 48) -> str:
+    """An inline SVG line of the weekly totals: no script, no network."""
+    if len(values) < 2:
+        return ""
+    top = max(values) or 1
+    step = width / (len(values) - 1)
+    points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
+    return (f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+            f'aria-label="weekly tokens"><polyline fill="none" stroke="#0072B2" stroke-width="2" '
+            f'points="{points}"/></svg>')
+
+
+def headline_numbers(figures: dict) -> str:
+    head = figures["headline"]
+    if head["first_full_week"] is None:
+        return ""
+    items = [("first full week", fmt_tokens(head["first_full_week"]["total_tokens"])),
+             ("peak week", fmt_tokens(head["peak_week"]["total_tokens"])),
+             ("last full week", fmt_tokens(head["last_full_week"]["total_tokens"])),
+             ("peak / first", fmt_multiple(head["growth_peak_over_first"]))]
+    return '<div class="tt-headline">' + "".join(f"<div><b>{esc(v)}</b><span>{esc(k)}</span></div>"
+                                                 for k, v in items) + "</div>"
+
+
 def write_index(reports_dir: str | Path) -> Path:
     reports_dir = Path(reports_dir)
     cards, synthetic, citations = [], False, set()
@@ -34,7 +58,8 @@ def write_index(reports_dir: str | Path) -> Path:
         label = (f"{figures['year']} so far, through {fmt_date(figures['through_date'])}"
                  if figures.get("is_partial") else str(figures["year"]))
         cards.append(f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-                     f"{esc(label)}</a></h2><p>{esc(year_summary(figures))}</p></div>")
+                     f"{esc(label)}</a></h2>{sparkline([w['total_tokens'] for w in figures['weekly']])}"
+                     f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>")
     banner = f'<div class="tt-banner" role="alert">{esc(SYNTHETIC_WARNING)}</div>' if synthetic else ""
     cites = "".join(f'<p class="tt-citation">{esc(c)}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
     html = (

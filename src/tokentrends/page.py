@@ -187,3 +187,20 @@ def coverage_block(coverage: dict, unclassified: pd.DataFrame, conflicts: pd.Dat
                          "over a lab's default): {slugs}.</p>", n=len(conflicts),
                          slugs=", ".join(conflicts["model_permaslug"]))
     return text
+
+
+def reproducibility_block(stamp: dict) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in stamp["versions"].items())
+    params = ", ".join(f"{k}={v}" for k, v in stamp["parameters"].items())
+    return sentence('<p class="tt-caption"><b>Reproducibility.</b> Built {when} from commit <code>{commit}</code> '
+                    "with parameters {params}. Versions: {versions}.</p>", when=stamp["built_at"],
+                    commit=stamp["git_commit"], params=params, versions=versions)
+
+
+def top50_sentence(top50: dict) -> str:
+    from tokentrends.narrative import fmt_pct
+
+    return sentence("<p><b>Top-50 coverage.</b> The named models (each day's top 50) carried {named} of the year's "
+                    "tokens; the API's <code>other</code> row, the rest, {other}. Shares by lab, origin, openness, "
+                    "tier and family are of the named models only.</p>", named=fmt_pct(top50["named_share"]),
+                    other=fmt_pct(top50["other_row_share"]))

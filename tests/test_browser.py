@@ -1,0 +1,147 @@
+"""The built pages in a real browser (Debian chromium via Playwright), offline, from file:// URLs."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tokentrends import build
+from tokentrends.narrative import fmt_multiple, fmt_tokens
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-quic", "--disable-sync"]
+HOSTILE = ["evil/<script>alert(1)</script>", "evil/<img src=x onerror=alert(2)>", "evil/\"quoted\" & 'single'"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_offline(browser, page_path: Path, width: int = 1100):
+    """Open a page with every non-file request blocked and recorded; collect console errors and dialogs."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    seen = {"requests": [], "errors": [], "dialogs": []}
+
+    def route(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            seen["requests"].append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.goto(page_path.resolve().as_uri())
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.tt-chart'))"
+                           ".every(c => c.querySelector('svg, canvas'))", timeout=30_000)
+    return page, seen
+
+
+def check_page(browser, folder: Path) -> tuple[object, dict]:
+    page, seen = open_offline(browser, folder / "report.html")
+    charts = page.locator(".tt-chart")
+    assert charts.count() >= 8
+    for i in range(charts.count()):
+        assert charts.nth(i).locator("svg, canvas").count() >= 1
+        assert charts.nth(i).locator("svg path, svg rect, canvas").count() > 0
+    figures = json.loads((folder / "figures.json").read_text())
+    head = figures["headline"]
+    expected = {"first_full_week": fmt_tokens(head["first_full_week"]["total_tokens"]),
+                "peak_week": fmt_tokens(head["peak_week"]["total_tokens"]),
+                "last_full_week": fmt_tokens(head["last_full_week"]["total_tokens"]),
+                "growth_peak_over_first": fmt_multiple(head["growth_peak_over_first"]),
+                "growth_last_over_first": fmt_multiple(head["growth_last_over_first"])}
+    for key, text in expected.items():
+        assert page.locator(f'[data-figure="{key}"] b').inner_text() == text, key
+    for claim in figures["claims"]:
+        assert page.locator(f'tr[data-claim="{claim["id"]}"] .tt-verdict').inner_text() == claim["verdict"]
+    page.screenshot(path=str(folder / "screenshot.png"), full_page=True)
+    assert seen["requests"] == [] and seen["errors"] == [] and seen["dialogs"] == []
+    assert (folder / "report.html").stat().st_size <= 2_000_000
+    return page, seen
+
+
+def test__browser__sample_pages_render_offline(browser, sample_reports):
+    for year in (2025, 2026):
+        page, _ = check_page(browser, sample_reports / str(year))
+        assert "SYNTHETIC SAMPLE DATA" in page.locator(".tt-banner").inner_text()
+        page.close()
+    index, seen = open_offline(browser, sample_reports / "index.html")
+    assert index.locator(".tt-card").count() == 2
+    assert index.locator(".tt-card svg.tt-spark").count() == 2
+    assert seen["requests"] == [] and seen["errors"] == []
+
+
+def test__browser__phone_width_has_no_page_overflow(browser, sample_reports):
+    page, seen = open_offline(browser, sample_reports / "2025" / "report.html", width=390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 392
+    assert seen["errors"] == []
+
+
+def test__browser__real_pages(browser, shared_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("real-reports")
+    build.build_reports(shared_data, reports_dir=out, log=lambda *_: None)
+    for year in (2025, 2026):
+        page, _ = check_page(browser, out / str(year))
+        assert page.locator(".tt-banner").count() == 0
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_reports(tmp_path_factory) -> Path:
+    """A vintage whose model slugs are hostile HTML and quotes, built into reports."""
+    data = tmp_path_factory.mktemp("hostile-data") / "rankings-daily" / "hostile"
+    data.mkdir(parents=True)
+    with open(data / "rankings-daily.csv", "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["date", "model_permaslug", "total_tokens"])
+        for i, day in enumerate(pd.date_range("2025-01-06", "2025-02-09")):
+            writer.writerow([day.strftime("%Y-%m-%d"), "lab/normal-model", 1000 + 10 * i])
+            for j, slug in enumerate(HOSTILE):
+                writer.writerow([day.strftime("%Y-%m-%d"), slug, 500 + 100 * j + 20 * i])
+            writer.writerow([day.strftime("%Y-%m-%d"), "other", 50])
+    out = tmp_path_factory.mktemp("hostile-reports")
+    build.build_reports(data.parent.parent, reports_dir=out, log=lambda *_: None)
+    return out / "2025"
+
+
+def test__browser__hostile_text_is_shown_never_run(browser, hostile_reports):
+    page, seen = open_offline(browser, hostile_reports / "report.html")
+    assert seen["dialogs"] == [] and seen["errors"] == []
+    assert page.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+    text = page.locator("main").inner_text()
+    assert "evil/<script>alert(1)</script>" in text  # shown as text
+    bar = page.locator('.tt-chart[data-chart=weekly-top-models] path[aria-roledescription="bar"]').first
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#vg-tooltip-element")
+    tooltip.wait_for(state="visible", timeout=5_000)
+    assert tooltip.locator("img, script").count() == 0  # the tooltip shows the slug as text
+    assert "evil/" in tooltip.inner_text() or "lab/normal-model" in tooltip.inner_text()
+    assert seen["dialogs"] == []
+    figures = json.loads((hostile_reports / "figures.json").read_text())
+    assert {t["model_permaslug"] for w in figures["weekly"] for t in w["top"]} >= set(HOSTILE)
+    rows = pd.read_csv(hostile_reports / "charts" / "weekly-top-models.csv")
+    assert set(HOSTILE) <= set(rows["series"])
+
+
+def test__hostile_html_escaped_in_source(hostile_reports):
+    html = (hostile_reports / "report.html").read_text()
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
