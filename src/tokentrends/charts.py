@@ -144,10 +144,26 @@ def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
 
 @cache
 def _bundle() -> str:
+    """vega + vega-lite + vega-embed as one script, cached on disk per library version (it takes ~1 s)."""
+    import os
+    import tempfile
+    from importlib.metadata import version
+
     import vl_convert
 
+    from tokentrends.paths import processed_root
+
+    cached = processed_root() / "vendor" / f"vega-bundle-{version('vl-convert-python')}-{VEGALITE_VERSION}.js"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
     # "</script" cannot appear inside an inline script; escaping the slash keeps the JS identical.
-    return vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
+    bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(bundle)
+    os.replace(tmp, cached)
+    return bundle
 
 
 class OfflineChartSupport:
@@ -174,9 +190,9 @@ def write_chart_files(chart: alt.Chart, data: pd.DataFrame, folder: Path, name: 
     spec = chart.to_dict()
     # Static exports have no container to fill, so give them a fixed width.
     static = {**spec, "width": 860}
-    (folder / f"{name}.svg").write_text(vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION))
-    (folder / f"{name}.png").write_bytes(vl_convert.vegalite_to_png(static, vl_version=VEGALITE_VERSION,
-                                                                     scale=1.5))
+    svg = vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION)
+    (folder / f"{name}.svg").write_text(svg)
+    (folder / f"{name}.png").write_bytes(vl_convert.svg_to_png(svg, scale=1.5))  # from the SVG: one render
     data.to_csv(folder / f"{name}.csv", index=False)
     return {ext: f"{folder.name}/{name}.{ext}" for ext in ("png", "svg", "csv")}
 

@@ -46,14 +46,27 @@ def nearest_prices(table: pd.DataFrame, on: pd.Timestamp) -> pd.DataFrame:
     return ordered.drop_duplicates("model_permaslug").drop(columns="distance").set_index("model_permaslug")
 
 
-def weekly_list_price(model_shares: pd.DataFrame, prices: pd.DataFrame) -> pd.DataFrame:
+def with_nearest_prices(model_shares: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """Each (week, model) row with the prices of that model's list nearest in time to the week (NaN if none)."""
+    listed = table.assign(listed_at=pd.to_datetime(table["as_of"], utc=True).dt.tz_localize(None)
+                          .astype("datetime64[ns]")).sort_values("listed_at")
+    rows = model_shares.assign(week_at=model_shares["week_start"].astype("datetime64[ns]")).sort_values("week_at")
+    joined = pd.merge_asof(rows, listed[["model_permaslug", "listed_at", "prompt_usd_per_mtok",
+                                         "completion_usd_per_mtok"]],
+                           left_on="week_at", right_on="listed_at", by="model_permaslug", direction="nearest")
+    return joined.drop(columns=["week_at", "listed_at"])
+
+
+def weekly_list_price(model_shares: pd.DataFrame, prices: pd.DataFrame | None = None) -> pd.DataFrame:
     """Token-weighted average list price per week over the models with a price.
 
-    `model_shares` is `week_start | model_permaslug | tokens`; `prices` is indexed by model_permaslug with
-    prompt/completion columns. Returns `week_start | priced_share | prompt_usd_per_mtok |
-    completion_usd_per_mtok` (priced_share: the week's named tokens that have a price).
+    `model_shares` is `week_start | model_permaslug | tokens`, with price columns already attached
+    (with_nearest_prices) or priced from `prices`, indexed by model_permaslug. Returns `week_start |
+    priced_share | prompt_usd_per_mtok | completion_usd_per_mtok` (priced_share: the week's named tokens
+    that have a price).
     """
-    joined = model_shares.join(prices[["prompt_usd_per_mtok", "completion_usd_per_mtok"]], on="model_permaslug")
+    joined = (model_shares if prices is None else
+              model_shares.join(prices[["prompt_usd_per_mtok", "completion_usd_per_mtok"]], on="model_permaslug"))
     priced = joined.dropna(subset=["prompt_usd_per_mtok"])
     weight = priced["tokens"]
     out = pd.DataFrame({

@@ -37,9 +37,7 @@ def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataF
     model_shares = in_year(leaders.weekly_shares_by(usage, models), year)
     monthly = volume.monthly_totals(usage)
     table = prices.price_table(models, catalog, price_lists)
-    weekly_price = (pd.concat([prices.weekly_list_price(model_shares[model_shares["week_start"] == week],
-                                                        prices.nearest_prices(table, week))
-                               for week in totals["week_start"]], ignore_index=True)
+    weekly_price = (prices.weekly_list_price(prices.with_nearest_prices(model_shares, table))
                     if not table.empty else pd.DataFrame())
     return YearData(
         year=year, top_n=top_n, usage=usage, models=models, totals=totals,
