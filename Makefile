@@ -17,7 +17,7 @@ JOBS ?=
 SHARED_DATA ?= ../shared/data/openrouter
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint lab sample prepare bench lock clean
+.PHONY: help setup report test lint lab sample prepare fetch bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ report: $(SETUP_STAMP) ## build reports/<year>/ and reports/index.html [DATA_DIR
 
 prepare: $(SETUP_STAMP) ## validate and merge the vintages in DATA_DIR into data/processed/
 	@$(BIN)/python -m tokentrends prepare --data-dir "$(DATA_DIR)"
+
+fetch: $(SETUP_STAMP) ## fetch new rankings-daily windows and the models catalog into DATA_DIR (needs OPENROUTER_API_KEY)
+	@$(BIN)/python -m tokentrends fetch --data-dir "$(DATA_DIR)"
 
 sample: $(SETUP_STAMP) ## write the synthetic sample vintage to data/sample/
 	@$(BIN)/python -m tokentrends sample --out data/sample

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
+import traceback
+from datetime import date
 from pathlib import Path
 
 from tokentrends.errors import TokentrendsError
@@ -43,6 +46,19 @@ def cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from tokentrends.fetch import run_fetch
+    from tokentrends.paths import default_data_dir
+
+    try:
+        until = date.fromisoformat(args.until) if args.until else None
+    except ValueError:
+        raise TokentrendsError(f"--until must be a date YYYY-MM-DD (got {args.until!r})") from None
+    written = run_fetch(args.data_dir or default_data_dir(), until=until, models=not args.no_models)
+    print(f"fetched {len(written)} new vintage(s)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tokentrends", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -59,6 +75,12 @@ def parser() -> argparse.ArgumentParser:
     pr.add_argument("--data-dir", default=None)
     pr.set_defaults(func=cmd_prepare)
 
+    f = sub.add_parser("fetch", help="fetch missing rankings-daily windows and the models catalog")
+    f.add_argument("--data-dir", default=None, help="the archive (default data/raw)")
+    f.add_argument("--until", default=None, help="last day to fetch, YYYY-MM-DD (default: last complete UTC day)")
+    f.add_argument("--no-models", action="store_true", help="skip the models catalog")
+    f.set_defaults(func=cmd_fetch)
+
     s = sub.add_parser("sample", help="write the synthetic sample vintage")
     s.add_argument("--out", default="data/sample")
     s.add_argument("--seed", type=int, default=2025)
@@ -74,5 +96,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("interrupted: nothing half-written is kept; run the same command again to resume", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
+        if os.environ.get("TOKENTRENDS_DEBUG"):
+            traceback.print_exc()
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set TOKENTRENDS_DEBUG=1 for the traceback)",
+              file=sys.stderr)
+        return 1

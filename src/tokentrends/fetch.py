@@ -1,0 +1,288 @@
+"""Fetch new vintages from OpenRouter's Data API: rankings-daily for the missing range, and the model catalog.
+
+- The key comes from OPENROUTER_API_KEY and is only ever sent in the Authorization header: never logged,
+  never written.
+- Windows of at most 30 days, from the archive's last day (or 2025-01-01) to the last complete UTC day.
+- At most `per_minute` requests a minute and `per_day` a day (the API's 30 and 500), counted in
+  `<data_dir>/.fetch-requests.json` so that separate runs share the daily budget.
+- 429 and 5xx responses, timeouts and truncated bodies are retried with exponential backoff, honouring
+  Retry-After; 401/403 stop at once.
+- Each response is validated with the same parser the build uses, written to a temporary folder and
+  renamed into place with its provenance: a vintage is never overwritten, and an invalid or partial
+  response is never stored. An interrupted run leaves nothing half-written; the next run resumes.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from tokentrends import CITATION_TEMPLATE, archive
+from tokentrends.errors import InputError, TokentrendsError
+from tokentrends.sources import rankings_daily
+from tokentrends.sources.models_catalog import read_models_catalog
+
+DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+WINDOW_DAYS = 30
+LICENCE = "CC BY 4.0 (OpenRouter Data API output)"
+REQUEST_LOG = ".fetch-requests.json"
+
+
+class FetchError(TokentrendsError):
+    """The service could not give a usable response."""
+
+
+@dataclass
+class RateLimiter:
+    """Spaces requests to stay under per-minute and per-day limits; the day's count persists in a file."""
+
+    log_path: Path
+    per_minute: int = 30
+    per_day: int = 500
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.time
+    _stamps: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.log_path.exists():
+            try:
+                self._stamps = [float(s) for s in json.loads(self.log_path.read_text())]
+            except (ValueError, TypeError):
+                self._stamps = []  # an unreadable log only loses the count, never data
+
+    def acquire(self) -> None:
+        now = self.clock()
+        day = [s for s in self._stamps if now - s < 86_400]
+        if len(day) >= self.per_day:
+            wait_h = (min(day) + 86_400 - now) / 3600
+            raise FetchError(f"the daily budget of {self.per_day} requests is spent; run again in {wait_h:.1f} h "
+                             "(the archive keeps everything fetched so far)")
+        minute = [s for s in day if now - s < 60]
+        if len(minute) >= self.per_minute:
+            self.sleep(60 - (now - min(minute)) + 0.01)
+        self._stamps = [*day, self.clock()]
+        _atomic_write(self.log_path, json.dumps(self._stamps).encode())
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(payload)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def retry_after_seconds(value: str | None, default: float) -> float:
+    """Retry-After as seconds or an HTTP date; the default when absent or unreadable."""
+    if not value:
+        return default
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+@dataclass
+class Client:
+    """GET with retries, backoff and the rate limiter; returns the raw body (validated by the caller)."""
+
+    base_url: str
+    limiter: RateLimiter
+    api_key: str | None = None
+    timeout: float = 60.0
+    max_attempts: int = 6
+    backoff: float = 2.0
+    sleep: Callable[[float], None] = time.sleep
+    transport: httpx.BaseTransport | None = None
+
+    def get(self, path: str, params: dict | None = None, validate: Callable[[bytes], object] | None = None) -> bytes:
+        headers = {"Accept": "application/json", "User-Agent": "tokentrends"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        url = self.base_url.rstrip("/") + path
+        last = ""
+        with httpx.Client(timeout=self.timeout, transport=self.transport) as http:
+            for attempt in range(1, self.max_attempts + 1):
+                self.limiter.acquire()
+                wait = self.backoff * 2 ** (attempt - 1)
+                try:
+                    response = http.get(url, params=params, headers=headers)
+                except httpx.TimeoutException:
+                    last = "timed out"
+                except httpx.TransportError as exc:
+                    last = f"connection failed ({type(exc).__name__})"
+                else:
+                    if response.status_code in (401, 403):
+                        raise FetchError(f"{path}: the API key was rejected (HTTP {response.status_code}); "
+                                         "check OPENROUTER_API_KEY")
+                    if response.status_code == 429 or response.status_code >= 500:
+                        last = f"HTTP {response.status_code}"
+                        wait = retry_after_seconds(response.headers.get("Retry-After"), wait)
+                    elif response.status_code != 200:
+                        raise FetchError(f"{path}: HTTP {response.status_code}: {response.text[:200]}")
+                    else:
+                        body = response.content
+                        try:
+                            if validate:
+                                validate(body)
+                            return body
+                        except InputError as exc:
+                            last = f"invalid response ({exc.reason})"
+                if attempt < self.max_attempts:
+                    self.sleep(wait)
+        raise FetchError(f"{path} failed after {self.max_attempts} attempts: {last}")
+
+
+def windows(start: date, end: date, days: int = WINDOW_DAYS) -> list[tuple[date, date]]:
+    """[start, end] cut into consecutive windows of at most `days` days."""
+    out = []
+    while start <= end:
+        stop = min(end, start + timedelta(days=days - 1))
+        out.append((start, stop))
+        start = stop + timedelta(days=1)
+    return out
+
+
+def archive_last_day(data_dir: Path) -> date | None:
+    """The last day any rankings vintage in the archive covers."""
+    if not data_dir.is_dir():
+        return None
+    last = None
+    for vintage in archive.discover_vintages(data_dir)[0]:
+        if vintage.kind == archive.RANKINGS:
+            frame = archive.read_rankings_vintage(vintage)
+            day = frame["date"].max().date() if len(frame) else None
+            last = day if last is None or (day and day > last) else last
+    return last
+
+
+def _validate_rankings(start: date, end: date) -> Callable[[bytes], object]:
+    def check(body: bytes) -> None:
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            tmp.write(body)
+            tmp.flush()
+            parsed = rankings_daily.read_rankings_json(tmp.name)
+        if not parsed.meta.get("as_of"):
+            raise InputError("response", "meta.as_of is missing")
+        days = parsed.frame["date"]
+        if len(days) and (days.min().date() < start or days.max().date() > end):
+            raise InputError("response", f"rows outside the requested {start}..{end}")
+    return check
+
+
+def store_vintage(root: Path, kind_folder: str, name: str, filename: str, body: bytes, provenance: dict) -> Path | None:
+    """Write body + provenance.json into root/kind_folder/name atomically; None if that vintage exists."""
+    final = root / kind_folder / name
+    if final.exists():
+        return None
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=final.parent))
+    try:
+        (tmp / filename).write_bytes(body)
+        meta = {**provenance, "file": filename, "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+        (tmp / "provenance.json").write_text(json.dumps(meta, indent=2) + "\n")
+        os.replace(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def clean_partial(root: Path) -> int:
+    """Remove temporary folders an interrupted run left behind."""
+    removed = 0
+    for tmp in root.glob("*/.tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True) if tmp.is_dir() else tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool = True, log=print) -> list[Path]:
+    """Fetch every missing day up to `until`, one window per request, each stored as a vintage."""
+    from tqdm import tqdm
+
+    last = archive_last_day(data_dir)
+    start = last + timedelta(days=1) if last else rankings_daily.API_START
+    todo = windows(start, until)
+    if not todo:
+        log(f"rankings-daily: the archive already covers up to {last}")
+        return []
+    written = []
+    bar = tqdm(todo, desc="rankings-daily windows", unit="window", disable=not progress)
+    for first, stop in bar:
+        params = {"start_date": first.isoformat(), "end_date": stop.isoformat()}
+        retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        body = client.get("/datasets/rankings-daily", params, _validate_rankings(first, stop))
+        meta = json.loads(body)["meta"]
+        as_of = rankings_daily.parse_as_of(meta["as_of"], "response").strftime("%Y-%m-%dT%H:%M:%SZ")
+        name = f"{as_of[:10]}-api-{first}_{stop}"
+        path = store_vintage(data_dir, "rankings-daily", name, "rankings-daily.json", body, {
+            "kind": archive.RANKINGS, "as_of": as_of, "as_of_basis": "the response's meta.as_of",
+            "retrieved_at": retrieved, "url": f"{client.base_url}/datasets/rankings-daily",
+            "params": params, "coverage": [first.isoformat(), stop.isoformat()], "licence": LICENCE,
+            "citation": CITATION_TEMPLATE.format(as_of=as_of), "origin": "OpenRouter Data API"})
+        if path:
+            written.append(path)
+    return written
+
+
+def fetch_models(client: Client, data_dir: Path, log=print) -> Path | None:
+    """The public model catalog, stored as a vintage dated by its retrieval time."""
+
+    def check(body: bytes) -> None:
+        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+            tmp.write(body)
+            tmp.flush()
+            read_models_catalog(tmp.name)
+
+    retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    body = client.get("/models", None, check)
+    return store_vintage(data_dir, "models", f"{retrieved[:10]}-api", "models.json", body, {
+        "kind": archive.MODELS, "as_of": retrieved, "as_of_basis": "retrieval time",
+        "url": f"{client.base_url}/models", "licence": "OpenRouter public catalog data; facts (names, prices)",
+        "citation": CITATION_TEMPLATE.format(as_of=retrieved), "origin": "OpenRouter API"})
+
+
+def last_complete_utc_day(now: datetime | None = None) -> date:
+    return ((now or datetime.now(UTC)) - timedelta(days=1)).date()
+
+
+def run_fetch(data_dir: str | Path, until: date | None = None, models: bool = True, progress: bool = True,
+              base_url: str | None = None, per_minute: int = 30, per_day: int = 500, log=print) -> list[Path]:
+    """What `make fetch` runs."""
+    key = os.environ.get("OPENROUTER_API_KEY", "").strip()
+    if not key:
+        raise FetchError("set OPENROUTER_API_KEY (any OpenRouter API key) to fetch rankings-daily")
+    root = Path(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    if clean_partial(root):
+        log("removed temporary files left by an interrupted fetch")
+    base = base_url or os.environ.get("OPENROUTER_BASE_URL", DEFAULT_BASE_URL)
+    limiter = RateLimiter(root / REQUEST_LOG, per_minute=per_minute, per_day=per_day)
+    client = Client(base, limiter, api_key=key)
+    written = fetch_rankings(client, root, until or last_complete_utc_day(), progress, log)
+    if models:
+        catalog = fetch_models(Client(base, limiter), root, log)
+        if catalog:
+            written.append(catalog)
+    for path in written:
+        log(f"  new vintage: {path}")
+    return written
