@@ -130,10 +130,12 @@ def methodology(manifest: dict, year: int, top_n: int, span: dict) -> str:
         "differently across models. Only the daily top 50 are named; smaller models are only in the "
         "<code>other</code> row. Numbers are OpenRouter traffic, not the whole market.</p>"
         "<p><b>Vintages.</b> Every file is kept as fetched with its provenance. Where vintages overlap, the "
-        "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages "
-        "(per vintage below).{skipped}</p>",
+        "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages, "
+        "moving {moved} tokens in all (net {net}); per vintage below.{skipped}</p>",
         year=year, first=span["first_date"], through=span["through_date"], citation=manifest["citation"],
         n=top_n, missing=missing_text, revised=f"{manifest['values_revised']:,}", skipped=skipped_text,
+        moved=fmt_tokens(sum(v.get("abs_change_tokens", 0) for v in manifest["vintages"])),
+        net=fmt_tokens(sum(v.get("net_change_tokens", 0) for v in manifest["vintages"])),
     )
 
 

@@ -6,12 +6,14 @@ really are rules live here. Anything not decided is the value "unknown": never a
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from tokentrends.errors import InputError
+from tokentrends.sources.rankings_daily import read_text
 
 UNKNOWN = "unknown"
 UNDISCLOSED = "Undisclosed"
@@ -69,9 +71,10 @@ def rule_tags(base: str, variant: str = "") -> list[str]:
 
 
 def _read_reference(path: Path, required: list[str]) -> pd.DataFrame:
+    text = read_text(path)  # UTF-8 (BOM allowed), not empty: clear errors otherwise
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(path, f"not a readable CSV: {exc}") from None
     missing = [c for c in required if c not in frame.columns]
     if missing:

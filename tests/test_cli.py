@@ -1,0 +1,44 @@
+"""The command line as a user meets it: one clear line and a non-zero exit on bad input, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tokentrends", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test__cli__bad_row_names_file_row_and_reason(tmp_path):
+    (tmp_path / "r.csv").write_text("date,model_permaslug,total_tokens\n2025-01-02,a/x,12\n2025-01-02,b/y,-4\n")
+    result = run("report", "--data-dir", str(tmp_path), "--reports-dir", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: {tmp_path / 'r.csv'}, row 3: total_tokens '-4' is negative"
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def test__cli__missing_folder_and_unknown_year(tmp_path):
+    missing = run("report", "--data-dir", str(tmp_path / "nope"))
+    assert missing.returncode == 2 and "no rankings-daily vintage found" in missing.stderr
+    (tmp_path / "r.csv").write_text("date,model_permaslug,total_tokens\n2025-01-02,a/x,12\n")
+    year = run("report", "--data-dir", str(tmp_path), "--year", "2031", "--reports-dir", str(tmp_path / "out"))
+    assert year.returncode == 2 and "no data for year(s) [2031]" in year.stderr
+    bad_year = run("report", "--year", "twenty")
+    assert bad_year.returncode == 2 and "YEAR must be a year" in bad_year.stderr
+    assert "Traceback" not in missing.stderr + year.stderr + bad_year.stderr
+
+
+def test__cli__edited_vintage_is_refused(tmp_path):
+    import json
+
+    folder = tmp_path / "v"
+    folder.mkdir()
+    (folder / "rankings-daily.csv").write_text("date,model_permaslug,total_tokens\n2025-01-02,a/x,12\n")
+    (folder / "provenance.json").write_text(json.dumps({"kind": "rankings-daily", "as_of": "2025-01-03",
+                                                        "sha256": "0" * 64}))
+    result = run("prepare", "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "sha256 differs from provenance.json" in result.stderr

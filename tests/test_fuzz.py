@@ -1,0 +1,285 @@
+"""Fuzzing every parser with hypothesis: each input parses into the right rows or raises one InputError.
+
+Generated inputs come from valid rows, bad values (floats, exponents, negatives, beyond int64, bad or
+out-of-range dates, duplicates, hostile text) and damage to the file (truncation, other encodings, BOMs,
+extra or missing columns, empty files). An oracle decides which clean inputs are valid; for damaged
+ones any outcome but an InputError naming the file is a failure.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tokentrends import reference
+from tokentrends.errors import InputError
+from tokentrends.sources.catalog_prices import read_catalog_prices
+from tokentrends.sources.models_catalog import read_models_catalog
+from tokentrends.sources.rankings_daily import API_START, INT64_MAX, read_rankings_csv, read_rankings_json
+
+FUZZ = settings(max_examples=int(os.environ.get("TOKENTRENDS_FUZZ_EXAMPLES", "1000")), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+SLUGS = st.sampled_from(["a/x", "b/y:free", "other", "evil/<script>alert(1)</script>", 'q/"quoted",comma',
+                         "nl/line\nbreak", "é/ünïcode", " ", ""])
+DATES = st.one_of(st.dates(date(2024, 12, 25), date(2025, 3, 1)).map(date.isoformat),
+                  st.sampled_from(["2025-02-30", "25-01-01", "", "2025/01/02", "2025-1-2", "tomorrow"]))
+TOKENS = st.one_of(
+    st.integers(-10, 2**64).map(str),
+    st.integers(0, 10**14).map(lambda v: f"{v}.0"),
+    st.integers(0, 10**6).map(lambda v: f"{v}e3"),
+    st.integers(0, 10**6).map(lambda v: f" {v} "),
+    st.sampled_from(["", "abc", "1,000", "NaN", "inf", "1.5", "-0", "0x10", "1e30"]),
+)
+DAMAGE = st.sampled_from(["none", "none", "none", "truncate", "latin-1", "utf-16", "bom", "extra-column",
+                          "missing-column", "empty"])
+
+
+def token_value(text: str) -> int | None:
+    """The oracle: the exact token count a string stands for, or None when it is not a valid count."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > INT64_MAX:
+        return None
+    return int(value)
+
+
+def date_value(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    ok = len(text) == 10 and text[4] == "-" and text[7] == "-" and day >= API_START
+    return day if ok else None
+
+
+def expected_rows(rows: list[tuple[str, str, str]]) -> pd.DataFrame | None:
+    """The rows the parser must return, or None when any row is invalid."""
+    out = []
+    for day, slug, tokens in rows:
+        d, t = date_value(day), token_value(tokens)
+        if d is None or t is None or slug == "":
+            return None
+        out.append((d, slug, t))
+    if len({(d, s) for d, s, _ in out}) != len(out):
+        return None
+    return pd.DataFrame(out, columns=["date", "model_permaslug", "tokens"])
+
+
+def write(payload: bytes, suffix: str) -> str:
+    fd, path = tempfile.mkstemp(suffix=suffix)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(payload)
+    return path
+
+
+def damage(text: str, how: str, cut: float) -> bytes:
+    if how == "truncate":
+        data = text.encode()
+        return data[: int(len(data) * cut)]
+    if how == "latin-1":
+        return text.encode("latin-1", errors="replace")
+    if how == "utf-16":
+        return text.encode("utf-16")
+    if how == "bom":
+        return ("\ufeff" + text).encode()
+    if how == "empty":
+        return b""
+    return text.encode()
+
+
+def assert_parses_or_input_error(parse, path: str, expected: pd.DataFrame | None, strict: bool):
+    """strict: the input is clean, so `expected` decides between rows and an error."""
+    try:
+        frame = parse(path)
+    except InputError as err:
+        event(f"InputError (clean={strict}, valid={expected is not None})")
+        assert path in str(err) and err.reason
+        assert not (strict and expected is not None), f"valid input refused: {err}"
+        return None
+    finally:
+        os.unlink(path)
+    event(f"parsed (clean={strict}, valid={expected is not None})")
+    if strict:
+        assert expected is not None, "invalid input accepted"
+        got = frame.assign(date=frame["date"].dt.date).reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    return frame
+
+
+VALID_ROWS = st.lists(
+    st.tuples(st.dates(date(2025, 1, 1), date(2025, 1, 20)).map(date.isoformat),
+              st.sampled_from(["a/x", "b/y:free", "other", "evil/<script>alert(1)</script>", 'q/"quoted",comma',
+                               "nl/line\nbreak", "é/ünïcode"]),
+              st.one_of(st.integers(0, INT64_MAX).map(str), st.integers(0, 10**14).map(lambda v: f"{v}.0"))),
+    min_size=1, max_size=12, unique_by=lambda r: (r[0], r[1]))
+ROWS = st.one_of(VALID_ROWS, st.lists(st.tuples(DATES, SLUGS, TOKENS), min_size=0, max_size=12))
+
+
+@FUZZ
+@given(rows=ROWS, how=DAMAGE, cut=st.floats(0, 1))
+def test__fuzz__rankings_csv(rows, how, cut):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = ["date", "model_permaslug", "total_tokens"]
+    if how == "extra-column":
+        header.append("prompt_tokens")
+    if how == "missing-column":
+        header = header[:2]
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(list(row)[: len(header)] + ["1"] * (len(header) - 3))
+    clean = how in ("none", "bom") or (how == "latin-1" and buffer.getvalue().isascii())
+    expected = expected_rows(rows) if clean and rows else None
+    strict = clean and bool(rows)
+    path = write(damage(buffer.getvalue(), how, cut), ".csv")
+    assert_parses_or_input_error(lambda p: read_rankings_csv(p).frame, path, expected, strict)
+
+
+JSON_TOKENS = st.one_of(TOKENS, st.integers(-5, 2**64), st.floats(allow_nan=True, allow_infinity=True),
+                        st.booleans(), st.none())
+
+
+@FUZZ
+@given(rows=st.one_of(VALID_ROWS, st.lists(st.tuples(DATES, SLUGS, JSON_TOKENS), max_size=10)), how=DAMAGE,
+       cut=st.floats(0, 1),
+       shape=st.sampled_from(["ok", "ok", "ok", "no-data", "data-object", "row-not-object", "missing-key", "meta-bad"]))
+def test__fuzz__rankings_json(rows, how, cut, shape):
+    items = [{"date": d, "model_permaslug": s, "total_tokens": t} for d, s, t in rows]
+    payload: object = {"data": items, "meta": {"as_of": "2026-01-01T00:00:00Z", "version": "x"}}
+    if shape == "no-data":
+        payload = {"meta": {}}
+    elif shape == "data-object":
+        payload = {"data": {"rows": items}}
+    elif shape == "row-not-object" and items:
+        payload["data"][0] = ["2025-01-02", "a/x", "1"]
+    elif shape == "missing-key" and items:
+        del payload["data"][0]["total_tokens"]
+    elif shape == "meta-bad":
+        payload["meta"] = {"as_of": "not a time"}
+    text = json.dumps(payload, allow_nan=True)
+    strict = how in ("none", "bom") and shape == "ok" and bool(rows)
+    expected = None
+    if strict:
+        as_text = []
+        for d, s, t in rows:
+            if isinstance(t, bool) or t is None or (isinstance(t, float) and not abs(t) <= 2**53):
+                as_text = None
+                break
+            as_text.append((d, s, repr(t) if isinstance(t, float) else str(t)))
+        expected = expected_rows(as_text) if as_text is not None else None
+    path = write(damage(text, how, cut), ".json")
+    assert_parses_or_input_error(lambda p: read_rankings_json(p).frame, path, expected, strict)
+
+
+PRICES = st.one_of(st.sampled_from(["0.000001", "0", "-1", "", "abc", "1e-7", "NaN", None, 5, True]),
+                   st.floats(allow_nan=False, allow_infinity=False).map(str))
+
+
+VALID_MODEL = st.fixed_dictionaries({
+    "id": st.sampled_from(["a/x", "b/y", "evil/<b>"]), "canonical_slug": st.sampled_from(["a/x-2025", "b/y"]),
+    "name": st.text(max_size=12), "created": st.integers(0, 2**31), "hugging_face_id": st.sampled_from(["", "o/m"]),
+    "pricing": st.fixed_dictionaries({"prompt": st.sampled_from(["0.000001", "0", "-1"]),
+                                      "completion": st.sampled_from(["0.000002", "0"])}),
+    "context_length": st.integers(0, 10**7)})
+
+
+@FUZZ
+@given(models=st.one_of(st.lists(VALID_MODEL, max_size=6, unique_by=lambda m: m["id"]), st.lists(st.fixed_dictionaries({
+    "id": st.one_of(st.sampled_from(["a/x", "b/y", "evil/<b>", ""]), st.none(), st.integers()),
+    "canonical_slug": st.one_of(st.sampled_from(["a/x-2025", "b/y"]), st.none()),
+    "name": st.one_of(st.text(max_size=12), st.none()),
+    "created": st.one_of(st.integers(0, 2**31), st.none(), st.text(max_size=3), st.booleans()),
+    "hugging_face_id": st.one_of(st.sampled_from(["", "org/model"]), st.none()),
+    "pricing": st.one_of(st.fixed_dictionaries({"prompt": PRICES, "completion": PRICES}), st.none(), st.just([])),
+    "context_length": st.one_of(st.integers(0, 10**7), st.none(), st.text(max_size=3)),
+}), max_size=8)), wrap=st.booleans(), how=DAMAGE, cut=st.floats(0, 1))
+def test__fuzz__models_catalog(models, wrap, how, cut):
+    text = json.dumps({"data": models} if wrap else models)
+    path = write(damage(text, how, cut), ".json")
+    valid = how in ("none", "bom") and len({m.get("id") for m in models}) == len(models) and all(
+        _valid_model(m) for m in models)
+    frame = assert_parses_or_input_error(read_models_catalog, path, None, strict=False)
+    assert frame is not None or not valid, "a valid catalog was refused"
+    if frame is not None and how == "none":
+        assert len(frame) == len(models)
+        assert frame["prompt_usd_per_mtok"].dropna().ge(0).all()
+
+
+def _valid_model(model: dict) -> bool:
+    """The oracle for one catalog entry: a non-empty id, numeric price strings, integer times and lengths."""
+
+    def price_ok(value: object) -> bool:
+        if value is None or value == "":
+            return True
+        try:
+            return Decimal(str(value)).is_finite() and not isinstance(value, bool)
+        except InvalidOperation:
+            return False
+
+    pricing = model.get("pricing")
+    created = model.get("created")
+    return (isinstance(model.get("id"), str) and bool(model["id"])
+            and (pricing is None or (isinstance(pricing, dict) and all(price_ok(v) for v in pricing.values())))
+            and (created is None or (isinstance(created, int) and not isinstance(created, bool))))
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(st.sampled_from(["a/x", "b/y", "c/z:free", 'q/"x",y']), st.text(max_size=8),
+                               st.sampled_from(["0.5", "", "-1", "abc", "1e3", "0"]),
+                               st.sampled_from(["2", "", "x", "-0.1"])), max_size=8), how=DAMAGE, cut=st.floats(0, 1))
+def test__fuzz__catalog_prices(rows, how, cut):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = ["id", "name", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+    if how == "missing-column":
+        header = header[:3]
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(list(row)[: len(header)])
+    path = write(damage(buffer.getvalue(), how, cut), ".csv")
+    frame = assert_parses_or_input_error(read_catalog_prices, path, None, strict=False)
+    if frame is not None:
+        assert frame["prompt_usd_per_mtok"].dropna().ge(0).all()
+        assert frame["model_id"].is_unique
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(st.sampled_from(["^a/", "^a/(", "[", "^b/(x)", "^.*$"]),
+                               st.sampled_from(["Fam \\1", "Fam", ""]),
+                               st.sampled_from(["", "efficient", "frontier", "huge"]),
+                               st.sampled_from(["", "coding", "coding;reasoning"]),
+                               st.sampled_from(["", "true", "false", "maybe"]),
+                               st.sampled_from(["a source", "", "x, y"])), max_size=6),
+       labs=st.lists(st.tuples(st.sampled_from(["a", "b", "a"]), st.text(max_size=6),
+                               st.sampled_from(["", "true", "false", "yes"]), st.sampled_from(["src", ""])),
+                     max_size=5), how=DAMAGE, cut=st.floats(0, 1))
+def test__fuzz__reference_tables(rows, labs, how, cut):
+    families = io.StringIO()
+    csv.writer(families, lineterminator="\n").writerows(
+        [["pattern", "family", "tier", "tags", "open_weights", "source"], *rows])
+    path = write(damage(families.getvalue(), how, cut), ".csv")
+    assert_parses_or_input_error(reference.load_family_rules, path, None, strict=False)
+    lab_text = io.StringIO()
+    csv.writer(lab_text, lineterminator="\n").writerows(
+        [["slug_prefix", "lab", "origin_country", "origin_region", "open_weights_default", "source"],
+         *[(p, name, "X", "X", ow, src) for p, name, ow, src in labs]])
+    path = write(damage(lab_text.getvalue(), how, cut), ".csv")
+    assert_parses_or_input_error(reference.load_labs, path, None, strict=False)
+
+
+def test__oracle__knows_the_edges():
+    assert token_value(str(INT64_MAX)) == INT64_MAX and token_value(str(INT64_MAX + 1)) is None
+    assert token_value("1.2e3") == 1200 and token_value("1.5") is None and token_value("-0") == 0
+    assert date_value(str(API_START)) == API_START and date_value(str(API_START - timedelta(days=1))) is None
