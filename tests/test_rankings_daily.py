@@ -104,3 +104,12 @@ def test__read_rankings_csv__real_vintage_parses_whole(shared_data):
     raw = pd.read_csv(path, dtype=str)
     assert len(frame) == len(raw) == 32895
     assert frame["tokens"].sum() == sum(int(v) for v in raw["total_tokens"])
+
+
+def test__read_rankings_json__big_counts_stay_exact_beside_other_forms(tmp_path):
+    """Found by the fuzz suite: a mixed column once lost digits beyond 2**53."""
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"data": [
+        {"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "9007199254740993"},
+        {"date": "2025-01-02", "model_permaslug": "b/y", "total_tokens": "0.0"}]}))
+    assert read_rankings_json(path).frame["tokens"].tolist() == [9007199254740993, 0]

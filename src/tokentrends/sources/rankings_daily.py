@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tokentrends.errors import InputError
@@ -66,12 +67,14 @@ def parse_token_count(text: object, path: str | Path, row: int) -> int:
 def parse_token_counts(values: pd.Series, path: str | Path, rows: pd.Series) -> pd.Series:
     """Vectorised fast path for plain digit strings; everything else goes through parse_token_count."""
     text = values.astype("string").str.strip()
-    plain = text.str.fullmatch(r"\d{1,18}").fillna(False).astype(bool)
-    out = pd.Series(0, index=values.index, dtype="int64")
-    out[plain] = text[plain].astype("int64")
-    for idx in values.index[~plain.to_numpy()]:
-        out[idx] = parse_token_count(values[idx], path, int(rows[idx]))
-    return out
+    plain = text.str.fullmatch(r"\d{1,18}").fillna(False).astype(bool).to_numpy()
+    # Numpy arrays throughout: a masked pandas setitem can round-trip through float64 and lose digits
+    # beyond 2**53 (found by the fuzz suite).
+    out = np.zeros(len(values), dtype=np.int64)
+    out[plain] = text[plain].to_numpy(dtype=object).astype(np.int64)
+    for i in np.flatnonzero(~plain):
+        out[i] = parse_token_count(values.iloc[i], path, int(rows.iloc[i]))
+    return pd.Series(out, index=values.index)
 
 
 def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: date | None) -> pd.DataFrame:
