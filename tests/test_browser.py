@@ -145,3 +145,17 @@ def test__hostile_html_escaped_in_source(hostile_reports):
     html = (hostile_reports / "report.html").read_text()
     assert "<script>alert(1)</script>" not in html
     assert "<img src=x" not in html
+
+
+def test__browser__legend_click_highlights_one_series(browser, sample_reports):
+    page, seen = open_offline(browser, sample_reports / "2025" / "report.html")
+    chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
+    chart.scroll_into_view_if_needed()
+    faded = "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))" \
+            ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    assert chart.evaluate(faded) == 0
+    chart.locator("g.role-legend-symbol path").first.click(force=True)
+    page.wait_for_timeout(300)
+    bars = chart.locator("path[aria-roledescription=bar]").count()
+    assert 0 < chart.evaluate(faded) < bars
+    assert seen["errors"] == []

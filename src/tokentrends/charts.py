@@ -54,17 +54,24 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
         order = [s for s in order if s != OTHERS] + [OTHERS]
     data = bars.assign(week=bars["week_start"].dt.strftime("%Y-%m-%d"),
                        series_order=bars["series"].map({s: i for i, s in enumerate(order)}))
+    pick = legend_pick("series")
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
         y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=alt.Axis(format="~s")),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
         color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order,
                         legend=alt.Legend(symbolLimit=len(order), columns=3)),
         order=alt.Order("series_order:Q", sort="ascending"),  # biggest at the bottom, Others on top
         tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("week:T", title="Week of"),
                  alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of week", format=".1%")],
-    )
+    ).add_params(pick)
     return themed(chart, title, subtitle)
+
+
+def legend_pick(field: str) -> alt.Parameter:
+    """Click a legend entry to highlight that series (shift-click for several; double-click resets)."""
+    return alt.selection_point(fields=[field], bind="legend")
 
 
 def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitle: str | list[str] = "",
@@ -78,7 +85,9 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
         order = [g for g in order if g != rest] + [rest]
     data["group_order"] = data["group"].map({g: i for i, g in enumerate(order)})
     colors = [OTHERS_COLOR if g in (rest, "unknown", "Unknown") else series_color(g) for g in order]
+    pick = legend_pick("group")
     chart = alt.Chart(data).mark_bar().encode(
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
         y=alt.Y("sum(share):Q", title="Share of named-model tokens", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
@@ -87,7 +96,7 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
         tooltip=[alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
                  alt.Tooltip("week:T", title="Week of"), alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
                  alt.Tooltip("share:Q", title="Share of week", format=".1%")],
-    )
+    ).add_params(pick)
     return themed(chart, title, subtitle)
 
 
@@ -97,13 +106,15 @@ def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", 
     data = frame.assign(week=frame["week_start"].dt.strftime("%Y-%m-%d"))
     names = list(dict.fromkeys(data[series].astype(str)))
     tooltip_format = ".1%" if y_format == "%" else ",.3f" if y_format.startswith("$") else ",.0f"
+    pick = legend_pick(series)
     chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format)),
         color=alt.Color(f"{series}:N", title=None, scale=color_scale(names), sort=names),
         tooltip=[alt.Tooltip(f"{series}:N", title="Series"), alt.Tooltip("week:T", title="Week of"),
                  alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format)],
-    )
+    ).add_params(pick)
     return themed(chart, title, subtitle)
 
 
