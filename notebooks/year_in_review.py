@@ -16,7 +16,7 @@
 
 # %% tags=["parameters"]
 year = 2025
-data_dir = "../data/raw"  # used when processed_dir is None (exploring in JupyterLab)
+data_dir = None  # used when processed_dir is None: None is the project's data/raw (or the sample if empty)
 processed_dir = None  # the prepared tables, written by `python -m tokentrends prepare`
 output_dir = None  # where figures.json and chart files go; None writes nothing
 top_n = 9

@@ -6,16 +6,20 @@ import os
 from pathlib import Path
 
 
-def project_root() -> Path:
-    """$TOKENTRENDS_HOME, else the nearest folder above cwd holding the project's pyproject.toml, else cwd."""
-    if os.environ.get("TOKENTRENDS_HOME"):
-        return Path(os.environ["TOKENTRENDS_HOME"]).resolve()
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
+def _find_project(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
         marker = folder / "pyproject.toml"
         if marker.exists() and 'name = "tokentrends"' in marker.read_text():
             return folder
-    return here
+    return None
+
+
+def project_root() -> Path:
+    """$TOKENTRENDS_HOME, else the project above cwd, else the project holding this (editable) package, else cwd."""
+    if os.environ.get("TOKENTRENDS_HOME"):
+        return Path(os.environ["TOKENTRENDS_HOME"]).resolve()
+    here = Path.cwd().resolve()
+    return _find_project(here) or _find_project(Path(__file__).resolve().parent) or here
 
 
 def processed_root() -> Path:
