@@ -97,3 +97,19 @@ def test__merge_rankings__real_overlapping_vintages(shared_data):
     _, early = archive.merge_rankings({k: frames[k] for k in ("2026-06-22-casualstudy", "2026-07-22-casualstudy")},
                                       {"2026-06-22-casualstudy": "2026-06-22", "2026-07-22-casualstudy": "2026-07-22"})
     assert early.empty
+
+
+def test__prune_unused__keeps_recent_prepared_tables(tmp_path):
+    import os
+    import time
+
+    from tokentrends import prepare
+
+    old, fresh = tmp_path / "old", tmp_path / "fresh"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / prepare.MANIFEST).write_text("{}")
+    stale = time.time() - 30 * 86_400
+    os.utime(old / prepare.MANIFEST, (stale, stale))
+    prepare.prune_unused(tmp_path)
+    assert not old.exists() and fresh.exists()

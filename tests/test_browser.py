@@ -159,3 +159,12 @@ def test__browser__legend_click_highlights_one_series(browser, sample_reports):
     bars = chart.locator("path[aria-roledescription=bar]").count()
     assert 0 < chart.evaluate(faded) < bars
     assert seen["errors"] == []
+
+
+def test__spreadsheet_safe__formulas_become_text():
+    from tokentrends.charts import spreadsheet_safe
+
+    frame = pd.DataFrame({"series": ["=HYPERLINK(1)", "@x", "a/b", "-2+3"], "tokens": [-1, 2, 3, 4]})
+    got = spreadsheet_safe(frame)
+    assert got["series"].tolist() == ["'=HYPERLINK(1)", "'@x", "a/b", "'-2+3"]
+    assert got["tokens"].tolist() == [-1, 2, 3, 4]

@@ -193,6 +193,20 @@ def _script_json(value: object) -> str:
     return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading apostrophe.
+
+    Only the CSV downloads are changed; figures.json and the page keep the exact text.
+    """
+    out = data.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            text = out[column].astype(str)
+            risky = text.str.match(r"^[=+\-@\t\r]")
+            out[column] = text.where(~risky, "'" + text)
+    return out
+
+
 def write_chart_files(chart: alt.Chart, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
     """Save the chart as PNG and SVG and its data as CSV; return their paths relative to the report."""
     import vl_convert
@@ -204,7 +218,7 @@ def write_chart_files(chart: alt.Chart, data: pd.DataFrame, folder: Path, name: 
     svg = vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION)
     (folder / f"{name}.svg").write_text(svg)
     (folder / f"{name}.png").write_bytes(vl_convert.svg_to_png(svg, scale=1.5))  # from the SVG: one render
-    data.to_csv(folder / f"{name}.csv", index=False)
+    spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
     return {ext: f"{folder.name}/{name}.{ext}" for ext in ("png", "svg", "csv")}
 
 

@@ -94,7 +94,7 @@ def vintages_table(manifest: dict) -> str:
         "rows": [f"{v['rows']:,}" for v in rows],
         "rows used": [f"{v['rows_used']:,}" for v in rows],
         "values revised": [f"{v['values_revised']:,}" for v in rows],
-        "sha256": [v["sha256"][:16] + "…" for v in rows],
+        "sha256": [v["sha256"] for v in rows],
     })
     return table(frame, numeric=("rows", "rows used", "values revised"))
 

@@ -51,7 +51,9 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         raise InputError(data_dir, "no rankings-daily vintage found (CSV or Data API JSON)")
     out = Path(processed_root) / prepared_key(vintages)
     if (out / MANIFEST).exists():
+        os.utime(out / MANIFEST)  # marks it as in use for prune_unused
         return out
+    prune_unused(Path(processed_root))
 
     frames = {}
     for v in rankings:
@@ -110,6 +112,18 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         if not (out / MANIFEST).exists():  # another process may have won the race
             raise
     return out
+
+
+def prune_unused(processed_root: Path, days: int = 14) -> None:
+    """Remove prepared tables no build has used for `days` days: each code or data change makes a new one."""
+    import time
+
+    if not processed_root.is_dir():
+        return
+    cutoff = time.time() - days * 86_400
+    for manifest in processed_root.glob(f"*/{MANIFEST}"):
+        if manifest.stat().st_mtime < cutoff:
+            shutil.rmtree(manifest.parent, ignore_errors=True)
 
 
 def load_usage(processed_dir: str | Path) -> pd.DataFrame:
