@@ -50,7 +50,8 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     jupytext.write(jupytext.read(source), raw)
     try:
         papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
-                                   language="python", progress_bar=False, cwd=str(executed.parent))
+                                   language="python", progress_bar=False, cwd=str(executed.parent),
+                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP warning noise
     except PapermillExecutionError as exc:
         raise BuildError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                          f"(executed notebook kept at {executed})") from None
