@@ -20,3 +20,13 @@ def test__fmt_multiple_pct_date():
 def test__sentence__escapes_values_not_template():
     out = sentence("<b>{slug}</b>", slug='evil/<script>alert("1")</script>')
     assert out == "<b>evil/&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;</b>"
+
+
+def test__distinct_colors__stable_and_never_shared_within_a_chart():
+    from tokentrends.charts import OTHERS_COLOR, PALETTE, distinct_colors, series_color
+
+    names = [f"lab/model-{i}" for i in range(12)] + ["Others"]
+    colours = distinct_colors(names)
+    assert len(set(colours[:-1])) == 12 and colours[-1] == OTHERS_COLOR
+    assert distinct_colors(list(reversed(names))) == list(reversed(colours))  # order of the domain does not matter
+    assert distinct_colors(["a/x"]) == [series_color("a/x")] and series_color("a/x") in PALETTE

@@ -35,8 +35,24 @@ def series_color(name: str) -> str:
     return PALETTE[index]
 
 
+def distinct_colors(names: list[str]) -> list[str]:
+    """Each name's own colour, except that two names in one chart never share one: a later name (in
+    sorted order, so the result is stable) moves to the next free colour of the palette."""
+    taken: dict[str, str] = {}
+    for name in sorted(names):
+        if name == OTHERS:
+            continue
+        index = PALETTE.index(series_color(name))
+        for step in range(len(PALETTE)):
+            colour = PALETTE[(index + step) % len(PALETTE)]
+            if colour not in taken.values() or len(taken) >= len(PALETTE):
+                taken[name] = colour
+                break
+    return [OTHERS_COLOR if n == OTHERS else taken[n] for n in names]
+
+
 def color_scale(names: list[str]) -> alt.Scale:
-    return alt.Scale(domain=list(names), range=[series_color(n) for n in names])
+    return alt.Scale(domain=list(names), range=distinct_colors(list(names)))
 
 
 def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
@@ -84,7 +100,9 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     if rest in order:
         order = [g for g in order if g != rest] + [rest]
     data["group_order"] = data["group"].map({g: i for i, g in enumerate(order)})
-    colors = [OTHERS_COLOR if g in (rest, "unknown", "Unknown") else series_color(g) for g in order]
+    grey = {rest, "unknown", "Unknown"}
+    own = iter(distinct_colors([g for g in order if g not in grey]))
+    colors = [OTHERS_COLOR if g in grey else next(own) for g in order]
     pick = legend_pick("group")
     chart = alt.Chart(data).mark_bar().encode(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
@@ -207,12 +225,11 @@ def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_chart_files(chart: alt.Chart, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
-    """Save the chart as PNG and SVG and its data as CSV; return their paths relative to the report."""
+def write_chart_files(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
+    """Save the chart spec as SVG and PNG and its data as CSV; return their paths relative to the report."""
     import vl_convert
 
     folder.mkdir(parents=True, exist_ok=True)
-    spec = chart.to_dict()
     # Static exports have no container to fill, so give them a fixed width.
     static = {**spec, "width": 860}
     svg = vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION)
@@ -228,8 +245,9 @@ class ChartView:
     def __init__(self, chart: alt.Chart, name: str, data: pd.DataFrame, output_dir: str | Path | None):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
             raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
-        self.chart, self.name, self.data = chart, name, data
-        self.files = (write_chart_files(chart, data, Path(output_dir) / "charts", name)
+        self.name, self.data = name, data
+        self.spec = chart.to_dict()  # validated once; building it is the slow part of a chart
+        self.files = (write_chart_files(self.spec, data, Path(output_dir) / "charts", name)
                       if output_dir is not None else {})
 
     def _repr_html_(self) -> str:
@@ -237,7 +255,7 @@ class ChartView:
         links = " · ".join(f'<a href="{esc(path)}">{ext.upper()}</a>' for ext, path in self.files.items())
         return (
             f'<div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
-            f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.chart.to_dict())};'
+            f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.spec)};'
             f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
             f'.catch(function (e) {{ console.error(e); }}); }} }})();</script>'
             + (f'<p class="tt-chart-files">Download: {links}</p>' if links else "")
