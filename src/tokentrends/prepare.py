@@ -82,6 +82,12 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
                 net_change_tokens=int(summary["net_change_tokens"].get(v.vintage_id, 0)),
             )
         vintage_rows.append(row)
+    for row in vintage_rows:
+        if row.get("values_revised"):
+            log(f"  {row['vintage_id']} revised {row['values_revised']:,} values of older vintages "
+                f"({row['abs_change_tokens']:,} tokens moved)")
+    if missing := archive.missing_days(usage):
+        log(f"  days missing in the data: {', '.join(missing)} (reported in the report)")
     newest = rankings[-1]
     manifest = {
         "data_dir": str(Path(data_dir).resolve()),
@@ -90,7 +96,7 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         "is_synthetic": any(v.is_synthetic for v in rankings),
         "vintages": vintage_rows,
         "skipped_files": [s.__dict__ for s in skipped],
-        "missing_days": archive.missing_days(usage),
+        "missing_days": missing,
         "first_date": usage["date"].min().strftime("%Y-%m-%d"),
         "last_date": usage["date"].max().strftime("%Y-%m-%d"),
         "rows": int(len(usage)),
