@@ -113,3 +113,12 @@ def test__prune_unused__keeps_recent_prepared_tables(tmp_path):
     os.utime(old / prepare.MANIFEST, (stale, stale))
     prepare.prune_unused(tmp_path)
     assert not old.exists() and fresh.exists()
+
+
+def test__discover_vintages__works_inside_a_hidden_folder_and_skips_hidden_files(tmp_path):
+    root = tmp_path / ".cache" / "data"
+    write_csv(root / "v1" / "rankings-daily.csv", "date,model_permaslug,total_tokens\n2025-01-01,a/x,1\n")
+    write_csv(root / "v1" / ".tmp-partial" / "rankings-daily.csv", "date,model_permaslug,total_tokens\n")
+    vintages, skipped = archive.discover_vintages(root)
+    assert [v.vintage_id for v in vintages] == ["v1"]
+    assert skipped == []

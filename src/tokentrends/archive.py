@@ -154,7 +154,8 @@ def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[Skipped
         raise InputError(root, "data folder does not exist")
     vintages, skipped = [], []
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.name == PROVENANCE or any(p.startswith(".") for p in path.parts):
+        hidden = any(part.startswith(".") for part in path.relative_to(root).parts)  # temp files, fetch log
+        if not path.is_file() or path.name == PROVENANCE or hidden:
             continue
         if path.suffix not in (".csv", ".json"):
             if path.suffix.lower() not in (".md", ".txt", ".gitkeep", ""):
