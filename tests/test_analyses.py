@@ -55,7 +55,7 @@ def test__week_over_week__consecutive_full_weeks_only():
 
 
 def test__weekly_shares_by__family_of_total_with_other_row():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "family")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "family")
     week1 = shares[shares["week_start"] == "2025-01-06"].set_index("family")
     assert week1.loc["X", "tokens"] == 56  # a/x and a/x:free, 7 days
     assert week1.loc["X", "share"] == pytest.approx(8 / 10)
@@ -63,7 +63,7 @@ def test__weekly_shares_by__family_of_total_with_other_row():
 
 
 def test__top_by_quarter_and_trajectory():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     q = leaders.top_by_quarter(shares, "model_permaslug", 2)
     assert q["model_permaslug"].tolist() == ["a/x", "b/y"]
     assert q["share"].tolist() == pytest.approx([63 / 133, 42 / 133])  # of named tokens (no `other`)
@@ -76,7 +76,7 @@ def test__top_by_quarter_and_trajectory():
 
 
 def test__weekly_concentration__hhi_and_tail():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     conc = concentration.weekly_concentration(DAYS, shares, top_n=1).set_index("week_start")
     w1 = conc.loc["2025-01-06"]
     named = np.array([6, 2, 1]) / 9
@@ -98,12 +98,12 @@ def test__spikes_and_stability():
 
 
 def test__period_share_change_and_late_entrants():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "lab")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "lab")
     change = disruptors.period_share_change(shares, "lab", pd.Timestamp("2025-01-13")).set_index("lab")
     assert change.loc["B", "share_before"] == pytest.approx(0.1)
     assert change.loc["B", "share_after"] == pytest.approx(0.25)
     assert change.index[0] == "B"  # steepest gain first
-    models = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    models = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     late = disruptors.late_entrants(models, "model_permaslug", top=3, last_weeks=1)
     assert late["model_permaslug"].tolist() == ["c/z"]
 
@@ -119,16 +119,17 @@ def test__price_table__free_variants_cost_zero_and_nearest_list():
     got = table.set_index(["model_permaslug", "vintage"])["prompt_usd_per_mtok"].to_dict()
     assert got == {("a/x", "models/1"): 2.0, ("a/x", "prices/0"): 1.0, ("a/x:free", "models/1"): 0.0,
                    ("a/x:free", "prices/0"): 0.0}  # b/y has no completion price: not priced
-    near = prices.nearest_prices(table, pd.Timestamp("2025-02-01"))
-    assert near.loc["a/x", "prompt_usd_per_mtok"] == 1.0
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
-    weekly_price = prices.weekly_list_price(shares, near).set_index("week_start")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    priced = prices.with_nearest_prices(shares, table)
+    # January weeks are nearer the 2025-01-01 list than the 2025-06-01 catalog
+    assert priced.loc[priced["model_permaslug"] == "a/x", "prompt_usd_per_mtok"].tolist() == [1.0, 1.0]
+    weekly_price = prices.weekly_list_price(priced).set_index("week_start")
     assert weekly_price.loc["2025-01-06", "prompt_usd_per_mtok"] == pytest.approx((6 * 1.0 + 2 * 0.0) / 8)
     assert weekly_price.loc["2025-01-06", "priced_share"] == pytest.approx(8 / 9)
 
 
 def test__mix_and_price_effect__adds_up():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     early = pd.DataFrame({"prompt_usd_per_mtok": [1.0, 3.0]}, index=["a/x", "b/y"])
     late = pd.DataFrame({"prompt_usd_per_mtok": [0.5, 3.0]}, index=["a/x", "b/y"])
     weeks = shares["week_start"].drop_duplicates()
@@ -160,7 +161,7 @@ def test__to_jsonable__frames_dates_nan():
 
 
 def test__tail_series_and_headline_consistency():
-    shares = leaders.weekly_shares_by(DAYS, MODELS, "model_permaslug")
+    shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     conc = concentration.weekly_concentration(DAYS, shares, top_n=2)
     long = analyses.tail_series(conc, 2)
     assert len(long) == 6 and set(long["share"]) <= set(conc[["others_share", "other_row_share",

@@ -127,7 +127,7 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
     """Issue 3 targets, measured on the shared vintages."""
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     usage, models = prepare.load_usage(processed), prepare.load_models(processed)
-    ranked = weekly.weekly_model_tokens(usage)
+    ranked = weekly.weekly_shares_by(usage)
     top20 = models[models["model_permaslug"].isin(ranked.loc[ranked["rank"] <= 20, "model_permaslug"])]
     disclosed = top20[~top20["lab"].str.startswith(reference.UNDISCLOSED)]
     assert set(top20["model_permaslug"]) - set(disclosed["model_permaslug"]) <= set(

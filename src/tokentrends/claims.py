@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tokentrends import leaders, prices, specialists, volume
+from tokentrends import disruptors, leaders, prices, specialists, volume
 from tokentrends.errors import InputError
 from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
 from tokentrends.year_data import YearData
@@ -164,22 +164,14 @@ def steady_share(data: YearData, family: str, max_cv: float, top: int, min_prese
 
 @measure
 def lab_surge(data: YearData, lab: str, split: str, min_ratio: float, families: list[str]) -> Evaluation:
-    split_at = pd.Timestamp(split)
-    lab_weeks = data.lab_shares
     how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
-    if not (lab_weeks["lab"] == lab).any():
+    if not (data.lab_shares["lab"] == lab).any():
         return Evaluation(how, {}, CANNOT, f"{lab} is not in the data this year")
-    before = lab_weeks[lab_weeks["week_start"] < split_at]
-    after = lab_weeks[lab_weeks["week_start"] >= split_at]
-
-    def share(frame: pd.DataFrame) -> float:
-        total = (frame["tokens"] / frame["share"]).groupby(frame["week_start"]).first().sum()
-        return float(frame.loc[frame["lab"] == lab, "tokens"].sum() / total) if total else 0.0
-
-    fam = data.family_shares[data.family_shares["week_start"] >= split_at]
-    fam_total = (fam["tokens"] / fam["share"]).groupby(fam["week_start"]).first().sum()
-    fam_share = {f: float(fam.loc[fam["family"] == f, "tokens"].sum() / fam_total) for f in families}
-    first, second = share(before), share(after)
+    split_at = pd.Timestamp(split)
+    labs = disruptors.period_share_change(data.lab_shares, "lab", split_at).set_index("lab")
+    fams = disruptors.period_share_change(data.family_shares, "family", split_at).set_index("family")
+    first, second = float(labs.loc[lab, "share_before"]), float(labs.loc[lab, "share_after"])
+    fam_share = {f: float(fams["share_after"].get(f, 0.0)) for f in families}
     ratio = second / first if first else None
     verdict = (SUPPORTED if ratio and ratio >= min_ratio else PARTLY if ratio and ratio > 1 else NOT_SUPPORTED)
     return Evaluation(how, {"share_before": first, "share_after": second, "ratio": ratio,

@@ -11,8 +11,9 @@ def period_share_change(shares: pd.DataFrame, key: str, split: pd.Timestamp) -> 
     after = shares[shares["week_start"] >= split]
 
     def share(frame: pd.DataFrame) -> pd.Series:
-        totals = frame.groupby("week_start")["tokens"].sum() / frame.groupby("week_start")["share"].sum()
-        return frame.groupby(key)["tokens"].sum() / totals.sum()
+        # share = tokens / week total, so any row gives back its week's total
+        week_totals = (frame["tokens"] / frame["share"]).groupby(frame["week_start"]).first()
+        return frame.groupby(key)["tokens"].sum() / week_totals.sum()
 
     out = pd.concat({"share_before": share(before), "share_after": share(after)}, axis=1).fillna(0.0)
     out["change"] = out["share_after"] - out["share_before"]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_tokens
-from tokentrends.page import SYNTHETIC_WARNING
+from tokentrends.page import banner
 
 TEMPLATE_CSS = Path(__file__).resolve().parent / "templates" / "tokentrends" / "report.css"
 
@@ -60,7 +60,7 @@ def write_index(reports_dir: str | Path) -> Path:
         cards.append(f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
                      f"{esc(label)}</a></h2>{sparkline([w['total_tokens'] for w in figures['weekly']])}"
                      f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>")
-    banner = f'<div class="tt-banner" role="alert">{esc(SYNTHETIC_WARNING)}</div>' if synthetic else ""
+    warning = banner(synthetic)
     cites = "".join(f'<p class="tt-citation">{esc(c)}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
     html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -68,7 +68,7 @@ def write_index(reports_dir: str | Path) -> Path:
         f"<title>tokentrends: LLM usage on OpenRouter, year by year</title><style>{TEMPLATE_CSS.read_text()}"
         ".tt-card{border:1px solid var(--tt-rule);border-radius:8px;padding:0.4rem 1rem;margin:1rem 0}"
         ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}</style></head>"
-        f'<body class="tt-page"><main class="tt-main">{banner}<h1>LLM usage on OpenRouter, year by year</h1>'
+        f'<body class="tt-page"><main class="tt-main">{warning}<h1>LLM usage on OpenRouter, year by year</h1>'
         f'<p class="tt-lede">Year-in-Review reports built from OpenRouter\'s public rankings data.</p>'
         f"{''.join(cards) or '<p>No report has been built yet.</p>'}{cites}</main></body></html>"
     )

@@ -1,27 +1,11 @@
-"""Leaders: shares of each week's tokens by model, family or lab; ranks, quarters, trajectories.
+"""Leaders: ranks over quarters and the year, weeks at #1, trajectories, share series.
 
-Shares here are of the week's total tokens (the API `other` row included), as on the rankings chart.
+Every function takes the weekly frame of weekly.weekly_shares_by: shares of the week's total tokens.
 """
 
 from __future__ import annotations
 
 import pandas as pd
-
-from tokentrends.sources.rankings_daily import OTHER_SLUG
-from tokentrends.weekly import weekly_totals, with_week
-
-
-def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame, key: str = "model_permaslug") -> pd.DataFrame:
-    """`week_start | report_year | <key> | tokens | share | rank`, key a model attribute (family, lab...)."""
-    named = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
-    if key != "model_permaslug":
-        named = named.merge(models[["model_permaslug", key]], on="model_permaslug", how="left", validate="m:1")
-    out = named.groupby(["week_start", "report_year", key], as_index=False)["tokens"].sum()
-    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
-    out["share"] = out["tokens"] / out["week_start"].map(totals)
-    out = out.sort_values(["week_start", "tokens", key], ascending=[True, False, True])
-    out["rank"] = out.groupby("week_start").cumcount() + 1
-    return out.reset_index(drop=True)
 
 
 def top_by_quarter(shares: pd.DataFrame, key: str, n: int = 5) -> pd.DataFrame:

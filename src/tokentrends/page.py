@@ -11,8 +11,9 @@ SYNTHETIC_WARNING = ("SYNTHETIC SAMPLE DATA: every number and chart on this page
                      "with real vintages.")
 
 
-def banner(manifest: dict) -> str:
-    return f'<div class="tt-banner" role="alert">{esc(SYNTHETIC_WARNING)}</div>' if manifest["is_synthetic"] else ""
+def banner(is_synthetic: bool) -> str:
+    """The warning every page built from the synthetic sample carries at the top."""
+    return f'<div class="tt-banner" role="alert">{esc(SYNTHETIC_WARNING)}</div>' if is_synthetic else ""
 
 
 def year_label(year: int, span: dict) -> str:
@@ -21,7 +22,7 @@ def year_label(year: int, span: dict) -> str:
 
 
 def title_block(year: int, span: dict, manifest: dict) -> str:
-    return (banner(manifest)
+    return (banner(manifest["is_synthetic"])
             + f"<h1>LLM usage on OpenRouter: {year} in review"
             + (f", so far (through {esc(fmt_date(span['through_date']))})" if span["is_partial"] else "") + "</h1>"
             + sentence('<p class="tt-lede">How many tokens the world sent through OpenRouter each week, '

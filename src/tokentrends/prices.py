@@ -38,14 +38,6 @@ def price_table(models: pd.DataFrame, catalog: pd.DataFrame, prices: pd.DataFram
             .drop(columns="model_id").reset_index(drop=True))
 
 
-def nearest_prices(table: pd.DataFrame, on: pd.Timestamp) -> pd.DataFrame:
-    """Per model, the prices of the vintage closest in time to `on` (each model from its own nearest list)."""
-    stamp = pd.to_datetime(table["as_of"], utc=True).dt.tz_localize(None)
-    distance = (stamp - pd.Timestamp(on)).abs()
-    ordered = table.assign(distance=distance).sort_values(["model_permaslug", "distance"])
-    return ordered.drop_duplicates("model_permaslug").drop(columns="distance").set_index("model_permaslug")
-
-
 def with_nearest_prices(model_shares: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Each (week, model) row with the prices of that model's list nearest in time to the week (NaN if none)."""
     listed = table.assign(listed_at=pd.to_datetime(table["as_of"], utc=True).dt.tz_localize(None)
@@ -57,16 +49,14 @@ def with_nearest_prices(model_shares: pd.DataFrame, table: pd.DataFrame) -> pd.D
     return joined.drop(columns=["week_at", "listed_at"])
 
 
-def weekly_list_price(model_shares: pd.DataFrame, prices: pd.DataFrame | None = None) -> pd.DataFrame:
+def weekly_list_price(priced_shares: pd.DataFrame) -> pd.DataFrame:
     """Token-weighted average list price per week over the models with a price.
 
-    `model_shares` is `week_start | model_permaslug | tokens`, with price columns already attached
-    (with_nearest_prices) or priced from `prices`, indexed by model_permaslug. Returns `week_start |
-    priced_share | prompt_usd_per_mtok | completion_usd_per_mtok` (priced_share: the week's named tokens
-    that have a price).
+    `priced_shares` is `week_start | model_permaslug | tokens` with the price columns attached by
+    with_nearest_prices (NaN where a model has no price). Returns `week_start | priced_share |
+    prompt_usd_per_mtok | completion_usd_per_mtok` (priced_share: the week's named tokens that have a price).
     """
-    joined = (model_shares if prices is None else
-              model_shares.join(prices[["prompt_usd_per_mtok", "completion_usd_per_mtok"]], on="model_permaslug"))
+    joined = priced_shares
     priced = joined.dropna(subset=["prompt_usd_per_mtok"])
     weight = priced["tokens"]
     out = pd.DataFrame({

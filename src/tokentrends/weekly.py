@@ -31,11 +31,21 @@ def weekly_totals(usage: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"days_present": "int64", "total_tokens": "int64"})
 
 
-def weekly_model_tokens(usage: pd.DataFrame) -> pd.DataFrame:
-    """`week_start | model_permaslug | tokens | rank`: models ranked per week (the API `other` row excluded)."""
-    weekly = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
-    out = weekly.groupby(["week_start", "model_permaslug"], as_index=False)["tokens"].sum()
-    out = out.sort_values(["week_start", "tokens", "model_permaslug"], ascending=[True, False, True])
+def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame | None = None,
+                     key: str = "model_permaslug") -> pd.DataFrame:
+    """`week_start | report_year | <key> | tokens | share | rank` per week, ranked by tokens.
+
+    key is the permaslug or a model attribute from `models` (family, lab...). Shares are of the week's
+    total tokens, the API `other` row included (as on the rankings chart); the `other` row itself is
+    never ranked.
+    """
+    named = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
+    if key != "model_permaslug":
+        named = named.merge(models[["model_permaslug", key]], on="model_permaslug", how="left", validate="m:1")
+    out = named.groupby(["week_start", "report_year", key], as_index=False)["tokens"].sum()
+    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
+    out["share"] = out["tokens"] / out["week_start"].map(totals)
+    out = out.sort_values(["week_start", "tokens", key], ascending=[True, False, True])
     out["rank"] = out.groupby("week_start").cumcount() + 1
     return out.reset_index(drop=True)
 
@@ -48,8 +58,9 @@ def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
     """
     if n < 1:
         raise ValueError("top_n must be at least 1")
-    ranked = weekly_model_tokens(usage)
-    top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})
+    ranked = weekly_shares_by(usage)
+    top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})[
+        ["week_start", "series", "tokens", "rank"]]
     totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
     top_sum = top.groupby("week_start")["tokens"].sum().reindex(totals.index, fill_value=0)
     others = pd.DataFrame({"week_start": totals.index, "series": OTHERS,

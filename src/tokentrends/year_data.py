@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tokentrends import concentration, leaders, prices, volume, weekly
+from tokentrends import concentration, prices, volume, weekly
 
 
 @dataclass
@@ -34,7 +34,7 @@ def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataF
                     year: int, top_n: int) -> YearData:
     totals_all = weekly.weekly_totals(usage)
     totals = in_year(totals_all, year)
-    model_shares = in_year(leaders.weekly_shares_by(usage, models), year)
+    model_shares = in_year(weekly.weekly_shares_by(usage, models), year)
     monthly = volume.monthly_totals(usage)
     table = prices.price_table(models, catalog, price_lists)
     weekly_price = (prices.weekly_list_price(prices.with_nearest_prices(model_shares, table))
@@ -44,8 +44,8 @@ def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataF
         headline=weekly.headline_weeks(totals),
         monthly=monthly[monthly["month"].dt.year == year].reset_index(drop=True),
         model_shares=model_shares,
-        family_shares=in_year(leaders.weekly_shares_by(usage, models, "family"), year),
-        lab_shares=in_year(leaders.weekly_shares_by(usage, models, "lab"), year),
+        family_shares=in_year(weekly.weekly_shares_by(usage, models, "family"), year),
+        lab_shares=in_year(weekly.weekly_shares_by(usage, models, "lab"), year),
         concentration=concentration.weekly_concentration(usage, model_shares, top_n),
         price_table=table,
         weekly_price=weekly_price,
