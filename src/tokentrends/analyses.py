@@ -40,7 +40,8 @@ def efficiency_analysis(rows: pd.DataFrame) -> dict:
     return {"tier_by_quarter": by_quarter, "winners": winners.reset_index(drop=True)}
 
 
-def disruptors_analysis(data: YearData, rows: pd.DataFrame, labs: list[str]) -> dict:
+def disruptors_analysis(data: YearData, rows: pd.DataFrame, labs: list[str], entry_top: int = 10,
+                        last_weeks: int = 8) -> dict:
     split = pd.Timestamp(year=data.year, month=7, day=1)
     open_share = groups.weekly_share_by(rows, "open_weights")
     origin_share = groups.weekly_share_by(rows, "origin")
@@ -53,7 +54,8 @@ def disruptors_analysis(data: YearData, rows: pd.DataFrame, labs: list[str]) -> 
     ], ignore_index=True)
     change = disruptors.period_share_change(data.lab_shares, "lab", split)
     return {"lab_change": change, "steepest_gain": change.iloc[0].to_dict() if len(change) else None,
-            "late_entrants": disruptors.late_entrants(data.model_shares, "model_permaslug", 10, 8),
+            "late_entrants": disruptors.late_entrants(data.model_shares, "model_permaslug", entry_top, last_weeks),
+            "entry_top": entry_top, "last_weeks": last_weeks,
             "series": series}
 
 

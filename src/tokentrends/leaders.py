@@ -36,7 +36,7 @@ def trajectory(shares: pd.DataFrame, key: str, value: str, top: int = 10) -> dic
     """For one model/family: first week in the top `top`, peak share and its week, share in the last week."""
     own = shares[shares[key] == value].sort_values("week_start")
     if own.empty:
-        return {"value": value, "weeks_present": 0, "first_week": None, "first_week_in_top": None,
+        return {"value": value, "top": top, "weeks_present": 0, "first_week": None, "first_week_in_top": None,
                 "peak_share": None, "peak_week": None, "last_week": None, "last_share": None}
     in_top = own[own["rank"] <= top]
     peak = own.loc[own["share"].idxmax()]
@@ -44,6 +44,7 @@ def trajectory(shares: pd.DataFrame, key: str, value: str, top: int = 10) -> dic
     last = own[own["week_start"] == last_week]
     return {
         "value": value,
+        "top": top,
         "weeks_present": int(len(own)),
         "first_week": own["week_start"].iloc[0].strftime("%Y-%m-%d"),
         "first_week_in_top": in_top["week_start"].iloc[0].strftime("%Y-%m-%d") if len(in_top) else None,

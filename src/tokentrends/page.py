@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_tokens, sentence
+from tokentrends.reference import EFFICIENT_MAX_BILLIONS
 
 SYNTHETIC_WARNING = ("SYNTHETIC SAMPLE DATA: every number and chart on this page comes from a generated "
                      "sample with fictional models, not from OpenRouter. Run `make report DATA_DIR=...` "
@@ -153,11 +154,12 @@ def groups_intro(shares_year: dict) -> str:
         "<p>Of the tokens sent to the named (daily top-50) models this year, <b>{open}</b> went to models "
         "with open weights and <b>{closed}</b> to closed ones. By where the lab is based: United States "
         "<b>{us}</b>, China <b>{cn}</b>. The largest lab was {lab} with <b>{lab_share}</b>. Efficient-tier "
-        "models (Flash, Mini, Lite, Nano, Small, Haiku, Air, Fast, up to 32B) took <b>{eff}</b>.</p>",
+        "models (Flash, Mini, Lite, Nano, Small, Haiku, Air, Fast, up to {size}B) took <b>{eff}</b>.</p>",
         open=fmt_pct(shares_year["open_weights"].get("true", 0)),
         closed=fmt_pct(shares_year["open_weights"].get("false", 0)),
         us=fmt_pct(origin.get("United States", 0)), cn=fmt_pct(origin.get("China", 0)),
         lab=lab_top[0], lab_share=fmt_pct(lab_top[1]), eff=fmt_pct(shares_year["tier"].get("efficient", 0)),
+        size=EFFICIENT_MAX_BILLIONS,
     )
 
 

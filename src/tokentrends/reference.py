@@ -20,6 +20,7 @@ UNDISCLOSED = "Undisclosed"
 VARIANTS = ("free", "beta", "thinking", "extended", "exacto", "nitro", "floor", "online")
 ATTRIBUTES = ("lab", "origin", "open_weights", "tier", "family")
 TIERS = ("efficient", "frontier", "embedding")
+EFFICIENT_MAX_BILLIONS = 32  # a model named by its size counts as efficient up to this many parameters
 
 _DATE_SUFFIX = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4}|\d{2}-\d{2}|\d{4}|\d{3})$")
 _STAGE_SUFFIX = re.compile(r"-(preview|exp|experimental|latest|beta)$")
@@ -50,14 +51,14 @@ def release_key(base: str) -> str:
 
 
 def rule_tier(base: str) -> str:
-    """efficient for Flash/Mini/Lite/... names and open models up to 32B; frontier otherwise."""
+    """efficient for Flash/Mini/Lite/... names and models up to EFFICIENT_MAX_BILLIONS; frontier otherwise."""
     name = base.split("/", 1)[-1]
     if _TAG_WORDS["embedding"].search(name):
         return "embedding"
     if _EFFICIENT_WORD.search(name):
         return "efficient"
     size = _SIZE.search(name)
-    if size and float(size.group(2)) <= 32:
+    if size and float(size.group(2)) <= EFFICIENT_MAX_BILLIONS:
         return "efficient"
     return "frontier"
 

@@ -46,7 +46,7 @@ def trajectories_table(trajectories: list[dict]) -> str:
     frame = pd.DataFrame([{
         "family": t["value"],
         "first week": t["first_week"] or "not present",
-        "first week in top 10": t["first_week_in_top"] or "never",
+        f"first week in top {t['top']}": t["first_week_in_top"] or "never",
         "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
         "peak week": t["peak_week"] or "",
         "share in the last week": fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
@@ -76,9 +76,11 @@ def disruptors_text(disruptors: dict) -> str:
     if len(late):
         names = ", ".join(f"{m} (from {fmt_date(w)})" for m, w in zip(late["model_permaslug"], late["entry_week"],
                                                                        strict=True))
-        text += sentence(" Late entrants, first in the weekly top 10 in the year's last 8 weeks: {names}.", names=names)
+        text += sentence(" Late entrants, first in the weekly top {top} in the year's last {weeks} weeks: {names}.",
+                         top=disruptors["entry_top"], weeks=disruptors["last_weeks"], names=names)
     else:
-        text += " No model first entered the weekly top 10 in the year's last 8 weeks."
+        text += sentence(" No model first entered the weekly top {top} in the year's last {weeks} weeks.",
+                         top=disruptors["entry_top"], weeks=disruptors["last_weeks"])
     return text + "</p>"
 
 
