@@ -92,6 +92,8 @@ display(ChartView(line_chart(leaders["watch_series"].rename(columns={"family": "
                   "watched-families", leaders["watch_series"], output_dir))
 display(HTML(story.trajectories_table(leaders["trajectories"])))
 display(HTML("<h3>Top families by quarter</h3>" + story.quarter_table(leaders["families_by_quarter"], "family")))
+display(HTML("<h3>Top models by quarter</h3>"
+             + story.quarter_table(leaders["models_by_quarter"], "model_permaslug")))
 
 # %%
 display(HTML(page.section("groups", "Who served the tokens")))
@@ -120,7 +122,8 @@ display(ChartView(weekly_share_chart(tiers, "tier", f"Efficient tier (Flash, Min
 display(HTML(page.section("disruptors", "Disruptors")))
 disruptors = analyses.disruptors_analysis(data, rows, ["DeepSeek", "Alibaba (Qwen)"])
 display(HTML(story.disruptors_text(disruptors)))
-display(ChartView(line_chart(disruptors["series"], f"DeepSeek, Qwen, open weights and Chinese labs, {label}", note),
+display(ChartView(line_chart(disruptors["series"], f"DeepSeek, Qwen, the steepest riser, open weights and Chinese "
+                             f"labs, {label}", note),
                   "disruptors", disruptors["series"], output_dir))
 
 # %%

@@ -91,3 +91,8 @@ def test__weekly_totals__real_data_equal_the_daily_sums(shared_data, tmp_path):
     head = weekly.headline_weeks(weekly.weeks_of_year(weekly.weekly_totals(tidy), tidy, 2025))
     assert head["first_full_week"]["week_start"] == "2025-01-06"
     assert head["peak_week"]["week_start"] == "2025-11-24"
+
+
+def test__week_quarter__within_the_report_year():
+    weeks = pd.Series(pd.to_datetime(["2024-12-30", "2025-04-07", "2025-09-29", "2025-12-29"]))
+    assert weekly.week_quarter(weeks, 2025).astype(str).tolist() == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]

@@ -25,6 +25,7 @@ def leaders_analysis(data: YearData, watch: list[str]) -> dict:
         "top_models": leaders.top_for_period(data.model_shares, "model_permaslug", 10),
         "top_families": leaders.top_for_period(data.family_shares, "family", 10),
         "families_by_quarter": leaders.top_by_quarter(data.family_shares, "family", 3),
+        "models_by_quarter": leaders.top_by_quarter(data.model_shares, "model_permaslug", 3),
         "weeks_at_1": leaders.weeks_at_number_one(data.model_shares, "model_permaslug"),
         "trajectories": [leaders.trajectory(data.family_shares, "family", f) for f in watch],
         "watch_series": leaders.share_series(data.family_shares, "family", watch),
@@ -33,7 +34,7 @@ def leaders_analysis(data: YearData, watch: list[str]) -> dict:
 
 def efficiency_analysis(rows: pd.DataFrame) -> dict:
     """Tier shares per quarter and which tier won each quarter."""
-    quarter = rows["week_start"].dt.to_period("Q").astype(str)
+    quarter = weekly.week_quarter(rows["week_start"], rows["report_year"]).astype(str)
     by_quarter = rows.assign(quarter=quarter).groupby(["quarter", "tier"], as_index=False)["tokens"].sum()
     by_quarter["share"] = by_quarter["tokens"] / by_quarter.groupby("quarter")["tokens"].transform("sum")
     winners = by_quarter.loc[by_quarter.groupby("quarter")["tokens"].idxmax(), ["quarter", "tier", "share"]]
@@ -43,6 +44,9 @@ def efficiency_analysis(rows: pd.DataFrame) -> dict:
 def disruptors_analysis(data: YearData, rows: pd.DataFrame, labs: list[str], entry_top: int = 10,
                         last_weeks: int = 8) -> dict:
     split = pd.Timestamp(year=data.year, month=7, day=1)
+    change = disruptors.period_share_change(data.lab_shares, "lab", split)
+    steepest = change["lab"].iloc[0] if len(change) else None
+    labs = labs + [steepest] if steepest and steepest not in labs else labs
     open_share = groups.weekly_share_by(rows, "open_weights")
     origin_share = groups.weekly_share_by(rows, "origin")
     series = pd.concat([
@@ -52,7 +56,6 @@ def disruptors_analysis(data: YearData, rows: pd.DataFrame, labs: list[str], ent
         origin_share[origin_share["origin"] == "China"].assign(series="Chinese labs (of named models)")
         [["week_start", "series", "share"]],
     ], ignore_index=True)
-    change = disruptors.period_share_change(data.lab_shares, "lab", split)
     return {"lab_change": change, "steepest_gain": change.iloc[0].to_dict() if len(change) else None,
             "late_entrants": disruptors.late_entrants(data.model_shares, "model_permaslug", entry_top, last_weeks),
             "entry_top": entry_top, "last_weeks": last_weeks,

@@ -17,6 +17,7 @@ import yaml
 from tokentrends import disruptors, leaders, prices, specialists, volume
 from tokentrends.errors import InputError
 from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
+from tokentrends.weekly import week_quarter
 from tokentrends.year_data import YearData
 
 SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT = "supported", "partly", "not supported", "cannot be measured"
@@ -212,8 +213,8 @@ def spike_in_quarter(data: YearData, family: str, quarter: int, k: float) -> Eva
         return Evaluation(how, {}, CANNOT, f"{family} is not in the data this year")
     peak = series.loc[series["share"].idxmax()]
     jumps = specialists.spikes(series.assign(family=family), "family", k=k)
-    in_quarter = jumps[jumps["week_start"].dt.quarter == quarter]
-    peak_in_q = peak["week_start"].quarter == quarter
+    in_quarter = jumps[week_quarter(jumps["week_start"], data.year).dt.quarter == quarter]
+    peak_in_q = week_quarter(pd.Series([peak["week_start"]]), data.year).dt.quarter.iloc[0] == quarter
     return Evaluation(how, {"peak_share": float(peak["share"]), "peak_week": peak["week_start"].strftime("%Y-%m-%d"),
                             "spike_weeks": [w.strftime("%Y-%m-%d") for w in jumps["week_start"]]},
                       _grade(int(peak_in_q) + int(len(in_quarter) > 0), 2),
@@ -226,7 +227,7 @@ def spike_in_quarter(data: YearData, family: str, quarter: int, k: float) -> Eva
 @measure
 def long_tail_growing(data: YearData, first_quarter: int, last_quarter: int) -> Evaluation:
     conc = data.concentration
-    q = conc["week_start"].dt.quarter
+    q = week_quarter(conc["week_start"], data.year).dt.quarter
     first, last = conc[q == first_quarter], conc[q == last_quarter]
     how = (f"average weekly share of Others (outside the top {data.top_n}) and of the API's `other` row, "
            f"Q{first_quarter} vs Q{last_quarter}")
@@ -252,7 +253,7 @@ def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: 
     weekly = data.weekly_price
     if weekly.empty:
         return Evaluation(how, {}, CANNOT, "no price list matches the models")
-    q = weekly["week_start"].dt.quarter
+    q = week_quarter(weekly["week_start"], data.year).dt.quarter
     first = weekly[q == first_quarter]
     last = weekly[q == last_quarter]
     if first.empty or last.empty:

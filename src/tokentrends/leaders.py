@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tokentrends.weekly import week_quarter
+
 
 def top_by_quarter(shares: pd.DataFrame, key: str, n: int = 5) -> pd.DataFrame:
     """`quarter | rank | <key> | tokens | share` of the quarter's named tokens, top n per quarter."""
-    quarter = shares["week_start"].dt.to_period("Q").astype(str)
+    quarter = week_quarter(shares["week_start"], shares["report_year"]).astype(str)
     sums = shares.assign(quarter=quarter).groupby(["quarter", key], as_index=False)["tokens"].sum()
     sums["share"] = sums["tokens"] / sums.groupby("quarter")["tokens"].transform("sum")
     sums = sums.sort_values(["quarter", "tokens"], ascending=[True, False])

@@ -23,6 +23,15 @@ def with_week(usage: pd.DataFrame) -> pd.DataFrame:
     return usage.assign(week_start=week_start, report_year=report_year.astype(int))
 
 
+def week_quarter(week_start: pd.Series, report_year: pd.Series | int) -> pd.Series:
+    """The quarter a week belongs to: that of its start, within its report year, so the partial first
+    week (2024-12-30 in the 2025 report) counts in the year's Q1, as the year rule counts it in 2025."""
+    starts = pd.to_datetime(week_start)
+    years = report_year if isinstance(report_year, pd.Series) else pd.Series(report_year, index=starts.index)
+    year_start = pd.to_datetime(years.astype(str) + "-01-01")
+    return starts.where(starts >= year_start, year_start).dt.to_period("Q")
+
+
 def weekly_totals(usage: pd.DataFrame) -> pd.DataFrame:
     """`week_start | report_year | days_present | total_tokens`, all rows (the API `other` row included)."""
     weekly = with_week(usage)
