@@ -152,9 +152,10 @@ if not data.weekly_price.empty:
 display(HTML(page.section("outlook", "Outlook")))
 outlook = analyses.outlook_analysis(data)
 display(HTML(story.outlook_text(outlook, year)))
-actual = analyses.actual_for_projection(usage, outlook["projection"], data.totals)
-display(ChartView(projection_chart(actual, outlook["projection"], f"Weekly tokens and the projection, {label}",
-                                   note), "outlook", outlook["projection"], output_dir))
+if outlook["params"] is not None:
+    actual = analyses.actual_for_projection(usage, outlook["projection"], data.totals)
+    display(ChartView(projection_chart(actual, outlook["projection"], f"Weekly tokens and the projection, {label}",
+                                       note), "outlook", outlook["projection"], output_dir))
 
 # %%
 display(HTML(page.section("yoy", "Year over year")))

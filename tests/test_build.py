@@ -125,3 +125,15 @@ def test__build__real_reports_match_daily_rows(shared_data, tmp_path):
     html = (out / "2026" / "report.html").read_text()
     assert "2026 so far, through 9 Oct 2026" in html
     assert "SYNTHETIC" not in html
+
+
+def test__build__a_few_days_of_data_still_make_a_page(tmp_path):
+    rows = "".join(f"2026-01-0{d},google/gemini-2.5-flash,100\n2026-01-0{d},other,10\n" for d in range(7, 10))
+    (tmp_path / "r.csv").write_text("date,model_permaslug,total_tokens\n" + rows)
+    out = tmp_path / "reports"
+    assert build.build_reports(tmp_path, reports_dir=out, log=lambda *_: None) == [2026]
+    figures = json.loads((out / "2026" / "figures.json").read_text())
+    assert figures["headline"]["peak_week"] is None
+    assert figures["analyses"]["outlook"]["params"] is None
+    assert {c["verdict"] for c in figures["claims"]} == {"cannot be measured"}
+    assert "Too few full weeks" in (out / "2026" / "report.html").read_text()

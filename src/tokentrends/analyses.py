@@ -77,10 +77,15 @@ def tail_analysis(data: YearData) -> dict:
 def outlook_analysis(data: YearData, fit_weeks: int = 12, horizon: int = 13) -> dict:
     """This year's projection, scored where the data already cover it; and last year's, scored by this year."""
     all_totals = weekly.weekly_totals(data.usage)
-    projection, params = outlook.project_weekly_volume(data.totals, fit_weeks, horizon)
-    result = {"projection": projection, "params": params, "score": outlook.score_projection(projection, all_totals)}
+    if (data.totals["days_present"] == 7).sum() < outlook.MIN_FIT_WEEKS:
+        result = {"projection": pd.DataFrame(columns=["week_start", "projected", "low", "high"]), "params": None,
+                  "score": None}
+    else:
+        projection, params = outlook.project_weekly_volume(data.totals, fit_weeks, horizon)
+        result = {"projection": projection, "params": params,
+                  "score": outlook.score_projection(projection, all_totals)}
     previous = all_totals[all_totals["report_year"] == data.year - 1]
-    if (previous["days_present"] == 7).sum() >= 4:
+    if (previous["days_present"] == 7).sum() >= outlook.MIN_FIT_WEEKS:
         prev_projection, prev_params = outlook.project_weekly_volume(previous, fit_weeks, horizon)
         result["previous"] = {"projection": prev_projection, "params": prev_params,
                               "score": outlook.score_projection(prev_projection, all_totals)}

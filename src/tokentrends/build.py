@@ -53,8 +53,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
                                    language="python", progress_bar=False, cwd=str(executed.parent),
                                    extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP warning noise
     except PapermillExecutionError as exc:
+        # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
+        kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
+        shutil.copyfile(executed, kept)
         raise BuildError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
-                         f"(executed notebook kept at {executed})") from None
+                         f"(the executed notebook is at {kept})") from None
     finally:
         raw.unlink(missing_ok=True)
 

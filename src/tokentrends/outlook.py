@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+MIN_FIT_WEEKS = 4  # fewer full weeks than this give no projection
+
 
 def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: int = 13) -> tuple[pd.DataFrame, dict]:
     """`week_start | projected | low | high` for the `horizon` weeks after the last full week."""
     full = totals[totals["days_present"] == 7].sort_values("week_start").tail(fit_weeks)
-    if len(full) < 4:
-        raise ValueError("a projection needs at least 4 full weeks")
+    if len(full) < MIN_FIT_WEEKS:
+        raise ValueError(f"a projection needs at least {MIN_FIT_WEEKS} full weeks")
     t = np.arange(len(full), dtype=float)
     y = np.log(full["total_tokens"].to_numpy(dtype=float))
     slope, intercept = np.polyfit(t, y, 1)

@@ -128,6 +128,8 @@ def price_text(weekly_price: pd.DataFrame, vintages: list[str]) -> str:
 
 def outlook_text(outlook: dict, year: int) -> str:
     params, score = outlook["params"], outlook["score"]
+    if params is None:
+        return "<p>Too few full weeks this year for a projection.</p>"
     text = sentence(
         "<p><b>Method.</b> A straight line through the logarithm of weekly tokens over the {n} full weeks from "
         "{start} to {end} (an average growth of {g} a week), extended {h} weeks; the band is an approximate 95% "
