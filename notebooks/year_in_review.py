@@ -24,7 +24,7 @@ top_n = 9
 # %%
 from IPython.display import HTML, display
 
-from tokentrends import analyses, claims, figures, groups, page, prepare, stamp, story, weekly, year_data
+from tokentrends import analyses, claims, figures, groups, page, prepare, stamp, story, year_data
 from tokentrends.charts import (
     ChartView,
     line_chart,
@@ -44,7 +44,6 @@ data = year_data.build_year_data(usage, models, prepare.load_catalog(processed_d
                                  prepare.load_prices(processed_dir), year, top_n)
 span = figures.year_span(usage, year)
 label = page.year_label(year, span)
-bars = weekly.weeks_of_year(weekly.with_share(weekly.top_n_with_others(usage, top_n)), usage, year)
 rows = groups.year_rows(usage, models, year)
 group_figures = figures.group_figures(rows)
 ledger_file = claims.ledger_path(year)
@@ -76,8 +75,8 @@ display(HTML(story.claims_table(ledger)))
 # %%
 display(HTML(page.section("volume", "Volume")))
 display(HTML(page.weekly_chart_intro(top_n)))
-display(ChartView(weekly_stack_chart(bars, f"Weekly tokens, top {top_n} models and Others, {label}", note),
-                  "weekly-top-models", bars, output_dir))
+display(ChartView(weekly_stack_chart(data.bars, f"Weekly tokens, top {top_n} models and Others, {label}", note),
+                  "weekly-top-models", data.bars, output_dir))
 volume = analyses.volume_analysis(data)
 display(HTML(story.volume_text(volume, data.headline)))
 display(ChartView(monthly_chart(data.monthly, f"Average tokens per day by month, {label}", note),
@@ -153,7 +152,7 @@ display(HTML(page.section("outlook", "Outlook")))
 outlook = analyses.outlook_analysis(data)
 display(HTML(story.outlook_text(outlook, year)))
 if outlook["params"] is not None:
-    actual = analyses.actual_for_projection(usage, outlook["projection"], data.totals)
+    actual = analyses.actual_for_projection(data, outlook["projection"])
     display(ChartView(projection_chart(actual, outlook["projection"], f"Weekly tokens and the projection, {label}",
                                        note), "outlook", outlook["projection"], output_dir))
 
@@ -167,7 +166,7 @@ display(HTML(page.section("method", "Methodology and provenance")))
 display(HTML(page.methodology(manifest, year, top_n, span)))
 top50 = groups.top50_coverage(usage, data.totals["week_start"])
 display(HTML(page.top50_sentence(top50)))
-display(HTML(page.coverage_block(group_figures["coverage"], groups.unclassified_any(rows),
+display(HTML(page.coverage_block(group_figures["coverage"], groups.unclassified(rows),
                                  groups.year_models(rows, models).query("open_weights_conflict"))))
 display(HTML(page.vintages_table(manifest)))
 display(HTML(page.citation_footer(manifest)))
@@ -178,7 +177,7 @@ display(HTML(page.reproducibility_block(build)))
 # %%
 if output_dir is not None:
     figures.write_figures({
-        **figures.year_figures(year, top_n, manifest, span, data.totals, bars, data.headline),
+        **figures.year_figures(year, top_n, manifest, span, data.totals, data.bars, data.headline),
         **group_figures,
         "claims": ledger,
         "top50": top50,

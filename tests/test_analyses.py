@@ -160,11 +160,12 @@ def test__to_jsonable__frames_dates_nan():
     assert analyses.to_jsonable({"f": frame}) == {"f": [{"week_start": "2025-01-06", "x": None, "n": 3}]}
 
 
-def test__tail_series_and_headline_consistency():
+def test__tail_series__named_series_with_the_measured_values():
     shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     conc = concentration.weekly_concentration(DAYS, shares, top_n=2)
-    long = analyses.tail_series(conc, 2)
-    assert len(long) == 6 and set(long["share"]) <= set(conc[["others_share", "other_row_share",
-                                                               "top10_share"]].to_numpy().ravel())
-    head = weekly.headline_weeks(weekly.weekly_totals(DAYS))
-    assert head["growth_last_over_first"] == pytest.approx(140 / 70)
+    long = analyses.tail_series(conc, 2).set_index(["week_start", "series"])["share"]
+    first = pd.Timestamp("2025-01-06")
+    assert long[(first, "Others (outside the week's top 2)")] == pytest.approx(0.2)  # b/y + other
+    assert long[(first, "API other row (outside the daily top 50)")] == pytest.approx(0.1)
+    assert long[(first, "Top 10 models")] == pytest.approx(0.9)
+    assert len(long) == 6 and long.notna().all()

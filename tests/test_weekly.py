@@ -88,7 +88,7 @@ def test__weekly_totals__real_data_equal_the_daily_sums(shared_data, tmp_path):
     assert {k: int(v) for k, v in totals.items()} == by_week
     bars = weekly.top_n_with_others(tidy, 9)
     assert (bars.groupby("week_start")["tokens"].sum() == totals).all()
-    head = weekly.headline_weeks(weekly.weeks_of_year(weekly.weekly_totals(tidy), tidy, 2025))
+    head = weekly.headline_weeks(weekly.in_year(weekly.weekly_totals(tidy), 2025))
     assert head["first_full_week"]["week_start"] == "2025-01-06"
     assert head["peak_week"]["week_start"] == "2025-11-24"
 

@@ -76,7 +76,7 @@ def tail_analysis(data: YearData) -> dict:
 
 def outlook_analysis(data: YearData, fit_weeks: int = 12, horizon: int = 13) -> dict:
     """This year's projection, scored where the data already cover it; and last year's, scored by this year."""
-    all_totals = weekly.weekly_totals(data.usage)
+    all_totals = data.all_totals
     if (data.totals["days_present"] == 7).sum() < outlook.MIN_FIT_WEEKS:
         result = {"projection": pd.DataFrame(columns=["week_start", "projected", "low", "high"]), "params": None,
                   "score": None}
@@ -94,8 +94,7 @@ def outlook_analysis(data: YearData, fit_weeks: int = 12, horizon: int = 13) -> 
 
 def year_over_year(data: YearData) -> pd.DataFrame | None:
     """The headline measures of the previous year and this one, side by side (None without a previous year)."""
-    totals = weekly.weekly_totals(data.usage)
-    previous = totals[totals["report_year"] == data.year - 1]
+    previous = weekly.in_year(data.all_totals, data.year - 1)
     if previous.empty:
         return None
     before, now = weekly.headline_weeks(previous), data.headline
@@ -145,9 +144,8 @@ def price_series(weekly_price: pd.DataFrame) -> pd.DataFrame:
     return long.assign(series=long["series"].map(names))
 
 
-def actual_for_projection(usage: pd.DataFrame, projection: pd.DataFrame, totals: pd.DataFrame) -> pd.DataFrame:
+def actual_for_projection(data: YearData, projection: pd.DataFrame) -> pd.DataFrame:
     """The year's full weeks plus any full weeks the projection already covers."""
-    all_totals = weekly.weekly_totals(usage)
-    full = all_totals[all_totals["days_present"] == 7]
-    keep = full["week_start"].isin(totals["week_start"]) | full["week_start"].isin(projection["week_start"])
+    full = data.all_totals[data.all_totals["days_present"] == 7]
+    keep = full["week_start"].isin(data.totals["week_start"]) | full["week_start"].isin(projection["week_start"])
     return full[keep].reset_index(drop=True)

@@ -134,17 +134,17 @@ def families_lead(data: YearData, families: list[str], months: list[int], top: i
                       + f"; the leading family was {leader} ({fmt_pct(float(ranking['share'].iloc[0]))})")
 
 
-def _series(data: YearData, key: str, value: str, since: str | None = None) -> pd.DataFrame:
-    shares = data.family_shares if key == "family" else data.model_shares
-    series = leaders.share_series(shares, key, [value])
-    first = shares.loc[shares[key] == value, "week_start"].min()
-    start = max(first, pd.Timestamp(since)) if since else first
-    return series[series["week_start"] >= start] if pd.notna(start) else series.iloc[0:0]
+def _family_series(data: YearData, family: str) -> pd.DataFrame:
+    """The family's weekly share from its first week of the year (empty if it never appears)."""
+    shares = data.family_shares
+    series = leaders.share_series(shares, "family", [family])
+    first = shares.loc[shares["family"] == family, "week_start"].min()
+    return series[series["week_start"] >= first] if pd.notna(first) else series.iloc[0:0]
 
 
 @measure
 def steady_share(data: YearData, family: str, max_cv: float, top: int, min_presence: float) -> Evaluation:
-    series = _series(data, "family", family)
+    series = _family_series(data, family)
     shares = data.family_shares
     how = (f"from its first week: coefficient of variation of weekly share (steady if at most {max_cv:g}) and "
            f"share of weeks in the top {top} families (at least {fmt_pct(min_presence, 0)})")
@@ -207,7 +207,7 @@ def first_appearance(data: YearData, family: str, top: int, window_start: str) -
 
 @measure
 def spike_in_quarter(data: YearData, family: str, quarter: int, k: float) -> Evaluation:
-    series = _series(data, "family", family)
+    series = _family_series(data, family)
     how = f"week of peak share, and weeks whose share jump exceeds {k:g} standard deviations of its own changes"
     if series.empty:
         return Evaluation(how, {}, CANNOT, f"{family} is not in the data this year")

@@ -51,10 +51,6 @@ def write_figures(figures: dict, output_dir: str | Path) -> Path:
     return path
 
 
-def read_figures(report_dir: str | Path) -> dict:
-    return json.loads((Path(report_dir) / "figures.json").read_text())
-
-
 def year_figures(year: int, top_n: int, manifest: dict, span: dict, totals: pd.DataFrame,
                  bars: pd.DataFrame, headline: dict) -> dict:
     """Everything figures.json holds for one year."""

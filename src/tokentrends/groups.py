@@ -9,9 +9,9 @@ import pandas as pd
 
 from tokentrends.reference import UNDISCLOSED, UNKNOWN
 from tokentrends.sources.rankings_daily import OTHER_SLUG
-from tokentrends.weekly import with_week
+from tokentrends.weekly import in_year, with_week
 
-GROUPS = {"lab": "lab", "origin": "origin", "open_weights": "open_weights", "tier": "tier", "family": "family"}
+GROUPS = ("lab", "origin", "open_weights", "tier", "family")
 
 
 def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
@@ -40,20 +40,12 @@ def share_by(rows: pd.DataFrame, attribute: str) -> pd.Series:
     return totals / totals.sum()
 
 
-def coverage(rows: pd.DataFrame, attributes=tuple(GROUPS)) -> dict:
+def coverage(rows: pd.DataFrame, attributes: tuple[str, ...] = GROUPS) -> dict:
     """Per attribute: the share of tokens and of distinct slugs whose value is known."""
     slugs = rows.drop_duplicates("model_permaslug")
     total = rows["tokens"].sum()
     return {a: {"token_share": float(rows.loc[is_known(rows[a]), "tokens"].sum() / total) if total else 0.0,
                 "slug_share": float(is_known(slugs[a]).mean()) if len(slugs) else 0.0} for a in attributes}
-
-
-def unclassified(rows: pd.DataFrame, attribute: str, limit: int = 15) -> pd.DataFrame:
-    """The slugs without a known value for the attribute, biggest first."""
-    missing = rows[~is_known(rows[attribute])]
-    out = missing.groupby("model_permaslug", as_index=False)["tokens"].sum()
-    out["share"] = out["tokens"] / rows["tokens"].sum()
-    return out.sort_values("tokens", ascending=False).head(limit).reset_index(drop=True)
 
 
 def top_values_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str) -> pd.DataFrame:
@@ -70,7 +62,7 @@ def shares_records(weekly: pd.DataFrame, attribute: str) -> list[dict]:
                                   strict=True)]
 
 
-def unclassified_any(rows: pd.DataFrame, attributes=("lab", "origin", "open_weights"), limit: int = 10):
+def unclassified(rows: pd.DataFrame, attributes=("lab", "origin", "open_weights"), limit: int = 10):
     """Slugs missing any of the attributes, biggest first, with which ones are missing."""
     known = pd.concat({a: is_known(rows[a]) for a in attributes}, axis=1)
     missing = rows[~known.all(axis=1)].assign(
@@ -82,8 +74,7 @@ def unclassified_any(rows: pd.DataFrame, attributes=("lab", "origin", "open_weig
 
 def year_rows(usage: pd.DataFrame, models: pd.DataFrame, year: int) -> pd.DataFrame:
     """The named-model rows of the weeks that belong to `year`, with their reference attributes."""
-    rows = with_week(attach_models(usage, models))
-    return rows[rows["report_year"] == year].reset_index(drop=True)
+    return in_year(with_week(attach_models(usage, models)), year)
 
 
 def year_models(rows: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """Outlook: a stated, simple projection of weekly volume, and its score against what happened.
 
 Method: an ordinary least-squares line through log(weekly tokens) of the last `fit_weeks` full weeks,
-extended `horizon` weeks; the band is an approximate 95% prediction interval (±2 residual standard
+extended `horizon` weeks; the band is an approximate 95% prediction interval (±BAND_SE residual standard
 errors, widened for distance from the fitted weeks). It assumes the recent growth rate simply goes on.
 """
 
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 MIN_FIT_WEEKS = 4  # fewer full weeks than this give no projection
+BAND_SE = 2.0  # half-width of the band in residual standard errors: about a 95% prediction interval
 
 
 def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: int = 13) -> tuple[pd.DataFrame, dict]:
@@ -24,7 +25,7 @@ def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: in
     residual = y - (intercept + slope * t)
     s = float(np.sqrt((residual**2).sum() / (len(t) - 2)))
     future = np.arange(len(t), len(t) + horizon, dtype=float)
-    spread = 2 * s * np.sqrt(1 + 1 / len(t) + (future - t.mean()) ** 2 / ((t - t.mean()) ** 2).sum())
+    spread = BAND_SE * s * np.sqrt(1 + 1 / len(t) + (future - t.mean()) ** 2 / ((t - t.mean()) ** 2).sum())
     centre = intercept + slope * future
     weeks = full["week_start"].iloc[-1] + pd.to_timedelta(7 * (future - len(t) + 1), unit="D")
     projection = pd.DataFrame({"week_start": weeks, "projected": np.exp(centre), "low": np.exp(centre - spread),
@@ -32,7 +33,7 @@ def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: in
     params = {"method": "log-linear OLS on full weeks", "fit_weeks": int(len(full)),
               "fit_from": full["week_start"].iloc[0].strftime("%Y-%m-%d"),
               "fit_to": full["week_start"].iloc[-1].strftime("%Y-%m-%d"), "horizon_weeks": horizon,
-              "weekly_growth": float(np.exp(slope) - 1), "residual_se_log": s}
+              "weekly_growth": float(np.exp(slope) - 1), "residual_se_log": s, "band_se": BAND_SE}
     return projection, params
 
 

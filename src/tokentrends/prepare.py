@@ -136,10 +136,6 @@ def load_usage(processed_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(processed_dir) / USAGE)
 
 
-def load_revisions(processed_dir: str | Path) -> pd.DataFrame:
-    return pd.read_parquet(Path(processed_dir) / REVISIONS)
-
-
 def load_models(processed_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(processed_dir) / MODELS)
 

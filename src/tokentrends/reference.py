@@ -17,8 +17,6 @@ from tokentrends.sources.rankings_daily import read_text
 
 UNKNOWN = "unknown"
 UNDISCLOSED = "Undisclosed"
-VARIANTS = ("free", "beta", "thinking", "extended", "exacto", "nitro", "floor", "online")
-ATTRIBUTES = ("lab", "origin", "open_weights", "tier", "family")
 TIERS = ("efficient", "frontier", "embedding")
 EFFICIENT_MAX_BILLIONS = 32  # a model named by its size counts as efficient up to this many parameters
 

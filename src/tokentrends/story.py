@@ -132,10 +132,11 @@ def outlook_text(outlook: dict, year: int) -> str:
         return "<p>Too few full weeks this year for a projection.</p>"
     text = sentence(
         "<p><b>Method.</b> A straight line through the logarithm of weekly tokens over the {n} full weeks from "
-        "{start} to {end} (an average growth of {g} a week), extended {h} weeks; the band is an approximate 95% "
-        "prediction interval. It assumes the recent growth rate simply continues: a baseline, not a forecast of "
-        "launches.</p>", n=params["fit_weeks"], start=fmt_date(params["fit_from"]), end=fmt_date(params["fit_to"]),
-        g=fmt_pct(params["weekly_growth"]), h=params["horizon_weeks"])
+        "{start} to {end} (an average growth of {g} a week), extended {h} weeks; the band spans ±{z} residual "
+        "standard errors, roughly a 95% prediction interval. It assumes the recent growth rate simply "
+        "continues: a baseline, not a forecast of launches.</p>", n=params["fit_weeks"],
+        start=fmt_date(params["fit_from"]), end=fmt_date(params["fit_to"]),
+        g=fmt_pct(params["weekly_growth"]), h=params["horizon_weeks"], z=f"{params['band_se']:g}")
     if score["weeks_compared"]:
         text += sentence("<p><b>Scored.</b> {n} of the projected weeks have happened: the projection was off by "
                          "{err} on average (bias {bias}), and {inside} of actual weeks fell inside the band.</p>",

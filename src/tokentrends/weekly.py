@@ -62,26 +62,26 @@ def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame | None = None,
 def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
     """The rankings chart's bars: per week the top n models plus `Others` (everything else, `other` row included).
 
-    Columns `week_start | series | tokens | rank`; `Others` has rank n + 1. Per week the series sum to
-    the week's total.
+    Columns `week_start | report_year | series | tokens | rank`; `Others` has rank n + 1. Per week the
+    series sum to the week's total.
     """
     if n < 1:
         raise ValueError("top_n must be at least 1")
     ranked = weekly_shares_by(usage)
     top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})[
-        ["week_start", "series", "tokens", "rank"]]
-    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
-    top_sum = top.groupby("week_start")["tokens"].sum().reindex(totals.index, fill_value=0)
-    others = pd.DataFrame({"week_start": totals.index, "series": OTHERS,
-                           "tokens": (totals - top_sum).to_numpy(), "rank": n + 1})
+        ["week_start", "report_year", "series", "tokens", "rank"]]
+    weeks = weekly_totals(usage).set_index("week_start")
+    top_sum = top.groupby("week_start")["tokens"].sum().reindex(weeks.index, fill_value=0)
+    others = pd.DataFrame({"week_start": weeks.index, "report_year": weeks["report_year"].to_numpy(),
+                           "series": OTHERS, "tokens": (weeks["total_tokens"] - top_sum).to_numpy(),
+                           "rank": n + 1})
     out = pd.concat([top, others], ignore_index=True)
     return out.sort_values(["week_start", "rank"]).reset_index(drop=True).astype({"tokens": "int64"})
 
 
-def weeks_of_year(frame: pd.DataFrame, usage: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Rows of a week-indexed frame whose week belongs to `year` (see the module docstring)."""
-    years = weekly_totals(usage).set_index("week_start")["report_year"]
-    return frame[frame["week_start"].map(years) == year].reset_index(drop=True)
+def in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows of a weekly frame (with `report_year`) whose week belongs to `year`."""
+    return frame[frame["report_year"] == year].reset_index(drop=True)
 
 
 def report_years(usage: pd.DataFrame) -> list[int]:
