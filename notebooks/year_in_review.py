@@ -49,7 +49,7 @@ group_figures = figures.group_figures(rows)
 ledger_file = claims.ledger_path(year)
 ledger = claims.evaluate(claims.load_ledger(ledger_file), data) if ledger_file.exists() else []
 watch = claims.watch_list(ledger_file, data) if ledger_file.exists() else claims.default_watch(data)
-note = page.SYNTHETIC_WARNING if manifest["is_synthetic"] else manifest["citation"]
+note = page.SYNTHETIC_CHART_NOTE if manifest["is_synthetic"] else manifest["citation"]
 display(offline_chart_support())
 
 # %%

@@ -7,6 +7,7 @@ import pandas as pd
 from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_tokens, sentence
 from tokentrends.reference import EFFICIENT_MAX_BILLIONS
 
+SYNTHETIC_CHART_NOTE = "SYNTHETIC SAMPLE DATA: fictional models, not OpenRouter"  # fits under a chart title
 SYNTHETIC_WARNING = ("SYNTHETIC SAMPLE DATA: every number and chart on this page comes from a generated "
                      "sample with fictional models, not from OpenRouter. Run `make report DATA_DIR=...` "
                      "with real vintages.")

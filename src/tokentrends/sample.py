@@ -35,7 +35,8 @@ def sample_models(rng: np.random.Generator, n_models: int = 90) -> pd.DataFrame:
         rows.append({
             "model_permaslug": f"{lab}/{line}-{1 + i // len(LINES)}",
             "launch_day": int(rng.integers(-120, days - 20)),
-            "peak_level": float(rng.lognormal(mean=0.0, sigma=1.1)),
+            # a wide spread of peak sizes: a few leaders and a long tail, as on the real rankings
+            "peak_level": float(rng.lognormal(mean=0.0, sigma=2.2)),
             "ramp_days": float(rng.uniform(5, 60)),
             "half_life_days": float(rng.uniform(40, 400)),
         })
