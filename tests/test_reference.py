@@ -59,6 +59,26 @@ def test__classify__unknown_is_a_value_not_a_crash():
     assert got["tier"] == "frontier"
 
 
+@pytest.mark.parametrize(("slug", "family", "lab", "origin", "open_weights"), [
+    ("tencent/hy4-preview-20260827", "Hunyuan HY4", "Tencent", "China", "true"),
+    ("xiaomi/mimo-v2.6-flash-20260921", "MiMo v2.6 flash", "Xiaomi", "China", "true"),
+    ("xiaomi/mimo-v2.6-pro-20260921", "MiMo v2.6 pro", "Xiaomi", "China", "true"),
+    ("poolside/laguna-s-2.1-20260720:free", "Laguna", "Poolside", "United States", "true"),
+    ("typesafe/jev-1.13-20260917", "Jev", "TypeSafe AI", "United States", "false"),
+    ("thinkingmachines/inkling-20260715:free", "Inkling", "Thinking Machines Lab", "United States", "true"),
+])
+def test__classify__late_2026_models_from_curated_sources(slug, family, lab, origin, open_weights):
+    """Newer than the newest catalog vintage: their facts come from curated rows with sources."""
+    got = classify(slug)
+    assert (got["family"], got["lab"], got["origin"], got["open_weights"]) == (family, lab, origin, open_weights)
+    assert got["open_weights_source"] == "families.csv"
+
+
+def test__is_known__unknown_in_any_case_and_undisclosed_are_not_known():
+    values = pd.Series(["China", "unknown", "Unknown", "UNKNOWN", "Undisclosed (stealth model)", "undisclosed"])
+    assert groups.is_known(values).tolist() == [True, False, False, False, False, False]
+
+
 def test__classify__stealth_and_revealed():
     hidden = classify("openrouter/owl-alpha")
     assert hidden["is_stealth"] and not groups.is_known(pd.Series([hidden["lab"]])).iloc[0]
@@ -134,8 +154,11 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
         models.loc[models["is_stealth"], "model_permaslug"])  # only stealth models lack a lab
     for attribute in ("family", "tier"):
         assert groups.is_known(top20[attribute]).all(), attribute
-    for attribute in ("lab", "origin"):
-        assert groups.is_known(disclosed[attribute]).all(), attribute
+    assert groups.is_known(disclosed["lab"]).all()
+    # A lab's country is a fact unless the author chose not to disclose it (community fine-tuners such as
+    # Gryphe's MythoMax): those say so; a plain unknown never passes.
+    origin = disclosed["origin"]
+    assert (groups.is_known(origin) | origin.str.startswith(reference.UNDISCLOSED)).all()
     rows = groups.year_rows(usage, models, 2025)
     cov = groups.coverage(rows)
     for attribute in ("lab", "origin", "open_weights"):
@@ -145,11 +168,13 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
     assert cov_2026["family"]["token_share"] >= 0.97
     named_labs = groups.year_rows(usage, models, 2026)
     named_labs = named_labs[~named_labs["lab"].str.startswith(reference.UNDISCLOSED)]
-    assert groups.coverage(named_labs)["origin"]["token_share"] >= 0.99
+    cov_named = groups.coverage(named_labs)  # 2026 without the stealth models: every target holds
+    for attribute in ("lab", "origin", "open_weights"):
+        assert cov_named[attribute]["token_share"] >= 0.99, attribute
 
 
-@pytest.mark.xfail(strict=True, reason="2026: stealth models (lab undisclosed) and late-2026 releases absent from "
-                                       "the catalogs leave lab/origin/open weights below 99%; see the report")
+@pytest.mark.xfail(strict=True, reason="2026: ~5.5% of named tokens went to stealth models whose labs OpenRouter has "
+                                       "not disclosed (Space Bunny, Ox, Owl Alpha...); classifying them would be guessing")
 def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     rows = groups.year_rows(prepare.load_usage(processed), prepare.load_models(processed), 2026)

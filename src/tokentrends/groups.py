@@ -22,9 +22,10 @@ def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 
 
 def is_known(values: pd.Series) -> pd.Series:
-    """A value counts as classified unless it is unknown or an undisclosed (stealth) lab."""
-    text = values.astype(str)
-    return (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED)
+    """A value counts as classified unless it is unknown (in any case: the curated tables say "Unknown") or
+    undisclosed (a stealth model's lab, a community fine-tuner's country)."""
+    text = values.astype(str).str.lower()
+    return (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower())
 
 
 def weekly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
