@@ -166,7 +166,7 @@ display(HTML(page.section("method", "Methodology and provenance")))
 display(HTML(page.methodology(manifest, year, top_n, span)))
 top50 = groups.top50_coverage(usage, data.totals["week_start"])
 display(HTML(page.top50_sentence(top50)))
-display(HTML(page.coverage_block(group_figures["coverage"], groups.unclassified(rows),
+display(HTML(page.coverage_block(group_figures, groups.unclassified(rows),
                                  groups.year_models(rows, models).query("open_weights_conflict"))))
 display(HTML(page.vintages_table(manifest)))
 display(HTML(page.citation_footer(manifest)))

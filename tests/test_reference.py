@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokentrends import groups, prepare, reference, weekly
+from tokentrends import figures, groups, prepare, reference, weekly
 from tokentrends.errors import InputError
 from tokentrends.sources.models_catalog import read_models_catalog
 
@@ -134,6 +134,18 @@ def test__coverage_and_shares__hand_computed():
     assert dict(zip(folded["lab"], folded["tokens"], strict=True)) == {"A": 6, "rest": 4}
 
 
+def test__group_figures__coverage_without_stealth_models():
+    rows = pd.DataFrame({"date": pd.to_datetime(["2025-01-06"] * 3), "model_permaslug": ["a/x", "stealth/y", "c/z"],
+                         "tokens": [6, 3, 1], "lab": ["A", "Undisclosed (stealth model)", "C"],
+                         "origin": ["US", "Undisclosed", "China"], "open_weights": ["true", "unknown", "unknown"],
+                         "tier": ["efficient"] * 3, "family": ["X", "Y", "Z"]})
+    got = figures.group_figures(rows)
+    assert got["stealth_share"] == pytest.approx(0.3)
+    assert got["coverage"]["lab"]["token_share"] == 0.7
+    assert got["coverage_disclosed"]["lab"]["token_share"] == 1.0
+    assert got["coverage_disclosed"]["open_weights"] == {"token_share": 6 / 7, "slug_share": 0.5}
+
+
 def test__read_models_catalog__both_shapes(shared_data):
     whole = read_models_catalog(shared_data / "models" / "2026-02-27" / "models.json")
     bare = read_models_catalog(shared_data / "models" / "2026-05-01" / "models.json")
@@ -173,8 +185,8 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
         assert cov_named[attribute]["token_share"] >= 0.99, attribute
 
 
-@pytest.mark.xfail(strict=True, reason="2026: ~5.5% of named tokens went to stealth models whose labs OpenRouter has "
-                                       "not disclosed (Space Bunny, Ox, Owl Alpha...); classifying them would be guessing")
+@pytest.mark.xfail(strict=True, reason="2026: ~5.5% of named tokens went to stealth models whose labs OpenRouter "
+                                       "has not disclosed (Space Bunny, Ox, Owl Alpha...): classifying is guessing")
 def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     rows = groups.year_rows(prepare.load_usage(processed), prepare.load_models(processed), 2026)

@@ -71,13 +71,18 @@ def year_figures(year: int, top_n: int, manifest: dict, span: dict, totals: pd.D
 
 
 def group_figures(rows: pd.DataFrame) -> dict:
-    """`shares` (weekly, per attribute), `shares_year` and `coverage` for one year's named-model rows."""
+    """`shares` (weekly, per attribute), `shares_year`, `coverage` and, for the models whose lab is named,
+    `coverage_disclosed` with the share of tokens the stealth models took (`stealth_share`)."""
     from tokentrends import groups
 
+    named = groups.disclosed(rows)
+    total = rows["tokens"].sum()
     return {
         "shares": {a: groups.shares_records(groups.weekly_share_by(rows, a), a) for a in groups.GROUPS},
         "shares_year": {a: {str(k): float(v) for k, v in groups.share_by(rows, a).items()} for a in groups.GROUPS},
         "coverage": groups.coverage(rows),
+        "coverage_disclosed": groups.coverage(named),
+        "stealth_share": float(1 - named["tokens"].sum() / total) if total else 0.0,
     }
 
 

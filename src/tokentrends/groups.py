@@ -28,6 +28,11 @@ def is_known(values: pd.Series) -> pd.Series:
     return (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower())
 
 
+def disclosed(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose lab is named: everything but the stealth models still in stealth."""
+    return rows[~rows["lab"].astype(str).str.startswith(UNDISCLOSED)]
+
+
 def weekly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
     """`week_start | <attribute> | tokens | share` of each week's named-model tokens."""
     weekly = with_week(rows).groupby(["week_start", attribute], as_index=False)["tokens"].sum()
