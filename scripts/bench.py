@@ -4,8 +4,12 @@
    rebuilt too), wall time of the whole build.
 2. Floor: an empty notebook executed and rendered through the same papermill + nbconvert path, once
    per year, on the same number of workers. Prints `build/floor ratio: <r>` on a line of its own.
-3. No-op rebuild: the same build again with nothing changed.
-4. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
+   Build and floor alternate `--repeat` times; the medians are reported (single runs vary by ~15% here).
+3. Import floor: the floor's notebook plus one cell importing what the report's notebook imports
+   (tokentrends, pandas, altair): the least any notebook telling this story with this stack can cost.
+4. Where a year's kernel spends its time: the slowest cells of the built notebooks (papermill's timings).
+5. No-op rebuild: the same build again with nothing changed.
+6. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
    table, in a child process so its peak memory (max RSS) is its own.
 """
 
@@ -15,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,22 +55,56 @@ print(json.dumps({"rows_in": rows, "rows_out": len(usage), "revisions": len(revi
 """
 
 
-def floor_year(year: int, scratch: Path) -> float:
-    """Execute and render an empty notebook the way build_year does, in its own folder."""
+EMPTY_NOTEBOOK = '# %% tags=["parameters"]\nyear = 0\n'
+# The notebook's own import cell, nothing else: the imports every year's kernel pays before any work.
+IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + ("\n# %%\nfrom IPython.display import HTML, display\n\n"
+                                     "from tokentrends import analyses, charts, claims, figures, groups, page, "
+                                     "prepare, stamp, story, year_data\n")
+
+
+def floor_year(year: int, folder: Path, notebook: str) -> float:
+    """Execute and render a notebook the way build_year does, in its own folder."""
     started = time.perf_counter()
-    folder = scratch / f"floor-{year}"
     folder.mkdir(parents=True)
-    source = folder / "empty.py"
-    source.write_text('# %% tags=["parameters"]\nyear = 0\n')
+    source = folder / "floor.py"
+    source.write_text(notebook)
     build.execute_notebook(source, folder / "report.ipynb", {"year": year})
     build.render_html(folder / "report.ipynb", folder / "report.html")
     return time.perf_counter() - started
+
+
+def timed_floor(years: list[int], workers: int, folder: Path, notebook: str) -> float:
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(floor_year, years, [folder / str(y) for y in years], [notebook] * len(years)))
+    return time.perf_counter() - started
+
+
+def timed_build(data_dir: str, years: list[int], workers: int, reports: Path) -> float:
+    """The whole build from a cold tidy table: prepare, every year's notebook, the index."""
+    vintages, _ = archive.discover_vintages(data_dir)
+    shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages), ignore_errors=True)
+    shutil.rmtree(reports, ignore_errors=True)
+    started = time.perf_counter()
+    build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None)
+    return time.perf_counter() - started
+
+
+def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
+    """(seconds, first line) of the notebook's slowest code cells, from papermill's recorded durations."""
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    timed = [(c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.strip().splitlines()[0][:60])
+             for c in cells if c.cell_type == "code" and c.source.strip()]
+    return sorted(timed, reverse=True)[:n]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--years", default="2025,2026")
+    parser.add_argument("--repeat", type=int, default=3, help="build and floor runs; the medians are reported")
     args = parser.parse_args()
     if not Path(args.data_dir).is_dir():
         print(f"error: no data folder {args.data_dir} (set SHARED_DATA=...)", file=sys.stderr)
@@ -73,38 +112,41 @@ def main() -> int:
     years = [int(y) for y in args.years.split(",")]
     workers = min(len(years), os.cpu_count() or 1)
     scratch = Path(tempfile.mkdtemp(prefix="tokentrends-bench-"))
+    reports = scratch / "reports"
     try:
-        # 1. The whole build, the tidy table included.
-        vintages, _ = archive.discover_vintages(args.data_dir)
-        shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages), ignore_errors=True)
-        started = time.perf_counter()
-        build.build_reports(args.data_dir, years, reports_dir=scratch / "reports", jobs=workers, log=lambda *_: None)
-        build_s = time.perf_counter() - started
+        builds, floors, import_floors = [], [], []
+        for run in range(max(1, args.repeat)):
+            print(f"run {run + 1}/{args.repeat}: build, floor, import floor...", file=sys.stderr)
+            builds.append(timed_build(args.data_dir, years, workers, reports))
+            floors.append(timed_floor(years, workers, scratch / f"floor-{run}", EMPTY_NOTEBOOK))
+            import_floors.append(timed_floor(years, workers, scratch / f"imports-{run}", IMPORTS_NOTEBOOK))
+        build_s, floor_s, imports_s = (statistics.median(t) for t in (builds, floors, import_floors))
+        cells = {y: slowest_cells(reports / str(y) / "report.ipynb") for y in years}
 
-        # 2. The floor, on the same number of workers.
-        started = time.perf_counter()
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(floor_year, years, [scratch] * len(years)))
-        floor_s = time.perf_counter() - started
-
-        # 3. Nothing changed: what `make report` costs when every year is up to date.
+        # Nothing changed: what `make report` costs when every year is up to date.
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "tokentrends", "report", "--data-dir", args.data_dir,
-                        "--year", args.years, "--reports-dir", str(scratch / "reports")],
+                        "--year", args.years, "--reports-dir", str(reports)],
                        check=True, capture_output=True)
         noop_s = time.perf_counter() - started
 
-        # 4. The merge at scale.
+        # The merge at scale.
         merge = json.loads(subprocess.run([sys.executable, "-c", MERGE_CHILD], check=True, capture_output=True,
                                           text=True).stdout)
-        weights = {y: (scratch / "reports" / str(y) / "report.html").stat().st_size for y in years}
+        weights = {y: (reports / str(y) / "report.html").stat().st_size for y in years}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}")
-    print(f"build wall time: {build_s:.2f} s")
-    print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s")
+    runs = lambda times: ", ".join(f"{t:.2f}" for t in times)  # noqa: E731
+    print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}, "
+          f"median of {len(builds)} run(s)")
+    print(f"build wall time: {build_s:.2f} s (runs: {runs(builds)})")
+    print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s (runs: {runs(floors)})")
     print(f"build/floor ratio: {build_s / floor_s:.2f}")
+    print(f"import floor (the floor plus the notebook's imports): {imports_s:.2f} s, "
+          f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})")
+    for year, slow in cells.items():
+        print(f"slowest cells {year}: " + "; ".join(f"{s:.2f} s {line!r}" for s, line in slow))
     print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s")
     for year, size in weights.items():
         print(f"page weight {year}: {size / 1e6:.2f} MB")

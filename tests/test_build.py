@@ -13,6 +13,7 @@ import pytest
 
 from conftest import ROOT
 from tokentrends import build, prepare, sample, weekly
+from tokentrends.errors import BuildError
 
 
 def test__notebook_source__exactly_one_parameters_cell():
@@ -137,3 +138,16 @@ def test__build__a_few_days_of_data_still_make_a_page(tmp_path):
     assert figures["analyses"]["outlook"]["params"] is None
     assert {c["verdict"] for c in figures["claims"]} == {"cannot be measured"}
     assert "Too few full weeks" in (out / "2026" / "report.html").read_text()
+
+
+def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback(tmp_path):
+    source = tmp_path / "failing.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint("before")\n\n# %%\n'
+                      'raise ValueError(f"no data for {year}")\n')
+    (tmp_path / "build").mkdir()
+    with pytest.raises(BuildError, match="ValueError: no data for 2031"):
+        build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})
+    kept = nbformat.read(tmp_path / ".failed-2031.ipynb", as_version=4)
+    outputs = [o for cell in kept.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert any(o.get("text", "").strip() == "before" for o in outputs)  # cells before the failure ran and were saved
+    assert any(o.get("ename") == "ValueError" for o in outputs)

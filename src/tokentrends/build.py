@@ -49,8 +49,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     raw = executed.with_name("source.ipynb")
     jupytext.write(jupytext.read(source), raw)
     try:
+        # Saved once at the end (and on failure), not after every cell: each save rewrites the whole notebook,
+        # inlined chart library included (~0.5 s of a year's build).
         papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
                                    language="python", progress_bar=False, cwd=str(executed.parent),
+                                   request_save_on_cell_execute=False,
                                    extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP warning noise
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.

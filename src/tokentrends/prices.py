@@ -13,11 +13,13 @@ from tokentrends.reference import split_variant
 
 def slug_ids(models: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:
     """`model_permaslug | model_id`: the catalog id(s) under which a permaslug's prices are listed."""
-    by_canonical = catalog.drop_duplicates(["canonical_slug", "model_id"])[["canonical_slug", "model_id"]]
+    ids_by_canonical: dict[str, set[str]] = {}
+    for canonical, model_id in zip(catalog["canonical_slug"], catalog["model_id"], strict=True):
+        ids_by_canonical.setdefault(canonical, set()).add(model_id)
     rows = []
     for slug in models["model_permaslug"]:
         base, variant = split_variant(slug)
-        ids = set(by_canonical.loc[by_canonical["canonical_slug"] == base, "model_id"]) | {base}
+        ids = ids_by_canonical.get(base, set()) | {base}
         rows.extend({"model_permaslug": slug, "model_id": f"{i}:{variant}" if variant else i} for i in ids)
         if variant == "free":  # a free endpoint costs 0 wherever its model is listed, even without its own row
             rows.extend({"model_permaslug": slug, "model_id": i} for i in ids)
