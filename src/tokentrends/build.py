@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from tokentrends import paths, prepare, weekly
+from tokentrends.chart_renders import RENDERS, prune_renders
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.index_page import write_index
@@ -54,7 +55,12 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
         papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
                                    language="python", progress_bar=False, cwd=str(executed.parent),
                                    request_save_on_cell_execute=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])  # no TCP warning noise
+                                   # The notebook is saved once its last cell ran; a graceful shutdown sometimes
+                                   # waits ~3.5 s for a kernel that is done ("taking too long to finish").
+                                   shutdown_kernel="immediate",
+                                   # jupyter_client interrupts the idle kernel before shutting it down, which
+                                   # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
         kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
@@ -128,4 +134,5 @@ def build_reports(data_dir: str | Path | None = None, years: list[int] | None = 
                 year, seconds = future.result()
                 log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     write_index(reports_dir)
+    prune_renders(paths.processed_root() / RENDERS)
     return list(todo)

@@ -225,16 +225,28 @@ def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_chart_files(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
-    """Save the chart spec as SVG and PNG and its data as CSV; return their paths relative to the report."""
+STATIC_WIDTH = 860  # static exports have no container to fill
+PNG_SCALE = 1.5
+
+
+def render_static(spec: dict) -> tuple[str, bytes]:
+    """(SVG, PNG) of a Vega-Lite spec; the PNG is rasterised from the SVG, so the spec is rendered once."""
     import vl_convert
 
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGALITE_VERSION)
+    return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
+
+
+def write_chart_files(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
+    """Save the chart spec as SVG and PNG and its data as CSV; return their paths relative to the report."""
+    from tokentrends.chart_renders import RENDERS, stored_render
+    from tokentrends.paths import processed_root
+
     folder.mkdir(parents=True, exist_ok=True)
-    # Static exports have no container to fill, so give them a fixed width.
-    static = {**spec, "width": 860}
-    svg = vl_convert.vegalite_to_svg(static, vl_version=VEGALITE_VERSION)
-    (folder / f"{name}.svg").write_text(svg)
-    (folder / f"{name}.png").write_bytes(vl_convert.svg_to_png(svg, scale=1.5))  # from the SVG: one render
+    svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"vl_version": VEGALITE_VERSION, "scale": PNG_SCALE},
+                             render_static, processed_root() / RENDERS)
+    (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
+    (folder / f"{name}.png").write_bytes(png)
     spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
     return {ext: f"{folder.name}/{name}.{ext}" for ext in ("png", "svg", "csv")}
 

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import os
+import time
+
+import pandas as pd
+
+from tokentrends import chart_renders, charts
+
+SPEC = {"mark": "bar", "data": {"values": [{"a": "x", "b": 1}]},
+        "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+
+
+class CountingRenderer:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, spec: dict) -> tuple[str, bytes]:
+        self.calls += 1
+        return f"<svg>{spec['data']['values']}</svg>", b"\x89PNG" + bytes([self.calls])
+
+
+def test__stored_render__renders_once_per_spec_and_settings(tmp_path):
+    render = CountingRenderer()
+    first = chart_renders.stored_render(SPEC, {"scale": 1.5}, render, tmp_path)
+    again = chart_renders.stored_render(dict(reversed(list(SPEC.items()))), {"scale": 1.5}, render, tmp_path)
+    assert again == first and render.calls == 1  # key order does not matter, content does
+    other_data = {**SPEC, "data": {"values": [{"a": "x", "b": 2}]}}
+    assert chart_renders.stored_render(other_data, {"scale": 1.5}, render, tmp_path) != first
+    chart_renders.stored_render(SPEC, {"scale": 2}, render, tmp_path)
+    assert render.calls == 3
+
+
+def test__stored_render__an_incomplete_entry_is_rendered_again(tmp_path):
+    render = CountingRenderer()
+    chart_renders.stored_render(SPEC, {}, render, tmp_path)
+    key = chart_renders.render_key(SPEC, {})
+    (tmp_path / key[:2] / f"{key}.png").unlink()
+    svg, png = chart_renders.stored_render(SPEC, {}, render, tmp_path)
+    assert render.calls == 2 and png.endswith(bytes([2]))
+    assert not list(tmp_path.glob("*/*.tmp"))
+
+
+def test__prune_renders__removes_only_unused_files(tmp_path):
+    render = CountingRenderer()
+    chart_renders.stored_render(SPEC, {}, render, tmp_path)
+    chart_renders.stored_render(SPEC, {"scale": 2}, render, tmp_path)
+    old = sorted(tmp_path.glob(f"*/{chart_renders.render_key(SPEC, {})}.*"))
+    month_ago = time.time() - 30 * 86_400
+    for path in old:
+        os.utime(path, (month_ago, month_ago))
+    assert chart_renders.prune_renders(tmp_path) == 2
+    assert not any(p.exists() for p in old) and len(list(tmp_path.glob("*/*"))) == 2
+    assert chart_renders.prune_renders(tmp_path / "absent") == 0
+
+
+def test__write_chart_files__second_build_reuses_the_render(tmp_path, monkeypatch):
+    monkeypatch.setenv("TOKENTRENDS_HOME", str(tmp_path / "home"))
+    calls = []
+    real = charts.render_static
+    monkeypatch.setattr(charts, "render_static", lambda spec: calls.append(1) or real(spec))
+    data = pd.DataFrame({"a": ["x"], "b": [1]})
+    charts.write_chart_files(SPEC, data, tmp_path / "one", "bars")
+    charts.write_chart_files(SPEC, data, tmp_path / "two", "bars")
+    assert len(calls) == 1
+    for ext in ("svg", "png", "csv"):
+        assert (tmp_path / "one" / f"bars.{ext}").read_bytes() == (tmp_path / "two" / f"bars.{ext}").read_bytes()
+    assert (tmp_path / "one" / "bars.svg").read_text().lstrip().startswith("<svg")
+    assert (tmp_path / "one" / "bars.png").read_bytes()[:4] == b"\x89PNG"
+    assert list((tmp_path / "home" / "data" / "processed" / chart_renders.RENDERS).glob("*/*.svg"))
