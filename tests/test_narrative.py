@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
@@ -20,6 +21,19 @@ def test__fmt_multiple_pct_date():
 def test__sentence__escapes_values_not_template():
     out = sentence("<b>{slug}</b>", slug='evil/<script>alert("1")</script>')
     assert out == "<b>evil/&lt;script&gt;alert(&quot;1&quot;)&lt;/script&gt;</b>"
+
+
+def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
+    from tokentrends.charts import OTHERS_COLOR, PALETTE, UNCLASSIFIED_COLORS, weekly_share_chart
+
+    groups = ["China", "Undisclosed", "United States", "unknown", "Other countries"]
+    shares = pd.DataFrame({"week_start": pd.Timestamp("2026-01-05"), "origin": groups,
+                           "tokens": [50, 20, 15, 10, 5], "share": [0.5, 0.2, 0.15, 0.1, 0.05]})
+    scale = weekly_share_chart(shares, "origin", "t", rest="Other countries").to_dict()["encoding"]["color"]["scale"]
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colour["Other countries"] == OTHERS_COLOR
+    assert {colour["Undisclosed"], colour["unknown"]} == set(UNCLASSIFIED_COLORS[:2])
+    assert colour["China"] in PALETTE and colour["United States"] in PALETTE
 
 
 def test__distinct_colors__stable_and_never_shared_within_a_chart():

@@ -10,11 +10,13 @@ import hashlib
 import json
 import re
 from functools import cache
+from itertools import cycle
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
+from tokentrends.groups import is_known
 from tokentrends.narrative import esc
 from tokentrends.weekly import OTHERS
 
@@ -23,6 +25,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
            "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#9C755F", "#FF9DA7",
            "#1B7837", "#762A83", "#B35806", "#2166AC"]
 OTHERS_COLOR = "#BDBDBD"
+# Unknown or undisclosed values (a stealth model's lab): greys darker than Others, never a hue.
+UNCLASSIFIED_COLORS = ["#6E6E6E", "#4A4A4A", "#939393"]
 FONT = "-apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
@@ -100,9 +104,10 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     if rest in order:
         order = [g for g in order if g != rest] + [rest]
     data["group_order"] = data["group"].map({g: i for i, g in enumerate(order)})
-    grey = {rest, "unknown", "Unknown"}
-    own = iter(distinct_colors([g for g in order if g not in grey]))
-    colors = [OTHERS_COLOR if g in grey else next(own) for g in order]
+    unclassified = [g for g, known in zip(order, is_known(pd.Series(order)), strict=True) if not known and g != rest]
+    greys = dict(zip(unclassified, cycle(UNCLASSIFIED_COLORS), strict=False))
+    own = iter(distinct_colors([g for g in order if g != rest and g not in greys]))
+    colors = [OTHERS_COLOR if g == rest else greys[g] if g in greys else next(own) for g in order]
     pick = legend_pick("group")
     chart = alt.Chart(data).mark_bar().encode(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
