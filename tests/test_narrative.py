@@ -44,3 +44,17 @@ def test__distinct_colors__stable_and_never_shared_within_a_chart():
     assert len(set(colours[:-1])) == 12 and colours[-1] == OTHERS_COLOR
     assert distinct_colors(list(reversed(names))) == list(reversed(colours))  # order of the domain does not matter
     assert distinct_colors(["a/x"]) == [series_color("a/x")] and series_color("a/x") in PALETTE
+
+
+def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colours():
+    from itertools import combinations
+
+    from tokentrends.charts import MIN_COLOR_DISTANCE, PALETTE, color_distance, distinct_colors
+
+    assert color_distance("#000000", "#000000") == 0 and color_distance("#000000", "#FFFFFF") > 700
+    lookalikes = [(a, b) for a, b in combinations(PALETTE, 2) if color_distance(a, b) < MIN_COLOR_DISTANCE]
+    assert lookalikes  # the palette has near pairs, so this test can fail
+    for names in (["DeepSeek", "OpenAI", "Tencent", "Z.ai (Zhipu AI)", "Anthropic", "Google", "Xiaomi"],
+                  [f"lab/model-{i}" for i in range(12)]):
+        colours = distinct_colors(names)
+        assert all(color_distance(a, b) >= MIN_COLOR_DISTANCE for a, b in combinations(colours, 2)), names

@@ -39,19 +39,29 @@ def series_color(name: str) -> str:
     return PALETTE[index]
 
 
+MIN_COLOR_DISTANCE = 110  # "redmean" RGB distance under which two palette colours read as one hue
+
+
+def color_distance(a: str, b: str) -> float:
+    """The 'redmean' approximation of perceived distance between two #rrggbb colours (0 to ~765)."""
+    (r1, g1, b1), (r2, g2, b2) = ([int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
+    red = (r1 + r2) / 2
+    return ((2 + red / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + (2 + (255 - red) / 256) * (b1 - b2) ** 2) ** 0.5
+
+
 def distinct_colors(names: list[str]) -> list[str]:
-    """Each name's own colour, except that two names in one chart never share one: a later name (in
-    sorted order, so the result is stable) moves to the next free colour of the palette."""
+    """Each name's own colour, except that two names in one chart never share one and, while the palette
+    allows, never get two colours that look alike: a later name (in sorted order, so the result is stable)
+    moves to the next colour of the palette that is free (and far enough from those taken)."""
     taken: dict[str, str] = {}
     for name in sorted(names):
         if name == OTHERS:
             continue
         index = PALETTE.index(series_color(name))
-        for step in range(len(PALETTE)):
-            colour = PALETTE[(index + step) % len(PALETTE)]
-            if colour not in taken.values() or len(taken) >= len(PALETTE):
-                taken[name] = colour
-                break
+        candidates = [PALETTE[(index + step) % len(PALETTE)] for step in range(len(PALETTE))]
+        free = [c for c in candidates if c not in taken.values()] or candidates
+        apart = [c for c in free if all(color_distance(c, t) >= MIN_COLOR_DISTANCE for t in taken.values())]
+        taken[name] = (apart or free)[0]
     return [OTHERS_COLOR if n == OTHERS else taken[n] for n in names]
 
 
