@@ -58,3 +58,15 @@ def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colou
                   [f"lab/model-{i}" for i in range(12)]):
         colours = distinct_colors(names)
         assert all(color_distance(a, b) >= MIN_COLOR_DISTANCE for a, b in combinations(colours, 2)), names
+
+
+def test__token_axis__billions_read_b_not_g():
+    import re
+
+    from tokentrends.charts import monthly_chart, render_static
+
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"]), "daily_avg_tokens": [3e11, 9e11],
+                            "days_present": [31, 28]})
+    svg, _ = render_static({**monthly_chart(monthly, "t").to_dict(), "width": 300})
+    labels = re.findall(r">([0-9.]+[A-Za-z]?)</text>", svg)
+    assert "800B" in labels and not [t for t in labels if t.endswith("G")]

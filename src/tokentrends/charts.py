@@ -31,6 +31,11 @@ FONT = "-apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
+def token_axis() -> alt.Axis:
+    """Token counts as 900B, 8T: the prose's units (SI would print a billion as 'G')."""
+    return alt.Axis(format="~s", labelExpr="replace(datum.label, 'G', 'B')")
+
+
 def series_color(name: str) -> str:
     """The same series gets the same colour in every chart and every year (hash of its name)."""
     if name == OTHERS:
@@ -87,7 +92,7 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
     pick = legend_pick("series")
     chart = alt.Chart(data).mark_bar().encode(
         x=alt.X("week:T", title="Week starting (Monday, UTC)"),
-        y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=alt.Axis(format="~s")),
+        y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=token_axis()),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
         color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order,
                         legend=alt.Legend(symbolLimit=len(order), columns=3)),
@@ -156,7 +161,7 @@ def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] =
     data = monthly.assign(month_label=monthly["month"].dt.strftime("%Y-%m"))
     chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
         x=alt.X("month_label:O", title="Month"),
-        y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=alt.Axis(format="~s")),
+        y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=token_axis()),
         tooltip=[alt.Tooltip("month_label:O", title="Month"),
                  alt.Tooltip("daily_avg_tokens:Q", title="Tokens per day", format=",.0f"),
                  alt.Tooltip("days_present:Q", title="Days with data")],
@@ -170,7 +175,7 @@ def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
     line = actual.assign(week=actual["week_start"].dt.strftime("%Y-%m-%d"), kind="actual")
     band = projection.assign(week=projection["week_start"].dt.strftime("%Y-%m-%d"), kind="projected")
     x = alt.X("week:T", title="Week starting (Monday, UTC)")
-    fmt = alt.Axis(format="~s")
+    fmt = token_axis()
     layers = alt.layer(
         alt.Chart(band).mark_area(opacity=0.25, color=PALETTE[1]).encode(
             x=x, y=alt.Y("low:Q", title="Tokens per week", axis=fmt), y2="high:Q",
