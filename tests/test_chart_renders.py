@@ -4,6 +4,7 @@ import os
 import time
 
 import pandas as pd
+import pytest
 
 from tokentrends import chart_renders, charts
 
@@ -38,7 +39,7 @@ def test__stored_render__an_incomplete_entry_is_rendered_again(tmp_path):
     (tmp_path / key[:2] / f"{key}.png").unlink()
     svg, png = chart_renders.stored_render(SPEC, {}, render, tmp_path)
     assert render.calls == 2 and png.endswith(bytes([2]))
-    assert not list(tmp_path.glob("*/*.tmp"))
+    assert not list(tmp_path.glob("*/.tmp-*"))  # no temporary file left behind
 
 
 def test__prune_renders__removes_only_unused_files(tmp_path):
@@ -68,3 +69,18 @@ def test__write_chart_files__second_build_reuses_the_render(tmp_path, monkeypatc
     assert (tmp_path / "one" / "bars.svg").read_text().lstrip().startswith("<svg")
     assert (tmp_path / "one" / "bars.png").read_bytes()[:4] == b"\x89PNG"
     assert list((tmp_path / "home" / "data" / "processed" / chart_renders.RENDERS).glob("*/*.svg"))
+
+
+def test__write_atomic__a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from tokentrends import files
+
+    target = tmp_path / "a" / "chart.svg"
+    files.write_atomic(target, b"old")
+
+    def broken_replace(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(files.os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        files.write_atomic(target, b"new")
+    assert target.read_bytes() == b"old" and [p.name for p in target.parent.iterdir()] == ["chart.svg"]

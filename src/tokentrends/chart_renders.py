@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+
+from tokentrends.files import write_atomic
 
 RENDERS = "chart-renders"
 UNUSED_DAYS = 14
@@ -34,14 +35,6 @@ def render_key(spec: dict, settings: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(content)
-    os.replace(tmp, path)
-
-
 def stored_render(spec: dict, settings: dict, render: Callable[[dict], tuple[str, bytes]],
                   store: Path) -> tuple[str, bytes]:
     """(svg, png) for the spec: from the store when rendered before, else `render(spec)`, then stored."""
@@ -53,8 +46,8 @@ def stored_render(spec: dict, settings: dict, render: Callable[[dict], tuple[str
             os.utime(path, (now, now))  # in use: kept by prune_renders
         return svg_path.read_text(encoding="utf-8"), png_path.read_bytes()
     svg, png = render(spec)
-    _write_atomic(svg_path, svg.encode("utf-8"))
-    _write_atomic(png_path, png)
+    write_atomic(svg_path, svg.encode("utf-8"))
+    write_atomic(png_path, png)
     return svg, png
 
 

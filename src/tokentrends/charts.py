@@ -194,12 +194,11 @@ def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
 @cache
 def _bundle() -> str:
     """vega + vega-lite + vega-embed as one script, cached on disk per library version (it takes ~1 s)."""
-    import os
-    import tempfile
     from importlib.metadata import version
 
     import vl_convert
 
+    from tokentrends.files import write_atomic
     from tokentrends.paths import processed_root
 
     cached = processed_root() / "vendor" / f"vega-bundle-{version('vl-convert-python')}-{VEGALITE_VERSION}.js"
@@ -207,11 +206,7 @@ def _bundle() -> str:
         return cached.read_text(encoding="utf-8")
     # "</script" cannot appear inside an inline script; escaping the slash keeps the JS identical.
     bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(bundle)
-    os.replace(tmp, cached)
+    write_atomic(cached, bundle.encode("utf-8"))
     return bundle
 
 

@@ -30,6 +30,7 @@ import httpx
 
 from tokentrends import CITATION_TEMPLATE, archive
 from tokentrends.errors import InputError, TokentrendsError
+from tokentrends.files import write_atomic
 from tokentrends.sources import rankings_daily
 from tokentrends.sources.models_catalog import read_models_catalog
 
@@ -72,17 +73,7 @@ class RateLimiter:
         if len(minute) >= self.per_minute:
             self.sleep(60 - (now - min(minute)) + 0.01)
         self._stamps = [*day, self.clock()]
-        _atomic_write(self.log_path, json.dumps(self._stamps).encode())
-
-
-def _atomic_write(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+        write_atomic(self.log_path, json.dumps(self._stamps).encode())
 
 
 def retry_after_seconds(value: str | None, default: float) -> float:
