@@ -105,6 +105,10 @@ def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
     return sorted(timed, reverse=True)[:n]
 
 
+def runs(times: list[float]) -> str:
+    return ", ".join(f"{t:.2f}" for t in times)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
@@ -144,7 +148,6 @@ def main() -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    runs = lambda times: ", ".join(f"{t:.2f}" for t in times)  # noqa: E731
     print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}, "
           f"median of {len(builds)} run(s)")
     print(f"build wall time: {build_s:.2f} s (runs: {runs(builds)})")

@@ -161,7 +161,7 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
     usage, models = prepare.load_usage(processed), prepare.load_models(processed)
     ranked = weekly.weekly_shares_by(usage)
     top20 = models[models["model_permaslug"].isin(ranked.loc[ranked["rank"] <= 20, "model_permaslug"])]
-    disclosed = top20[~top20["lab"].str.startswith(reference.UNDISCLOSED)]
+    disclosed = groups.disclosed(top20)
     assert set(top20["model_permaslug"]) - set(disclosed["model_permaslug"]) <= set(
         models.loc[models["is_stealth"], "model_permaslug"])  # only stealth models lack a lab
     for attribute in ("family", "tier"):
@@ -178,9 +178,8 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
     assert cov["family"]["token_share"] >= 0.97
     cov_2026 = groups.coverage(groups.year_rows(usage, models, 2026))
     assert cov_2026["family"]["token_share"] >= 0.97
-    named_labs = groups.year_rows(usage, models, 2026)
-    named_labs = named_labs[~named_labs["lab"].str.startswith(reference.UNDISCLOSED)]
-    cov_named = groups.coverage(named_labs)  # 2026 without the stealth models: every target holds
+    # 2026 without the stealth models: every target holds
+    cov_named = groups.coverage(groups.disclosed(groups.year_rows(usage, models, 2026)))
     for attribute in ("lab", "origin", "open_weights"):
         assert cov_named[attribute]["token_share"] >= 0.99, attribute
 
