@@ -191,3 +191,18 @@ def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
     rows = groups.year_rows(prepare.load_usage(processed), prepare.load_models(processed), 2026)
     cov = groups.coverage(rows)
     assert min(cov[a]["token_share"] for a in ("lab", "origin", "open_weights")) >= 0.99
+
+
+def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
+    from tokentrends import page
+
+    cov = {a: {"token_share": 0.9, "slug_share": 0.8} for a in groups.GROUPS}
+    empty = pd.DataFrame(columns=["model_permaslug", "missing", "tokens", "share"])
+    without = page.coverage_block({"coverage": cov, "coverage_disclosed": cov, "stealth_share": 0.0}, empty,
+                                  pd.DataFrame(columns=["model_permaslug"]))
+    assert "stealth models aside" not in without and "Stealth models whose lab" not in without
+    named = {a: {"token_share": 1.0, "slug_share": 1.0} for a in groups.GROUPS}
+    with_stealth = page.coverage_block({"coverage": cov, "coverage_disclosed": named, "stealth_share": 0.1}, empty,
+                                       pd.DataFrame(columns=["model_permaslug"]))
+    assert "stealth models aside" in with_stealth and "took 10.00% of the named-model tokens" in with_stealth
+    assert with_stealth.count("100.00%") == len(groups.GROUPS)

@@ -33,6 +33,11 @@ def sparkline(values: list[float], width: int = 240, height: int = 48) -> str:
             f'points="{points}"/></svg>')
 
 
+def full_week_totals(figures: dict) -> list[int]:
+    """The year's weekly totals for weeks with all 7 days: a partial week would dip the line for no reason."""
+    return [w["total_tokens"] for w in figures["weekly"] if w["days_present"] == 7]
+
+
 def headline_numbers(figures: dict) -> str:
     head = figures["headline"]
     if head["first_full_week"] is None:
@@ -58,7 +63,7 @@ def write_index(reports_dir: str | Path) -> Path:
         label = (f"{figures['year']} so far, through {fmt_date(figures['through_date'])}"
                  if figures.get("is_partial") else str(figures["year"]))
         cards.append(f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-                     f"{esc(label)}</a></h2>{sparkline([w['total_tokens'] for w in figures['weekly']])}"
+                     f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures))}"
                      f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>")
     warning = banner(synthetic)
     cites = "".join(f'<p class="tt-citation">{esc(c)}. Licence: CC BY 4.0.</p>' for c in sorted(citations))

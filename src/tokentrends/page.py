@@ -169,12 +169,15 @@ def coverage_block(figures: dict, unclassified: pd.DataFrame, conflicts: pd.Data
     from tokentrends.narrative import fmt_pct
 
     coverage, named = figures["coverage"], figures["coverage_disclosed"]
+    aside = "tokens classified, stealth models aside"
     frame = pd.DataFrame({
         "attribute": list(coverage),
         "share of tokens classified": [fmt_pct(c["token_share"], 2) for c in coverage.values()],
         "share of models classified": [fmt_pct(c["slug_share"], 1) for c in coverage.values()],
-        "tokens classified, stealth models aside": [fmt_pct(named[a]["token_share"], 2) for a in coverage],
+        aside: [fmt_pct(named[a]["token_share"], 2) for a in coverage],
     })
+    if not figures["stealth_share"]:  # no stealth model this year: the column would repeat the first
+        frame = frame.drop(columns=aside)
     text = ("<p><b>Model reference.</b> Each permaslug is mapped to a family, lab, origin, open weights "
             "and tier by the reviewed tables in <code>data/reference/</code> (every fact with its source) "
             "and the OpenRouter catalog's <code>hugging_face_id</code>. Variants (<code>:free</code>, "
@@ -182,10 +185,10 @@ def coverage_block(figures: dict, unclassified: pd.DataFrame, conflicts: pd.Data
             "(<code>-0324</code>, <code>-20250929</code>) are models of their own within one family. Stealth "
             "models count as unclassified for lab and origin until their lab is named. Shares exclude the "
             "API's <code>other</code> row.</p>")
-    text += table(frame, numeric=("share of tokens classified", "share of models classified",
-                                  "tokens classified, stealth models aside"))
-    text += sentence("<p>Stealth models whose lab has not been named took {stealth} of the named-model tokens; "
-                     "the last column leaves them out.</p>", stealth=fmt_pct(figures["stealth_share"], 2))
+    text += table(frame, numeric=tuple(c for c in frame.columns if c != "attribute"))
+    if figures["stealth_share"]:
+        text += sentence("<p>Stealth models whose lab has not been named took {stealth} of the named-model tokens; "
+                         "the last column leaves them out.</p>", stealth=fmt_pct(figures["stealth_share"], 2))
     if len(unclassified):
         rows = unclassified.assign(share=unclassified["share"].map(lambda v: fmt_pct(v, 2)),
                                    tokens=unclassified["tokens"].map(fmt_tokens))
