@@ -24,8 +24,10 @@ top_n = 9
 # %%
 from IPython.display import HTML, display
 
-from tokentrends import analyses, claims, figures, groups, page, prepare, stamp, story, year_data
-from tokentrends.charts import (
+from tokentrends.inputs import prepare
+from tokentrends.metrics import groups
+from tokentrends.render import page
+from tokentrends.render.charts import (
     ChartView,
     line_chart,
     monthly_chart,
@@ -34,6 +36,8 @@ from tokentrends.charts import (
     weekly_share_chart,
     weekly_stack_chart,
 )
+from tokentrends.report import analyses, claims, figures, stamp, story
+from tokentrends.report import model as year_data
 
 if processed_dir is None:
     processed_dir = prepare.prepare_data_dir(data_dir)

@@ -28,13 +28,14 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tokentrends import archive, build, paths, prepare
-from tokentrends.chart_renders import RENDERS
+from tokentrends import build, paths
+from tokentrends.inputs import archive, prepare
+from tokentrends.render.chart_renders import RENDERS
 
 MERGE_CHILD = r"""
 import json, resource, sys, time
 import numpy as np, pandas as pd
-from tokentrends.archive import merge_rankings
+from tokentrends.inputs.archive import merge_rankings
 n_vintages, days, models = 1000, 30, 51
 rng = np.random.default_rng(0)
 base = pd.Timestamp("2025-01-01")

@@ -20,7 +20,7 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def sample_data(tmp_path_factory) -> Path:
-    from tokentrends import sample
+    from tokentrends.inputs import sample
 
     data = tmp_path_factory.mktemp("sample-data")
     sample.write_sample(data)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 
-from tokentrends.sample import sample_rankings
+from tokentrends.inputs.sample import sample_rankings
 
 AS_OF = "2026-03-01T00:05:00Z"
 
@@ -94,7 +94,7 @@ class FakeOpenRouter:
 
 
 def covered_days(data_dir) -> list[str]:
-    from tokentrends import archive
+    from tokentrends.inputs import archive
 
     days = set()
     for vintage in archive.discover_vintages(data_dir)[0]:

@@ -8,17 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tokentrends import (
-    analyses,
-    concentration,
-    disruptors,
-    leaders,
-    outlook,
-    prices,
-    specialists,
-    volume,
-    weekly,
-)
+from tokentrends.metrics import concentration, disruptors, leaders, outlook, prices, specialists, volume, weekly
+from tokentrends.report import analyses
 
 
 def usage(rows):

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from conftest import write_csv
-from tokentrends import archive
 from tokentrends.errors import InputError
+from tokentrends.inputs import archive
 
 
 def frame(rows):
@@ -103,7 +103,7 @@ def test__prune_unused__keeps_recent_prepared_tables(tmp_path):
     import os
     import time
 
-    from tokentrends import prepare
+    from tokentrends.inputs import prepare
 
     old, fresh = tmp_path / "old", tmp_path / "fresh"
     for folder in (old, fresh):

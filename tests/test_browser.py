@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tokentrends import build
-from tokentrends.narrative import fmt_multiple, fmt_tokens
+from tokentrends.render.formatting import fmt_multiple, fmt_tokens
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -162,7 +162,7 @@ def test__browser__legend_click_highlights_one_series(browser, sample_reports):
 
 
 def test__spreadsheet_safe__formulas_become_text():
-    from tokentrends.charts import spreadsheet_safe
+    from tokentrends.render.charts import spreadsheet_safe
 
     frame = pd.DataFrame({"series": ["=HYPERLINK(1)", "@x", "a/b", "-2+3"], "tokens": [-1, 2, 3, 4]})
     got = spreadsheet_safe(frame)

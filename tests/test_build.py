@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from tokentrends import build, prepare, sample, weekly
+from tokentrends import build
 from tokentrends.errors import BuildError
+from tokentrends.inputs import prepare, sample
+from tokentrends.metrics import weekly
 
 
 def test__notebook_source__exactly_one_parameters_cell():

@@ -6,7 +6,7 @@ import time
 import pandas as pd
 import pytest
 
-from tokentrends import chart_renders, charts
+from tokentrends.render import chart_renders, charts
 
 SPEC = {"mark": "bar", "data": {"values": [{"a": "x", "b": 1}]},
         "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}

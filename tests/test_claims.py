@@ -3,8 +3,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokentrends import claims, prepare, year_data
 from tokentrends.errors import InputError
+from tokentrends.inputs import prepare
+from tokentrends.report import claims
+from tokentrends.report import model as year_data
 
 ISSUE_CLAIMS = {"january-below-1t", "peak-near-8t-late-november", "about-6t-year-end", "eight-x-growth",
                 "flash-models-lead-mid-to-late-year", "gpt-4-1-mini-steady-staple", "deepseek-second-half-surge",

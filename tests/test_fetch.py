@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from fake_openrouter import AS_OF, FakeOpenRouter, covered_days
-from tokentrends import archive, fetch, prepare
+from tokentrends.inputs import archive, fetch, prepare
 
 KEY = "sk-or-test-secret-key"
 

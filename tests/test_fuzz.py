@@ -20,11 +20,11 @@ import pandas as pd
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from tokentrends import reference
 from tokentrends.errors import InputError
-from tokentrends.sources.catalog_prices import read_catalog_prices
-from tokentrends.sources.models_catalog import read_models_catalog
-from tokentrends.sources.rankings_daily import API_START, INT64_MAX, read_rankings_csv, read_rankings_json
+from tokentrends.inputs import reference
+from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
+from tokentrends.inputs.sources.models_catalog import read_models_catalog
+from tokentrends.inputs.sources.rankings_daily import API_START, INT64_MAX, read_rankings_csv, read_rankings_json
 
 # CI runs a fixed sequence (derandomize) so that a landing is never decided by chance; local runs explore
 # new cases each time, and whatever they find becomes a plain regression test.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tokentrends import index_page
+from tokentrends.render import index_page
 
 
 def test__sparkline__full_weeks_only():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
 
 
 @pytest.mark.parametrize(("value", "text"), [(7_184_885_909_341, "7.18T"), (498_587_281_338, "499B"),
@@ -24,7 +24,7 @@ def test__sentence__escapes_values_not_template():
 
 
 def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
-    from tokentrends.charts import OTHERS_COLOR, PALETTE, UNCLASSIFIED_COLORS, weekly_share_chart
+    from tokentrends.render.charts import OTHERS_COLOR, PALETTE, UNCLASSIFIED_COLORS, weekly_share_chart
 
     groups = ["China", "Undisclosed", "United States", "unknown", "Other countries"]
     shares = pd.DataFrame({"week_start": pd.Timestamp("2026-01-05"), "origin": groups,
@@ -37,7 +37,7 @@ def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
 
 
 def test__distinct_colors__stable_and_never_shared_within_a_chart():
-    from tokentrends.charts import OTHERS_COLOR, PALETTE, distinct_colors, series_color
+    from tokentrends.render.charts import OTHERS_COLOR, PALETTE, distinct_colors, series_color
 
     names = [f"lab/model-{i}" for i in range(12)] + ["Others"]
     colours = distinct_colors(names)
@@ -49,7 +49,7 @@ def test__distinct_colors__stable_and_never_shared_within_a_chart():
 def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colours():
     from itertools import combinations
 
-    from tokentrends.charts import MIN_COLOR_DISTANCE, PALETTE, color_distance, distinct_colors
+    from tokentrends.render.charts import MIN_COLOR_DISTANCE, PALETTE, color_distance, distinct_colors
 
     assert color_distance("#000000", "#000000") == 0 and color_distance("#000000", "#FFFFFF") > 700
     lookalikes = [(a, b) for a, b in combinations(PALETTE, 2) if color_distance(a, b) < MIN_COLOR_DISTANCE]
@@ -63,7 +63,7 @@ def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colou
 def test__token_axis__billions_read_b_not_g():
     import re
 
-    from tokentrends.charts import monthly_chart, render_static
+    from tokentrends.render.charts import monthly_chart, render_static
 
     monthly = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"]), "daily_avg_tokens": [3e11, 9e11],
                             "days_present": [31, 28]})

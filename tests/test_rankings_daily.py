@@ -8,7 +8,7 @@ import pytest
 
 from conftest import write_csv
 from tokentrends.errors import InputError
-from tokentrends.sources.rankings_daily import read_rankings_csv, read_rankings_json
+from tokentrends.inputs.sources.rankings_daily import read_rankings_csv, read_rankings_json
 
 HEADER = "date,model_permaslug,total_tokens\n"
 

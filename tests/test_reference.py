@@ -3,9 +3,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokentrends import figures, groups, prepare, reference, weekly
 from tokentrends.errors import InputError
-from tokentrends.sources.models_catalog import read_models_catalog
+from tokentrends.inputs import prepare, reference
+from tokentrends.inputs.sources.models_catalog import read_models_catalog
+from tokentrends.metrics import groups, weekly
+from tokentrends.report import figures
 
 LABS, RULES, REVEALED = reference.load_reference()
 EMPTY_CATALOG = pd.DataFrame(columns=["model_id", "canonical_slug", "name", "hugging_face_id", "as_of"])
@@ -194,7 +196,7 @@ def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
 
 
 def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
-    from tokentrends import page
+    from tokentrends.render import page
 
     cov = {a: {"token_share": 0.9, "slug_share": 0.8} for a in groups.GROUPS}
     empty = pd.DataFrame(columns=["model_permaslug", "missing", "tokens", "share"])

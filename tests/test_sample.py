@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import json
 
-from tokentrends import archive, sample
-from tokentrends.sources.rankings_daily import read_rankings_csv
+from tokentrends.inputs import archive, sample
+from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
 
 
 def test__sample_rankings__deterministic_and_top_50_plus_other():

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tokentrends import prepare, weekly
+from tokentrends.inputs import prepare
+from tokentrends.metrics import weekly
 
 
 def usage(rows):

@@ -14,14 +14,16 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from tokentrends import paths, prepare, weekly
-from tokentrends.chart_renders import RENDERS, prune_renders
+from tokentrends import paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
-from tokentrends.index_page import write_index
+from tokentrends.inputs import prepare
+from tokentrends.metrics import weekly
+from tokentrends.render.chart_renders import RENDERS, prune_renders
+from tokentrends.render.index_page import write_index
 
 NOTEBOOK = "year_in_review.py"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
 STAMP = ".build-stamp"
 
 

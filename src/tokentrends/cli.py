@@ -33,21 +33,21 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from tokentrends.prepare import prepare_data_dir
+    from tokentrends.inputs.prepare import prepare_data_dir
 
     print(prepare_data_dir(args.data_dir))
     return 0
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from tokentrends.sample import write_sample
+    from tokentrends.inputs.sample import write_sample
 
     print(f"wrote the synthetic sample to {write_sample(args.out, args.seed)}")
     return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from tokentrends.fetch import run_fetch
+    from tokentrends.inputs.fetch import run_fetch
     from tokentrends.paths import default_data_dir
 
     try:

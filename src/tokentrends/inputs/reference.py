@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
-from tokentrends.sources.rankings_daily import read_text
+from tokentrends.inputs.sources.rankings_daily import read_text
 
 UNKNOWN = "unknown"
 UNDISCLOSED = "Undisclosed"

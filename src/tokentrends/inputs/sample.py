@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tokentrends.archive import sha256_of
-from tokentrends.sources.rankings_daily import OTHER_SLUG
+from tokentrends.inputs.archive import sha256_of
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 
 SAMPLE_START = "2025-01-01"
 SAMPLE_END = "2026-03-31"
@@ -89,7 +89,7 @@ def write_sample(root: str | Path, seed: int = 2025) -> Path:
         "as_of": SAMPLE_AS_OF,
         "as_of_basis": "fixed by the sample generator",
         "coverage": [SAMPLE_START, SAMPLE_END],
-        "origin": f"tokentrends.sample.write_sample(seed={seed})",
+        "origin": f"tokentrends.inputs.sample.write_sample(seed={seed})",
         "file": path.name,
         "sha256": sha256_of(path),
         "bytes": path.stat().st_size,

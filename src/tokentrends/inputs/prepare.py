@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokentrends import archive, reference
 from tokentrends.errors import InputError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
-from tokentrends.sources.catalog_prices import read_catalog_prices
-from tokentrends.sources.models_catalog import read_models_catalog
+from tokentrends.inputs import archive, reference
+from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
+from tokentrends.inputs.sources.models_catalog import read_models_catalog
 
 MANIFEST = "manifest.json"
 USAGE = "usage.parquet"
@@ -162,7 +162,8 @@ def has_rankings(data_dir: str | Path) -> bool:
 def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
     """The folder to build from. The default folder without vintages falls back to the synthetic sample,
     written to a folder of its own (never mixed with real vintages) and announced loudly."""
-    from tokentrends import paths, sample
+    from tokentrends import paths
+    from tokentrends.inputs import sample
 
     default = paths.default_data_dir()
     chosen = Path(data_dir).resolve() if data_dir else default

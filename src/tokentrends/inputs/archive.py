@@ -17,7 +17,7 @@ import pandas as pd
 
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
-from tokentrends.sources import rankings_daily
+from tokentrends.inputs.sources import rankings_daily
 
 PROVENANCE = "provenance.json"
 RANKINGS = "rankings-daily"

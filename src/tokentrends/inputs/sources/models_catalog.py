@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
-from tokentrends.sources.rankings_daily import read_text
+from tokentrends.inputs.sources.rankings_daily import read_text
 
 COLUMNS = ["model_id", "canonical_slug", "name", "created", "context_length", "hugging_face_id",
            "prompt_usd_per_mtok", "completion_usd_per_mtok"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_tokens
-from tokentrends.page import banner
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens
+from tokentrends.render.page import banner
 
 TEMPLATE_CSS = Path(__file__).resolve().parent / "templates" / "tokentrends" / "report.css"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tokentrends.sources.rankings_daily import OTHER_SLUG
-from tokentrends.weekly import OTHERS, top_n_with_others, weekly_totals, with_week
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
+from tokentrends.metrics.weekly import OTHERS, top_n_with_others, weekly_totals, with_week
 
 
 def weekly_concentration(usage: pd.DataFrame, model_shares: pd.DataFrame, top_n: int) -> pd.DataFrame:

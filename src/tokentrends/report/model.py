@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from tokentrends import concentration, prices, volume, weekly
+from tokentrends.metrics import concentration, prices, volume, weekly
 
 
 @dataclass

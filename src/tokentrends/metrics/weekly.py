@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.sources.rankings_daily import OTHER_SLUG
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 
 OTHERS = "Others"  # the chart's "everything outside this week's top N" (not the API's `other` row)
 

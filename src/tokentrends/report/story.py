@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
-from tokentrends.page import table
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.page import table
 
 VERDICT_CLASS = {"supported": "ok", "partly": "partly", "not supported": "no", "cannot be measured": "na"}
 

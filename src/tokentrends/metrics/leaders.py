@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.weekly import week_quarter
+from tokentrends.metrics.weekly import week_quarter
 
 
 def top_by_quarter(shares: pd.DataFrame, key: str, n: int = 5) -> pd.DataFrame:

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from tokentrends import disruptors, leaders, prices, specialists, volume
 from tokentrends.errors import InputError
-from tokentrends.narrative import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
-from tokentrends.weekly import week_quarter
-from tokentrends.year_data import YearData
+from tokentrends.metrics import disruptors, leaders, prices, specialists, volume
+from tokentrends.metrics.weekly import week_quarter
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
+from tokentrends.report.model import YearData
 
 SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT = "supported", "partly", "not supported", "cannot be measured"
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT)

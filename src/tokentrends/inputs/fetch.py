@@ -28,11 +28,12 @@ from pathlib import Path
 
 import httpx
 
-from tokentrends import CITATION_TEMPLATE, archive
+from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError, TokentrendsError
 from tokentrends.files import write_atomic
-from tokentrends.sources import rankings_daily
-from tokentrends.sources.models_catalog import read_models_catalog
+from tokentrends.inputs import archive
+from tokentrends.inputs.sources import rankings_daily
+from tokentrends.inputs.sources.models_catalog import read_models_catalog
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 WINDOW_DAYS = 30

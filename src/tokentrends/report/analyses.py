@@ -9,8 +9,8 @@ import math
 
 import pandas as pd
 
-from tokentrends import disruptors, groups, leaders, outlook, specialists, volume, weekly
-from tokentrends.year_data import YearData
+from tokentrends.metrics import disruptors, groups, leaders, outlook, specialists, volume, weekly
+from tokentrends.report.model import YearData
 
 
 def volume_analysis(data: YearData) -> dict:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.reference import split_variant
+from tokentrends.inputs.reference import split_variant
 
 
 def slug_ids(models: pd.DataFrame, catalog: pd.DataFrame) -> pd.DataFrame:

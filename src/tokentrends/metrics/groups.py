@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.reference import UNDISCLOSED, UNKNOWN
-from tokentrends.sources.rankings_daily import OTHER_SLUG
-from tokentrends.weekly import in_year, with_week
+from tokentrends.inputs.reference import UNDISCLOSED, UNKNOWN
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
+from tokentrends.metrics.weekly import in_year, with_week
 
 GROUPS = ("lab", "origin", "open_weights", "tier", "family")
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from tokentrends.groups import is_known
-from tokentrends.narrative import esc
-from tokentrends.weekly import OTHERS
+from tokentrends.metrics.groups import is_known
+from tokentrends.metrics.weekly import OTHERS
+from tokentrends.render.formatting import esc
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
@@ -254,8 +254,8 @@ def render_static(spec: dict) -> tuple[str, bytes]:
 
 def write_chart_files(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
     """Save the chart spec as SVG and PNG and its data as CSV; return their paths relative to the report."""
-    from tokentrends.chart_renders import RENDERS, stored_render
     from tokentrends.paths import processed_root
+    from tokentrends.render.chart_renders import RENDERS, stored_render
 
     folder.mkdir(parents=True, exist_ok=True)
     svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"vl_version": VEGALITE_VERSION, "scale": PNG_SCALE},

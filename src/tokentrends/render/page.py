@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tokentrends.narrative import esc, fmt_date, fmt_multiple, fmt_tokens, sentence
-from tokentrends.reference import EFFICIENT_MAX_BILLIONS
+from tokentrends.inputs.reference import EFFICIENT_MAX_BILLIONS
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens, sentence
 
 SYNTHETIC_CHART_NOTE = "SYNTHETIC SAMPLE DATA: fictional models, not OpenRouter"  # fits under a chart title
 SYNTHETIC_WARNING = ("SYNTHETIC SAMPLE DATA: every number and chart on this page comes from a generated "
@@ -147,7 +147,7 @@ OPEN_WEIGHTS_LABELS = {"true": "Open weights", "false": "Closed weights", "unkno
 
 def groups_intro(shares_year: dict) -> str:
     """One paragraph on the year's split by origin, openness and tier, every number from shares_year."""
-    from tokentrends.narrative import fmt_pct
+    from tokentrends.render.formatting import fmt_pct
 
     lab_top = next(iter(shares_year["lab"].items()))
     origin = shares_year["origin"]
@@ -166,7 +166,7 @@ def groups_intro(shares_year: dict) -> str:
 
 def coverage_block(figures: dict, unclassified: pd.DataFrame, conflicts: pd.DataFrame) -> str:
     """How much of the year the reference tables classify, and what they do not (from group_figures)."""
-    from tokentrends.narrative import fmt_pct
+    from tokentrends.render.formatting import fmt_pct
 
     coverage, named = figures["coverage"], figures["coverage_disclosed"]
     aside = "tokens classified, stealth models aside"
@@ -212,7 +212,7 @@ def reproducibility_block(stamp: dict) -> str:
 
 
 def top50_sentence(top50: dict) -> str:
-    from tokentrends.narrative import fmt_pct
+    from tokentrends.render.formatting import fmt_pct
 
     return sentence("<p><b>Top-50 coverage.</b> The named models (each day's top 50) carried {named} of the year's "
                     "tokens; the API's <code>other</code> row, the rest, {other}. Shares by lab, origin, openness, "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokentrends import weekly
+from tokentrends.metrics import weekly
 
 
 def year_span(usage: pd.DataFrame, year: int) -> dict:
@@ -73,7 +73,7 @@ def year_figures(year: int, top_n: int, manifest: dict, span: dict, totals: pd.D
 def group_figures(rows: pd.DataFrame) -> dict:
     """`shares` (weekly, per attribute), `shares_year`, `coverage` and, for the models whose lab is named,
     `coverage_disclosed` with the share of tokens the stealth models took (`stealth_share`)."""
-    from tokentrends import groups
+    from tokentrends.metrics import groups
 
     named = groups.disclosed(rows)
     total = rows["tokens"].sum()
@@ -89,7 +89,7 @@ def group_figures(rows: pd.DataFrame) -> dict:
 def analyses_figures(volume: dict, leaders: dict, efficiency: dict, disruptors: dict, specialists: dict,
                      tail: dict, data, outlook: dict, yoy: pd.DataFrame | None) -> dict:
     """The `analyses` key: the numbers behind every section of the story."""
-    from tokentrends.analyses import to_jsonable
+    from tokentrends.report.analyses import to_jsonable
 
     return to_jsonable({
         "volume": {"monthly": volume["monthly"], "week_over_week": volume["growth_summary"],
