@@ -10,182 +10,167 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# <!-- The Year-in-Review notebook: narrative and calls only; every computation lives in src/tokentrends.
-#      Built per year by `make report` (papermill injects the parameters below); opens in `make lab`. -->
+# %% [markdown] tags=["explore-only"]
+# # A year of LLM usage on OpenRouter
+#
+# This notebook is the report: each section below opens with what it asks and how to read its chart, then one
+# call shows that section's sentences and charts, every number computed by `src/tokentrends` from the data.
+#
+# **Exploring.** Run all cells. With `data_dir = None` the notebook reads the vintages in the project's
+# `data/raw`, and when that folder holds none it uses the **synthetic sample** (fictional models; every chart
+# says so). To read real data, set `data_dir` in the next cell to a folder of vintages, for example
+# `"../../shared/data/openrouter"` or the folder `make fetch` fills, and `year` to the year to show.
+#
+# **Building.** `make report` runs this notebook once per year with papermill and renders the page with
+# nbconvert. To run it by hand:
+# `jupytext --to ipynb notebooks/year_in_review.py -o - | papermill - out.ipynb -p year 2025 -p data_dir data/raw`
 
 # %% tags=["parameters"]
 year = 2025
-data_dir = None  # used when processed_dir is None: None is the project's data/raw (or the sample if empty)
-processed_dir = None  # the prepared tables, written by `python -m tokentrends prepare`
+data_dir = None  # a folder of vintages; None is the project's data/raw (or the synthetic sample when it is empty)
+processed_dir = None  # prepared tables (python -m tokentrends prepare); None prepares data_dir first
 output_dir = None  # where figures.json and chart files go; None writes nothing
-top_n = 9
+top_n = None  # models named per week in the rankings chart; None is the project's default
 
 # %%
-from IPython.display import HTML, display
+from IPython.display import display
 
-from tokentrends.inputs import prepare
-from tokentrends.metrics import groups
-from tokentrends.render import page
-from tokentrends.render.charts import (
-    ChartView,
-    line_chart,
-    monthly_chart,
-    offline_chart_support,
-    projection_chart,
-    weekly_share_chart,
-    weekly_stack_chart,
-)
-from tokentrends.report import analyses, claims, figures, stamp, story
-from tokentrends.report import model as year_data
+from tokentrends import config
+from tokentrends.inputs.prepare import prepare_data_dir
+from tokentrends.render.chart_files import offline_chart_support
+from tokentrends.report.model import load_prepared
+from tokentrends.report.year_report import compute_year
 
-if processed_dir is None:
-    processed_dir = prepare.prepare_data_dir(data_dir)
-usage = prepare.load_usage(processed_dir)
-manifest = prepare.load_manifest(processed_dir)
-models = prepare.load_models(processed_dir)
-data = year_data.build_year_data(usage, models, prepare.load_catalog(processed_dir),
-                                 prepare.load_prices(processed_dir), year, top_n)
-span = figures.year_span(usage, year)
-label = page.year_label(year, span)
-rows = groups.year_rows(usage, models, year)
-group_figures = figures.group_figures(rows)
-ledger_file = claims.ledger_path(year)
-ledger = claims.evaluate(claims.load_ledger(ledger_file), data) if ledger_file.exists() else []
-watch = claims.watch_list(ledger_file, data) if ledger_file.exists() else claims.default_watch(data)
-note = page.SYNTHETIC_CHART_NOTE if manifest["is_synthetic"] else manifest["citation"]
+prepared = load_prepared(processed_dir or prepare_data_dir(data_dir))
+report = compute_year(prepared, year, top_n or config.TOP_N, output_dir=output_dir)
 display(offline_chart_support())
+report.show("title")
 
-# %%
-display(HTML(page.title_block(year, span, manifest)))
-display(HTML(page.contents([("numbers", f"{year} in numbers"), ("claims", "The review's claims, checked"),
-                            ("volume", "Volume"), ("leaders", "Leaders"), ("groups", "Who served the tokens"),
-                            ("efficiency", "Efficiency"), ("disruptors", "Disruptors"),
-                            ("specialists", "Specialists"), ("tail", "The long tail"), ("price", "Price"),
-                            ("outlook", "Outlook"), ("yoy", "Year over year"),
-                            ("method", "Methodology and provenance")])))
+# %% [markdown]
+# ## The year in numbers
+#
+# Weekly volume at three moments of the year: the first full week, the busiest week and the last full week,
+# and how many times the first the other two were. Only full weeks (all seven days present) count here, so a
+# week cut short by the year's edge or a missing day never reads as a drop.
 
 # %%
 # NBVAL_CHECK_OUTPUT
-display(HTML(page.section("numbers", f"{year} in numbers")))
-display(HTML(page.headline_cards(data.headline)))
-display(HTML(page.headline_sentence(data.headline, year, span)))
+report.show("numbers")
+
+# %% [markdown]
+# ## The review's claims, checked
+#
+# The written review of the year makes claims about volume, leaders, disruptors, specialists, the long tail
+# and price. Each is stated here as a measure with its thresholds (kept beside the claim in `data/claims/`),
+# evaluated on the data, and given a verdict: *supported*, *partly*, *not supported* or *cannot be measured*,
+# with one sentence of why. Where the data disagree with the review, the verdict says so.
 
 # %%
-display(HTML(page.section("claims", "The review's claims, checked")))
-display(HTML(story.claims_summary(ledger) if ledger else ""))
-display(HTML(story.claims_table(ledger)))
+report.show("claims")
+
+# %% [markdown]
+# ## Volume
+#
+# How much was sent, week by week. Each bar of the first chart is one week, Monday to Sunday (UTC), drawn as
+# OpenRouter's rankings chart draws it: the week's largest models each on their own, and *Others* for
+# everything else that week. Hover a bar for its model, tokens and share of the week. The second chart
+# averages tokens per day within each month, so a month with missing days stays comparable.
 
 # %%
-display(HTML(page.section("volume", "Volume")))
-display(HTML(page.weekly_chart_intro(top_n)))
-display(ChartView(weekly_stack_chart(data.bars, f"Weekly tokens, top {top_n} models and Others, {label}", note),
-                  "weekly-top-models", data.bars, output_dir))
-volume = analyses.volume_analysis(data)
-display(HTML(story.volume_text(volume, data.headline)))
-display(ChartView(monthly_chart(data.monthly, f"Average tokens per day by month, {label}", note),
-                  "monthly-volume", data.monthly, output_dir))
+report.show("volume")
+
+# %% [markdown]
+# ## Leaders
+#
+# Which models and families carried the most tokens over the year and each quarter, which was first most
+# often, and the paths of the families the review names: when each first appeared, when it reached the top,
+# its peak and where it ended.
 
 # %%
-display(HTML(page.section("leaders", "Leaders")))
-leaders = analyses.leaders_analysis(data, watch)
-display(HTML(story.leaders_text(leaders)))
-display(ChartView(line_chart(leaders["watch_series"].rename(columns={"family": "series"}),
-                             f"Weekly share of the families the story follows, {label}", note),
-                  "watched-families", leaders["watch_series"], output_dir))
-display(HTML(story.trajectories_table(leaders["trajectories"])))
-display(HTML("<h3>Top families by quarter</h3>" + story.quarter_table(leaders["families_by_quarter"], "family")))
-display(HTML("<h3>Top models by quarter</h3>"
-             + story.quarter_table(leaders["models_by_quarter"], "model_permaslug")))
+report.show("leaders")
+
+# %% [markdown]
+# ## Who served the tokens
+#
+# The same tokens grouped by the lab that made the model, the country where that lab is based, whether the
+# weights are open, and the model family. Each chart shows every week as 100% of the named (daily top-50)
+# models' tokens; the smaller values are folded together.
 
 # %%
-display(HTML(page.section("groups", "Who served the tokens")))
-display(HTML(page.groups_intro(group_figures["shares_year"])))
-for attribute, title, n, rest, labels in [
-    ("lab", "Share of tokens by lab", 8, "Other labs", None),
-    ("origin", "Share of tokens by the lab's country", 6, "Other countries", None),
-    ("open_weights", "Open vs closed weights", 3, None, page.OPEN_WEIGHTS_LABELS),
-    ("family", "Share of tokens by model family", 10, "Other families", None),
-]:
-    shares = groups.weekly_share_by(rows, attribute)
-    if rest:
-        shares = groups.top_values_with_rest(shares, attribute, n, rest)
-    display(ChartView(weekly_share_chart(shares, attribute, f"{title}, {label}", note, labels=labels, rest=rest),
-                      f"share-by-{attribute.replace('_', '-')}", shares, output_dir))
+report.show("groups")
+
+# %% [markdown]
+# ## Efficiency
+#
+# Did cheap, small models take the volume? Models are *efficient* when their name says so (Flash, Mini,
+# Lite, Nano, Haiku...) or their size is small; the rest are *frontier*.
 
 # %%
-display(HTML(page.section("efficiency", "Efficiency")))
-efficiency = analyses.efficiency_analysis(rows)
-display(HTML(story.efficiency_text(efficiency)))
-tiers = groups.weekly_share_by(rows, "tier")
-display(ChartView(weekly_share_chart(tiers, "tier", f"Efficient tier (Flash, Mini, Lite...) vs frontier, {label}",
-                                     note), "share-by-tier", tiers, output_dir))
+report.show("efficiency")
+
+# %% [markdown]
+# ## Disruptors
+#
+# Whose share rose from the first half of the year to the second: the labs the review names as disruptors,
+# the lab that gained most, and open-weights and Chinese models as a whole. Models that first reached the
+# weekly top late in the year are listed as late entrants.
 
 # %%
-display(HTML(page.section("disruptors", "Disruptors")))
-disruptors = analyses.disruptors_analysis(data, rows, ["DeepSeek", "Alibaba (Qwen)"])
-display(HTML(story.disruptors_text(disruptors)))
-display(ChartView(line_chart(disruptors["series"], f"DeepSeek, Qwen, the steepest riser, open weights and Chinese "
-                             f"labs, {label}", note),
-                  "disruptors", disruptors["series"], output_dir))
+report.show("disruptors")
+
+# %% [markdown]
+# ## Specialists
+#
+# Specialists hold a niche rather than the top: here, how steady each watched family's weekly share was, and
+# the weeks its share jumped far beyond its usual week-to-week change.
 
 # %%
-display(HTML(page.section("specialists", "Specialists")))
-specialists = analyses.specialists_analysis(data, watch)
-display(HTML(story.specialists_text(specialists)))
+report.show("specialists")
+
+# %% [markdown]
+# ## The long tail
+#
+# How much went beyond the leaders: *Others* (everything outside the week's top models on the chart), the
+# API's own `other` row (everything outside each day's top 50), and how many models it took to carry most of
+# the volume.
 
 # %%
-display(HTML(page.section("tail", "The long tail")))
-tail = analyses.tail_analysis(data)
-display(HTML(story.tail_text(tail, top_n)))
-tail_series = analyses.tail_series(tail["weekly"], top_n)
-display(ChartView(line_chart(tail_series, f"Others, the API's other row and the top 10, {label}", note),
-                  "long-tail", tail_series, output_dir))
+report.show("tail")
+
+# %% [markdown]
+# ## Price
+#
+# What a token cost at list price, weighted by how many tokens each model carried that week. These are list
+# prices from catalog snapshots, not what users paid.
 
 # %%
-display(HTML(page.section("price", "Price")))
-display(HTML(story.price_text(data.weekly_price, sorted(data.price_table["vintage"].unique()))))
-if not data.weekly_price.empty:
-    price_series = analyses.price_series(data.weekly_price)
-    display(ChartView(line_chart(price_series, f"Average list price per million tokens, {label}", note,
-                                 y_title="USD per million tokens", y_format="$.2f", value="usd_per_mtok"),
-                      "list-price", price_series, output_dir))
+report.show("price")
+
+# %% [markdown]
+# ## Outlook
+#
+# A stated, simple projection of weekly volume if the recent growth rate went on, with its band, scored
+# against the weeks that have since happened; last year's projection is scored here too.
 
 # %%
-display(HTML(page.section("outlook", "Outlook")))
-outlook = analyses.outlook_analysis(data)
-display(HTML(story.outlook_text(outlook, year)))
-if outlook["params"] is not None:
-    actual = analyses.actual_for_projection(data, outlook["projection"])
-    display(ChartView(projection_chart(actual, outlook["projection"], f"Weekly tokens and the projection, {label}",
-                                       note), "outlook", outlook["projection"], output_dir))
+report.show("outlook")
+
+# %% [markdown]
+# ## Year over year
+#
+# This year's headline measures beside the previous year's.
 
 # %%
-display(HTML(page.section("yoy", "Year over year")))
-yoy = analyses.year_over_year(data)
-display(HTML(story.yoy_table(yoy)))
+report.show("yoy")
+
+# %% [markdown]
+# ## Methodology and provenance
+#
+# Where the numbers come from and what they cannot say: the source and its caveats, how much of the volume
+# the model reference classifies, every data vintage with its checksum, and what built this page.
 
 # %%
-display(HTML(page.section("method", "Methodology and provenance")))
-display(HTML(page.methodology(manifest, year, top_n, span)))
-top50 = groups.top50_coverage(usage, data.totals["week_start"])
-display(HTML(page.top50_sentence(top50)))
-display(HTML(page.coverage_block(group_figures, groups.unclassified(rows),
-                                 groups.year_models(rows, models).query("open_weights_conflict"))))
-display(HTML(page.vintages_table(manifest)))
-display(HTML(page.citation_footer(manifest)))
-build = stamp.build_stamp({"year": year, "top_n": top_n, "data": manifest["data_dir"],
-                           "prepared": str(processed_dir).rstrip("/").rsplit("/", 1)[-1]})
-display(HTML(page.reproducibility_block(build)))
+report.show("method")
 
 # %%
-if output_dir is not None:
-    figures.write_figures({
-        **figures.year_figures(year, top_n, manifest, span, data.totals, data.bars, data.headline),
-        **group_figures,
-        "claims": ledger,
-        "top50": top50,
-        "build": build,
-        "analyses": figures.analyses_figures(volume, leaders, efficiency, disruptors, specialists, tail, data,
-                                             outlook, yoy),
-    }, output_dir)
+report.write_figures()

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from tokentrends.metrics import concentration, disruptors, leaders, outlook, prices, specialists, volume, weekly
-from tokentrends.report import analyses
+from tokentrends.report.jsonable import to_jsonable
+from tokentrends.report.sections.tail import tail_series
 
 
 def usage(rows):
@@ -148,13 +149,13 @@ def test__project_weekly_volume__exact_exponential_and_score():
 
 def test__to_jsonable__frames_dates_nan():
     frame = pd.DataFrame({"week_start": [pd.Timestamp("2025-01-06")], "x": [np.float64("nan")], "n": [np.int64(3)]})
-    assert analyses.to_jsonable({"f": frame}) == {"f": [{"week_start": "2025-01-06", "x": None, "n": 3}]}
+    assert to_jsonable({"f": frame}) == {"f": [{"week_start": "2025-01-06", "x": None, "n": 3}]}
 
 
 def test__tail_series__named_series_with_the_measured_values():
     shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     conc = concentration.weekly_concentration(DAYS, shares, top_n=2)
-    long = analyses.tail_series(conc, 2).set_index(["week_start", "series"])["share"]
+    long = tail_series(conc, 2).set_index(["week_start", "series"])["share"]
     first = pd.Timestamp("2025-01-06")
     assert long[(first, "Others (outside the week's top 2)")] == pytest.approx(0.2)  # b/y + other
     assert long[(first, "API other row (outside the daily top 50)")] == pytest.approx(0.1)

@@ -162,7 +162,7 @@ def test__browser__legend_click_highlights_one_series(browser, sample_reports):
 
 
 def test__spreadsheet_safe__formulas_become_text():
-    from tokentrends.render.charts import spreadsheet_safe
+    from tokentrends.render.chart_files import spreadsheet_safe
 
     frame = pd.DataFrame({"series": ["=HYPERLINK(1)", "@x", "a/b", "-2+3"], "tokens": [-1, 2, 3, 4]})
     got = spreadsheet_safe(frame)

@@ -6,7 +6,7 @@ import time
 import pandas as pd
 import pytest
 
-from tokentrends.render import chart_renders, charts
+from tokentrends.render import chart_files, chart_renders, charts
 
 SPEC = {"mark": "bar", "data": {"values": [{"a": "x", "b": 1}]},
         "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
@@ -55,19 +55,24 @@ def test__prune_renders__removes_only_unused_files(tmp_path):
     assert chart_renders.prune_renders(tmp_path / "absent") == 0
 
 
-def test__write_chart_files__second_build_reuses_the_render(tmp_path, monkeypatch):
+def test__render_chart_files__second_report_reuses_the_render(tmp_path, monkeypatch):
     monkeypatch.setenv("TOKENTRENDS_HOME", str(tmp_path / "home"))
     calls = []
-    real = charts.render_static
-    monkeypatch.setattr(charts, "render_static", lambda spec: calls.append(1) or real(spec))
+    real = chart_renders.render_static
+    monkeypatch.setattr(chart_renders, "render_static", lambda spec: calls.append(1) or real(spec))
     data = pd.DataFrame({"a": ["x"], "b": [1]})
-    charts.write_chart_files(SPEC, data, tmp_path / "one", "bars")
-    charts.write_chart_files(SPEC, data, tmp_path / "two", "bars")
+    spec = {**SPEC, "$schema": charts.alt.Chart(data).mark_bar().to_dict()["$schema"]}
+    for report in ("one", "two"):
+        chart_files.write_chart_data(spec, data, tmp_path / report / "charts", "bars")
+        assert chart_renders.pending_chart_files(tmp_path / report) == [tmp_path / report / "charts" / "bars.vl.json"]
+        assert chart_renders.render_chart_files(tmp_path / report) == 1
+        assert chart_renders.pending_chart_files(tmp_path / report) == []  # drawn: the next build skips it
     assert len(calls) == 1
+    one, two = tmp_path / "one" / "charts", tmp_path / "two" / "charts"
     for ext in ("svg", "png", "csv"):
-        assert (tmp_path / "one" / f"bars.{ext}").read_bytes() == (tmp_path / "two" / f"bars.{ext}").read_bytes()
-    assert (tmp_path / "one" / "bars.svg").read_text().lstrip().startswith("<svg")
-    assert (tmp_path / "one" / "bars.png").read_bytes()[:4] == b"\x89PNG"
+        assert (one / f"bars.{ext}").read_bytes() == (two / f"bars.{ext}").read_bytes()
+    assert (one / "bars.svg").read_text().lstrip().startswith("<svg")
+    assert (one / "bars.png").read_bytes()[:4] == b"\x89PNG"
     assert list((tmp_path / "home" / "data" / "processed" / chart_renders.RENDERS).glob("*/*.svg"))
 
 

@@ -6,6 +6,7 @@ import pytest
 from tokentrends.errors import InputError
 from tokentrends.inputs import prepare
 from tokentrends.report import claims
+from tokentrends.report import ledger as ledgers
 from tokentrends.report import model as year_data
 
 ISSUE_CLAIMS = {"january-below-1t", "peak-near-8t-late-november", "about-6t-year-end", "eight-x-growth",
@@ -63,14 +64,14 @@ def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
     path = tmp_path / "ledger.yaml"
     path.write_text(text)
     with pytest.raises(InputError, match=reason):
-        claims.load_ledger(path)
+        ledgers.load_ledger(path)
 
 
 def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     data = year_data.build_year_data(prepare.load_usage(processed), prepare.load_models(processed),
                                      prepare.load_catalog(processed), prepare.load_prices(processed), 2025, 9)
-    ledger = {c["id"]: c for c in claims.evaluate(claims.load_ledger(claims.ledger_path(2025)), data)}
+    ledger = {c["id"]: c for c in ledgers.evaluate(ledgers.load_ledger(ledgers.ledger_path(2025)), data)}
     assert set(ledger) == ISSUE_CLAIMS
     for claim in ledger.values():
         assert claim["verdict"] in claims.VERDICTS and claim["verdict"] != claims.CANNOT, claim

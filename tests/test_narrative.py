@@ -63,7 +63,8 @@ def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colou
 def test__token_axis__billions_read_b_not_g():
     import re
 
-    from tokentrends.render.charts import monthly_chart, render_static
+    from tokentrends.render.chart_renders import render_static
+    from tokentrends.render.charts import monthly_chart
 
     monthly = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"]), "daily_avg_tokens": [3e11, 9e11],
                             "days_present": [31, 28]})

@@ -7,7 +7,7 @@ from tokentrends.errors import InputError
 from tokentrends.inputs import prepare, reference
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
 from tokentrends.metrics import groups, weekly
-from tokentrends.report import figures
+from tokentrends.report.sections import method
 
 LABS, RULES, REVEALED = reference.load_reference()
 EMPTY_CATALOG = pd.DataFrame(columns=["model_id", "canonical_slug", "name", "hugging_face_id", "as_of"])
@@ -141,11 +141,11 @@ def test__group_figures__coverage_without_stealth_models():
                          "tokens": [6, 3, 1], "lab": ["A", "Undisclosed (stealth model)", "C"],
                          "origin": ["US", "Undisclosed", "China"], "open_weights": ["true", "unknown", "unknown"],
                          "tier": ["efficient"] * 3, "family": ["X", "Y", "Z"]})
-    got = figures.group_figures(rows)
-    assert got["stealth_share"] == pytest.approx(0.3)
-    assert got["coverage"]["lab"]["token_share"] == 0.7
-    assert got["coverage_disclosed"]["lab"]["token_share"] == 1.0
-    assert got["coverage_disclosed"]["open_weights"] == {"token_share": 6 / 7, "slug_share": 0.5}
+    named = groups.disclosed(rows)
+    assert 1 - named["tokens"].sum() / rows["tokens"].sum() == pytest.approx(0.3)
+    assert groups.coverage(rows)["lab"]["token_share"] == 0.7
+    assert groups.coverage(named)["lab"]["token_share"] == 1.0
+    assert groups.coverage(named)["open_weights"] == {"token_share": 6 / 7, "slug_share": 0.5}
 
 
 def test__read_models_catalog__both_shapes(shared_data):
@@ -195,16 +195,18 @@ def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
     assert min(cov[a]["token_share"] for a in ("lab", "origin", "open_weights")) >= 0.99
 
 
-def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
-    from tokentrends.render import page
+def method_record(coverage: dict, disclosed: dict, stealth: float, unclassified: pd.DataFrame) -> method.Method:
+    return method.Method(missing_days=[], vintages=[], top50={}, coverage=coverage, coverage_disclosed=disclosed,
+                         stealth_share=stealth, unclassified=unclassified,
+                         conflicts=pd.DataFrame(columns=["model_permaslug"]), build={})
 
+
+def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
     cov = {a: {"token_share": 0.9, "slug_share": 0.8} for a in groups.GROUPS}
     empty = pd.DataFrame(columns=["model_permaslug", "missing", "tokens", "share"])
-    without = page.coverage_block({"coverage": cov, "coverage_disclosed": cov, "stealth_share": 0.0}, empty,
-                                  pd.DataFrame(columns=["model_permaslug"]))
+    without = method.coverage_block(method_record(cov, cov, 0.0, empty))
     assert "stealth models aside" not in without and "Stealth models whose lab" not in without
     named = {a: {"token_share": 1.0, "slug_share": 1.0} for a in groups.GROUPS}
-    with_stealth = page.coverage_block({"coverage": cov, "coverage_disclosed": named, "stealth_share": 0.1}, empty,
-                                       pd.DataFrame(columns=["model_permaslug"]))
+    with_stealth = method.coverage_block(method_record(cov, named, 0.1, empty))
     assert "stealth models aside" in with_stealth and "took 10.00% of the named-model tokens" in with_stealth
     assert with_stealth.count("100.00%") == len(groups.GROUPS)

@@ -19,7 +19,7 @@ from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import prepare
 from tokentrends.metrics import weekly
-from tokentrends.render.chart_renders import RENDERS, prune_renders
+from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
 
 NOTEBOOK = "year_in_review.py"
@@ -35,8 +35,11 @@ def render_html(executed: Path, html_path: Path) -> None:
     """nbconvert with the project's template: no code cells, no prompts, nothing from the network."""
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
-    exporter = HTMLExporter(template_name="tokentrends", extra_template_basedirs=[str(TEMPLATE_DIR)],
+    # Cells tagged explore-only speak to someone running the notebook in JupyterLab, not to the page's reader.
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}})
+    exporter = HTMLExporter(config=config, template_name="tokentrends", extra_template_basedirs=[str(TEMPLATE_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     html_path.write_text(body, encoding="utf-8")
@@ -136,5 +139,12 @@ def build_reports(data_dir: str | Path | None = None, years: list[int] | None = 
                 year, seconds = future.result()
                 log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     write_index(reports_dir)
+    # The pages are out; the static PNG/SVG files beside them come after (kept under their spec's hash).
+    pending = [reports_dir / str(y) for y in wanted if pending_chart_files(reports_dir / str(y))]
+    if pending:
+        log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
+        with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1))) as pool:
+            drawn = sum(pool.map(render_chart_files, pending))
+        log(f"  {drawn} charts drawn")
     prune_renders(paths.processed_root() / RENDERS)
     return list(todo)

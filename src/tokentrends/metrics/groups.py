@@ -9,7 +9,7 @@ import pandas as pd
 
 from tokentrends.inputs.reference import UNDISCLOSED, UNKNOWN
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-from tokentrends.metrics.weekly import in_year, with_week
+from tokentrends.metrics.weekly import in_year, week_quarter, with_week
 
 GROUPS = ("lab", "origin", "open_weights", "tier", "family")
 
@@ -96,3 +96,17 @@ def top50_coverage(usage: pd.DataFrame, year_weeks: pd.Series) -> dict:
     total = rows["tokens"].sum()
     return {"named_share": float(1 - other / total) if total else None,
             "other_row_share": float(other / total) if total else None}
+
+
+def quarterly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
+    """`quarter | <attribute> | tokens | share` of each quarter's named-model tokens (weeks by the year rule)."""
+    quarter = week_quarter(rows["week_start"], rows["report_year"]).astype(str)
+    out = rows.assign(quarter=quarter).groupby(["quarter", attribute], as_index=False)["tokens"].sum()
+    out["share"] = out["tokens"] / out.groupby("quarter")["tokens"].transform("sum")
+    return out
+
+
+def quarter_winners(by_quarter: pd.DataFrame, attribute: str) -> pd.DataFrame:
+    """`quarter | <attribute> | share`: the value with the most tokens in each quarter."""
+    winners = by_quarter.loc[by_quarter.groupby("quarter")["tokens"].idxmax(), ["quarter", attribute, "share"]]
+    return winners.reset_index(drop=True)

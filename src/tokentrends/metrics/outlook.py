@@ -48,3 +48,10 @@ def score_projection(projection: pd.DataFrame, totals: pd.DataFrame) -> dict:
     inside = (both["actual"] >= both["low"]) & (both["actual"] <= both["high"])
     return {"weeks_compared": int(len(both)), "mean_abs_pct_error": float(error.abs().mean()),
             "share_inside_band": float(inside.mean()), "bias": float(error.mean())}
+
+
+def actual_for_projection(all_totals: pd.DataFrame, year_weeks: pd.Series, projection: pd.DataFrame) -> pd.DataFrame:
+    """The full weeks of the year plus any full weeks the projection already covers (what the chart draws)."""
+    full = all_totals[all_totals["days_present"] == 7]
+    keep = full["week_start"].isin(year_weeks) | full["week_start"].isin(projection["week_start"])
+    return full[keep].reset_index(drop=True)

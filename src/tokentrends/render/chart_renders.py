@@ -14,18 +14,21 @@ import os
 import time
 from collections.abc import Callable
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 
 from tokentrends.files import write_atomic
+from tokentrends.paths import processed_root
 
 RENDERS = "chart-renders"
+STATIC_WIDTH = 860  # static exports have no container to fill
+PNG_SCALE = 1.5
+SPEC_SUFFIX = ".vl.json"  # a chart's spec beside its report: what its static files are rendered from
 UNUSED_DAYS = 14
 
 
 @cache
 def renderer_version() -> str:
-    from importlib.metadata import version
-
     return version("vl-convert-python")
 
 
@@ -61,3 +64,41 @@ def prune_renders(store: Path, days: int = UNUSED_DAYS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def vegalite_version(spec: dict) -> str:
+    """'6.4' from the spec's $schema (https://vega.github.io/schema/vega-lite/v6.4.1.json)."""
+    return ".".join(spec["$schema"].rsplit("/v", 1)[1].removesuffix(".json").split(".")[:2])
+
+
+def render_static(spec: dict) -> tuple[str, bytes]:
+    """(SVG, PNG) of a Vega-Lite spec; the PNG is rasterised from the SVG, so the spec is rendered once."""
+    import vl_convert  # only the static renders need it (~0.3 s to import)
+
+    svg = vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version(spec))
+    return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
+
+
+def pending_chart_files(report_dir: str | Path) -> list[Path]:
+    """The chart specs of a report folder whose SVG or PNG is missing or older than the spec."""
+    pending = []
+    for spec_path in sorted((Path(report_dir) / "charts").glob(f"*{SPEC_SUFFIX}")):
+        stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
+        outputs = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
+        if not all(p.exists() and p.stat().st_mtime >= spec_path.stat().st_mtime for p in outputs):
+            pending.append(spec_path)
+    return pending
+
+
+def render_chart_files(report_dir: str | Path) -> int:
+    """SVG and PNG beside every chart spec of a report folder that lacks them (from the render store when drawn
+    before); return how many charts were written."""
+    specs = pending_chart_files(report_dir)
+    for spec_path in specs:
+        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+        svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static,
+                                 processed_root() / RENDERS)
+        stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
+        write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
+        write_atomic(stem.with_suffix(".png"), png)
+    return len(specs)

@@ -1,24 +1,17 @@
-"""Altair chart builders with one theme, a stable colour per series, and an offline HTML view.
-
-Every chart is shown through ChartView, which writes the chart's PNG, SVG and CSV beside the report
-and renders it with the vega libraries that offline_chart_support() inlines once per page.
+"""Altair chart builders with one theme and a stable colour per series (render/chart_files.py puts them on the
+page and on disk).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from functools import cache
 from itertools import cycle
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
 from tokentrends.metrics.groups import is_known
 from tokentrends.metrics.weekly import OTHERS
-from tokentrends.render.formatting import esc
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
@@ -189,101 +182,3 @@ def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
                                               alt.Tooltip("total_tokens:Q", format=",.0f", title="Actual")]),
     )
     return themed(layers, title, subtitle)
-
-
-@cache
-def _bundle() -> str:
-    """vega + vega-lite + vega-embed as one script, cached on disk per library version (it takes ~1 s)."""
-    from importlib.metadata import version
-
-    import vl_convert
-
-    from tokentrends.files import write_atomic
-    from tokentrends.paths import processed_root
-
-    cached = processed_root() / "vendor" / f"vega-bundle-{version('vl-convert-python')}-{VEGALITE_VERSION}.js"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
-    # "</script" cannot appear inside an inline script; escaping the slash keeps the JS identical.
-    bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
-    write_atomic(cached, bundle.encode("utf-8"))
-    return bundle
-
-
-class OfflineChartSupport:
-    """Display once at the top of a notebook: inlines vega, vega-lite and vega-embed for the page."""
-
-    def _repr_html_(self) -> str:
-        return f'<script type="text/javascript">{_bundle()}</script>'
-
-
-def offline_chart_support() -> OfflineChartSupport:
-    return OfflineChartSupport()
-
-
-def _script_json(value: object) -> str:
-    """JSON safe to place inside a <script>: no '<', '>' or '&' survive unescaped."""
-    return (json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading apostrophe.
-
-    Only the CSV downloads are changed; figures.json and the page keep the exact text.
-    """
-    out = data.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            text = out[column].astype(str)
-            risky = text.str.match(r"^[=+\-@\t\r]")
-            out[column] = text.where(~risky, "'" + text)
-    return out
-
-
-STATIC_WIDTH = 860  # static exports have no container to fill
-PNG_SCALE = 1.5
-
-
-def render_static(spec: dict) -> tuple[str, bytes]:
-    """(SVG, PNG) of a Vega-Lite spec; the PNG is rasterised from the SVG, so the spec is rendered once."""
-    import vl_convert
-
-    svg = vl_convert.vegalite_to_svg(spec, vl_version=VEGALITE_VERSION)
-    return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
-
-
-def write_chart_files(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> dict[str, str]:
-    """Save the chart spec as SVG and PNG and its data as CSV; return their paths relative to the report."""
-    from tokentrends.paths import processed_root
-    from tokentrends.render.chart_renders import RENDERS, stored_render
-
-    folder.mkdir(parents=True, exist_ok=True)
-    svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"vl_version": VEGALITE_VERSION, "scale": PNG_SCALE},
-                             render_static, processed_root() / RENDERS)
-    (folder / f"{name}.svg").write_text(svg, encoding="utf-8")
-    (folder / f"{name}.png").write_bytes(png)
-    spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
-    return {ext: f"{folder.name}/{name}.{ext}" for ext in ("png", "svg", "csv")}
-
-
-class ChartView:
-    """An altair chart as offline HTML, with links to its PNG, SVG and CSV when written to disk."""
-
-    def __init__(self, chart: alt.Chart, name: str, data: pd.DataFrame, output_dir: str | Path | None):
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
-            raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
-        self.name, self.data = name, data
-        self.spec = chart.to_dict()  # validated once; building it is the slow part of a chart
-        self.files = (write_chart_files(self.spec, data, Path(output_dir) / "charts", name)
-                      if output_dir is not None else {})
-
-    def _repr_html_(self) -> str:
-        div = f"tt-chart-{self.name}"
-        links = " · ".join(f'<a href="{esc(path)}">{ext.upper()}</a>' for ext, path in self.files.items())
-        return (
-            f'<div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
-            f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.spec)};'
-            f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
-            f'.catch(function (e) {{ console.error(e); }}); }} }})();</script>'
-            + (f'<p class="tt-chart-files">Download: {links}</p>' if links else "")
-        )

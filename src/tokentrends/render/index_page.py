@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens
-from tokentrends.render.page import banner
+from tokentrends.render.html import banner
 
 TEMPLATE_CSS = Path(__file__).resolve().parent / "templates" / "tokentrends" / "report.css"
 

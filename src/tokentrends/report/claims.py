@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import yaml
 
-from tokentrends.errors import InputError
 from tokentrends.metrics import disruptors, leaders, prices, specialists, volume
 from tokentrends.metrics.weekly import week_quarter
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
-from tokentrends.report.model import YearData
+
+if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
+    from tokentrends.report.model import YearData
 
 SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT = "supported", "partly", "not supported", "cannot be measured"
 VERDICTS = (SUPPORTED, PARTLY, NOT_SUPPORTED, CANNOT)
@@ -276,53 +276,3 @@ def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: 
         why += (f"; on models listed in both {early_list} and {late_list}, the shift in mix moved it by "
                 f"${effects['mix_effect']:+.3f} and price changes by ${effects['price_effect']:+.3f}")
     return Evaluation(how, value, verdict, why)
-
-
-def load_ledger(path: str | Path) -> list[dict]:
-    """Read and check a claims ledger; every problem names the file and the claim."""
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(path, f"invalid YAML: {exc}") from None
-    claims = (doc or {}).get("claims") if isinstance(doc, dict) else None
-    if not isinstance(claims, list):
-        raise InputError(path, "expected a mapping with a 'claims' list")
-    seen = set()
-    for i, claim in enumerate(claims):
-        if not isinstance(claim, dict) or not {"id", "claim", "measure"} <= set(claim):
-            raise InputError(path, f"claim {i + 1} needs id, claim and measure")
-        if claim["measure"] not in MEASURES:
-            raise InputError(path, f"claim {claim['id']!r}: unknown measure {claim['measure']!r}")
-        if claim["id"] in seen:
-            raise InputError(path, f"claim id {claim['id']!r} is used twice")
-        seen.add(claim["id"])
-    return claims
-
-
-def evaluate(claims: list[dict], data: YearData) -> list[dict]:
-    """The ledger: [{id, claim, measure, value, verdict, why}]."""
-    out = []
-    for claim in claims:
-        result = MEASURES[claim["measure"]](data, **(claim.get("params") or {}))
-        assert result.verdict in VERDICTS, result.verdict
-        out.append({"id": claim["id"], "claim": claim["claim"], "measure": result.measure, "value": result.value,
-                    "verdict": result.verdict, "why": result.why})
-    return out
-
-
-def ledger_path(year: int) -> Path:
-    from tokentrends.paths import project_root
-
-    return project_root() / "data" / "claims" / f"{year}.yaml"
-
-
-def default_watch(data: YearData, n: int = 8) -> list[str]:
-    """Without a ledger: the year's n largest families."""
-    return leaders.top_for_period(data.family_shares, "family", n)["family"].tolist()
-
-
-def watch_list(path: str | Path, data: YearData) -> list[str]:
-    """The families a ledger names under `watch:`, else the year's largest."""
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    watch = doc.get("watch") if isinstance(doc, dict) else None
-    return list(watch) if watch else default_watch(data)

@@ -1,12 +1,35 @@
-"""Everything the analyses need about one year, computed once from the prepared tables."""
+"""One year of the report, computed once from the prepared tables: the data every section reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
-from tokentrends.metrics import concentration, prices, volume, weekly
+from tokentrends import config
+from tokentrends.inputs import prepare
+from tokentrends.metrics import concentration, groups, leaders, prices, volume, weekly
+from tokentrends.render.html import SYNTHETIC_CHART_NOTE, year_label
+from tokentrends.report.ledger import Ledger, read_ledger
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The prepared tables of one data folder (inputs/prepare.py writes them)."""
+
+    processed_dir: Path
+    usage: pd.DataFrame
+    models: pd.DataFrame
+    catalog: pd.DataFrame
+    prices: pd.DataFrame
+    manifest: dict
+
+
+def load_prepared(processed_dir: str | Path) -> Prepared:
+    folder = Path(processed_dir)
+    return Prepared(folder, prepare.load_usage(folder), prepare.load_models(folder), prepare.load_catalog(folder),
+                    prepare.load_prices(folder), prepare.load_manifest(folder))
 
 
 @dataclass
@@ -49,3 +72,62 @@ def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataF
         bars=weekly.in_year(weekly.with_share(weekly.top_n_with_others(usage, top_n)), year),
         weekly_price=weekly_price,
     )
+
+
+def year_span(usage: pd.DataFrame, year: int) -> dict:
+    """First and last data day of the year, and whether the year is still partial."""
+    days = pd.to_datetime(usage["date"])
+    in_year = days[days.dt.year == year]
+    last = in_year.max()
+    return {
+        "first_date": in_year.min().strftime("%Y-%m-%d"),
+        "through_date": last.strftime("%Y-%m-%d"),
+        "is_partial": bool(last < pd.Timestamp(year=year, month=12, day=31)),
+    }
+
+
+@dataclass(frozen=True)
+class YearContext:
+    """Everything a section may read: the prepared tables, the year's data, its ledger and labels."""
+
+    year: int
+    top_n: int
+    prepared: Prepared
+    data: YearData
+    rows: pd.DataFrame  # the year's named-model rows with their reference attributes (metrics.groups.year_rows)
+    span: dict
+    ledger: Ledger
+    watch: list[str]  # the families the story follows
+    contents: tuple[tuple[str, str], ...] = ()  # (anchor, title) of the page's sections, from the registry
+
+    @property
+    def manifest(self) -> dict:
+        return self.prepared.manifest
+
+    @property
+    def label(self) -> str:
+        """'2025' or '2026 so far, through 9 Oct 2026', for chart titles."""
+        return year_label(self.year, self.span)
+
+    @property
+    def note(self) -> str:
+        """The line under every chart title: the citation, or the synthetic-data warning."""
+        return SYNTHETIC_CHART_NOTE if self.manifest["is_synthetic"] else self.manifest["citation"]
+
+
+def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledger: Ledger | None = None) -> YearContext:
+    """Compute the data of one year once; `ledger` defaults to data/claims/<year>.yaml (or none)."""
+    available = weekly.report_years(prepared.usage)
+    if year not in available:
+        raise ValueError(f"no data for {year}; the data cover {available}")
+    data = build_year_data(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
+    ledger = ledger if ledger is not None else read_ledger(year)
+    watch = ledger.watch or default_watch(data)
+    return YearContext(year=year, top_n=top_n, prepared=prepared, data=data,
+                       rows=groups.year_rows(prepared.usage, prepared.models, year),
+                       span=year_span(prepared.usage, year), ledger=ledger, watch=watch)
+
+
+def default_watch(data: YearData, n: int = config.WATCH_FAMILIES) -> list[str]:
+    """Without a ledger's watch list: the year's n largest families."""
+    return leaders.top_for_period(data.family_shares, "family", n)["family"].tolist()

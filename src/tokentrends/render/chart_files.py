@@ -1,0 +1,122 @@
+"""Charts on the page and on disk.
+
+On the page, a chart is its Vega-Lite spec drawn by the vega libraries that offline_chart_support() inlines once
+per page; the reader downloads PNG and SVG from the live chart (rendered in the browser, with a `download`
+attribute, so the reader never leaves the report) and the CSV of its data. Beside the report, each chart's spec
+(`charts/<name>.vl.json`) and data (`.csv`) are written with the page; the static PNG/SVG files are rendered from
+the specs afterwards (render_chart_files: `make figures`, or after the pages of `make report`), so the pages come
+out first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert
+
+from tokentrends.files import write_atomic
+from tokentrends.paths import processed_root
+from tokentrends.render.chart_renders import SPEC_SUFFIX
+from tokentrends.render.charts import VEGALITE_VERSION
+from tokentrends.render.formatting import esc
+
+
+@cache
+def _bundle() -> str:
+    """vega + vega-lite + vega-embed as one script, cached on disk per library version (it takes ~1 s)."""
+    cached = processed_root() / "vendor" / f"vega-bundle-{version('vl-convert-python')}-{VEGALITE_VERSION}.js"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    # "</script" cannot appear inside an inline script; escaping the slash keeps the JS identical.
+    bundle = vl_convert.javascript_bundle(vl_version=VEGALITE_VERSION).replace("</script", "<\\/script")
+    write_atomic(cached, bundle.encode("utf-8"))
+    return bundle
+
+
+# Downloads rendered by the live chart: on the first click the image is made, then the same click is replayed.
+DOWNLOAD_SCRIPT = """
+function ttDownloads(div, view) {
+  div.parentNode.querySelectorAll('a[data-image]').forEach(function (a) {
+    a.addEventListener('click', function (event) {
+      if (a.dataset.ready) { return; }
+      event.preventDefault();
+      var format = a.dataset.image;
+      view.toImageURL(format, format === 'png' ? 2 : 1).then(function (url) {
+        a.href = url; a.dataset.ready = '1'; a.click();
+      }).catch(function (e) { console.error(e); });
+    });
+  });
+}
+"""
+
+
+class OfflineChartSupport:
+    """Display once at the top of a notebook: inlines vega, vega-lite and vega-embed for the page."""
+
+    def _repr_html_(self) -> str:
+        return f'<script type="text/javascript">{_bundle()}\n{DOWNLOAD_SCRIPT}</script>'
+
+
+def offline_chart_support() -> OfflineChartSupport:
+    return OfflineChartSupport()
+
+
+def _script_json(value: object) -> str:
+    """JSON safe to place inside a <script>: no '<', '>' or '&' survive unescaped."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading apostrophe.
+
+    Only the CSV downloads are changed; figures.json and the page keep the exact text.
+    """
+    out = data.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            text = out[column].astype(str)
+            risky = text.str.match(r"^[=+\-@\t\r]")
+            out[column] = text.where(~risky, "'" + text)
+    return out
+
+
+def write_chart_data(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> None:
+    """The chart's spec (for the static renders) and its data as a spreadsheet-safe CSV."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(folder / f"{name}{SPEC_SUFFIX}", json.dumps(spec, sort_keys=True).encode("utf-8"))
+    spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
+
+
+class ChartView:
+    """An altair chart as offline HTML, with PNG/SVG downloads from the live chart and its CSV when written."""
+
+    def __init__(self, chart: alt.TopLevelMixin, name: str, data: pd.DataFrame, output_dir: str | Path | None):
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
+            raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
+        self.name, self.data = name, data
+        self.spec = chart.to_dict()  # validated once; building it is the slow part of a chart
+        self.written = output_dir is not None
+        if self.written:
+            write_chart_data(self.spec, data, Path(output_dir) / "charts", name)
+
+    def _repr_html_(self) -> str:
+        div = f"tt-chart-{self.name}"
+        links = [f'<a href="#" data-image="png" download="{self.name}.png">PNG</a>',
+                 f'<a href="#" data-image="svg" download="{self.name}.svg">SVG</a>']
+        if self.written:
+            links.append(f'<a href="charts/{esc(self.name)}.csv" download>CSV (data)</a>')
+        return (
+            f'<figure class="tt-figure"><div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
+            f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.spec)};'
+            f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
+            f'.then(function (r) {{ if (window.ttDownloads) {{'
+            f' ttDownloads(document.getElementById("{div}"), r.view); }} }})'
+            f'.catch(function (e) {{ console.error(e); }}); }} }})();</script>'
+            f'<p class="tt-chart-files">Download: {" · ".join(links)}</p></figure>'
+        )

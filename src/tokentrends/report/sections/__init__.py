@@ -1,0 +1,38 @@
+"""The report's sections in page order. A new section is one module here and one line in SECTIONS."""
+
+from __future__ import annotations
+
+from tokentrends.report.section import Section
+from tokentrends.report.sections import (
+    claims,
+    disruptors,
+    efficiency,
+    groups,
+    leaders,
+    method,
+    numbers,
+    outlook,
+    price,
+    specialists,
+    tail,
+    title,
+    volume,
+    yoy,
+)
+
+SECTIONS: tuple[Section, ...] = (
+    title.SECTION,
+    numbers.SECTION,
+    claims.SECTION,
+    volume.SECTION,
+    leaders.SECTION,
+    groups.SECTION,
+    efficiency.SECTION,
+    disruptors.SECTION,
+    specialists.SECTION,
+    tail.SECTION,
+    price.SECTION,
+    outlook.SECTION,
+    yoy.SECTION,
+    method.SECTION,
+)

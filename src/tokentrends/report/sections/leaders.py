@@ -1,0 +1,94 @@
+"""Leaders: the year's largest models and families, who was #1 most often, and the watched families' paths."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tokentrends.metrics import leaders
+from tokentrends.render.charts import line_chart
+from tokentrends.render.formatting import fmt_pct, fmt_tokens, sentence
+from tokentrends.render.html import subheading, table
+from tokentrends.report.jsonable import to_jsonable
+from tokentrends.report.model import YearContext
+from tokentrends.report.section import Block, Chart, Section
+
+
+@dataclass(frozen=True)
+class Leaders:
+    top_models: pd.DataFrame
+    top_families: pd.DataFrame
+    families_by_quarter: pd.DataFrame
+    models_by_quarter: pd.DataFrame
+    weeks_at_1: pd.DataFrame
+    trajectories: list[dict]
+    watch_series: pd.DataFrame  # week_start | family | share of the watched families
+
+
+def compute(context: YearContext) -> Leaders:
+    data, watch = context.data, context.watch
+    return Leaders(
+        top_models=leaders.top_for_period(data.model_shares, "model_permaslug", 10),
+        top_families=leaders.top_for_period(data.family_shares, "family", 10),
+        families_by_quarter=leaders.top_by_quarter(data.family_shares, "family", 3),
+        models_by_quarter=leaders.top_by_quarter(data.model_shares, "model_permaslug", 3),
+        weeks_at_1=leaders.weeks_at_number_one(data.model_shares, "model_permaslug"),
+        trajectories=[leaders.trajectory(data.family_shares, "family", f) for f in watch],
+        watch_series=leaders.share_series(data.family_shares, "family", watch),
+    )
+
+
+def leaders_text(result: Leaders) -> str:
+    top, families, ones = result.top_models, result.top_families, result.weeks_at_1
+    if top.empty:
+        return "<p>No model data this year.</p>"
+    text = sentence(
+        "<p>The year's largest model was <code>{model}</code> with <b>{share}</b> of named-model tokens; by family, "
+        "{family} led with <b>{fshare}</b>. ", model=top["model_permaslug"].iloc[0],
+        share=fmt_pct(top["share"].iloc[0]), family=families["family"].iloc[0],
+        fshare=fmt_pct(families["share"].iloc[0]))
+    if len(ones):
+        text += sentence("<code>{model}</code> was #1 in the most weeks ({weeks}).</p>",
+                         model=ones["model_permaslug"].iloc[0], weeks=int(ones["weeks_at_1"].iloc[0]))
+    return text
+
+
+def trajectories_table(trajectories: list[dict]) -> str:
+    frame = pd.DataFrame([{
+        "family": t["value"],
+        "first week": t["first_week"] or "not present",
+        f"first week in top {t['top']}": t["first_week_in_top"] or "never",
+        "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
+        "peak week": t["peak_week"] or "",
+        "share in the last week": fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
+    } for t in trajectories])
+    return table(frame, numeric=("peak share", "share in the last week"))
+
+
+def quarter_table(frame: pd.DataFrame, key: str) -> str:
+    out = frame.assign(share=frame["share"].map(fmt_pct), tokens=frame["tokens"].map(fmt_tokens))
+    return table(out.rename(columns={key: key.replace("_", " ")}), numeric=("tokens", "share"))
+
+
+def blocks(context: YearContext, result: Leaders) -> list[Block]:
+    return [
+        leaders_text(result),
+        Chart("watched-families",
+              line_chart(result.watch_series.rename(columns={"family": "series"}),
+                         f"Weekly share of the families the story follows, {context.label}", context.note),
+              result.watch_series),
+        trajectories_table(result.trajectories),
+        subheading("Top families by quarter") + quarter_table(result.families_by_quarter, "family"),
+        subheading("Top models by quarter") + quarter_table(result.models_by_quarter, "model_permaslug"),
+    ]
+
+
+def figures(context: YearContext, result: Leaders) -> dict:
+    return {"analyses": {"leaders": to_jsonable({
+        "top_models": result.top_models, "top_families": result.top_families,
+        "families_by_quarter": result.families_by_quarter, "models_by_quarter": result.models_by_quarter,
+        "weeks_at_1": result.weeks_at_1, "trajectories": result.trajectories})}}
+
+
+SECTION = Section("leaders", "Leaders", compute, blocks, figures)

@@ -1,0 +1,59 @@
+"""The long tail: Others (outside the week's top N), the API's `other` row, and concentration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tokentrends.render.charts import line_chart
+from tokentrends.render.formatting import fmt_pct, sentence
+from tokentrends.report.jsonable import to_jsonable
+from tokentrends.report.model import YearContext
+from tokentrends.report.section import Block, Chart, Section
+
+
+@dataclass(frozen=True)
+class Tail:
+    weekly: pd.DataFrame  # metrics.concentration.weekly_concentration of the year's weeks
+    first: dict
+    last: dict
+
+
+def compute(context: YearContext) -> Tail:
+    conc = context.data.concentration
+    return Tail(conc, conc.iloc[0].to_dict(), conc.iloc[-1].to_dict())
+
+
+def tail_series(concentration: pd.DataFrame, top_n: int) -> pd.DataFrame:
+    """Long form of the tail measures for a line chart: `week_start | series | share`."""
+    names = {"others_share": f"Others (outside the week's top {top_n})",
+             "other_row_share": "API other row (outside the daily top 50)", "top10_share": "Top 10 models"}
+    long = concentration.melt(id_vars="week_start", value_vars=list(names), var_name="series", value_name="share")
+    return long.assign(series=long["series"].map(names))
+
+
+def tail_text(result: Tail, top_n: int) -> str:
+    first, last = result.first, result.last
+    return sentence(
+        "<p>In the year's first week, everything outside the top {n} (Others) was {o1} of tokens and the API's "
+        "<code>other</code> row (outside the daily top 50) {r1}; in the last week, {o2} and {r2}. Concentration: "
+        "the effective number of models (1/HHI over named models) went from {e1} to {e2}; {m1} models covered 90% "
+        "of named tokens at the start, {m2} at the end.</p>", n=top_n, o1=fmt_pct(first["others_share"]),
+        r1=fmt_pct(first["other_row_share"]), o2=fmt_pct(last["others_share"]), r2=fmt_pct(last["other_row_share"]),
+        e1=f"{first['effective_models']:.1f}", e2=f"{last['effective_models']:.1f}", m1=int(first["models_for_90"]),
+        m2=int(last["models_for_90"]))
+
+
+def blocks(context: YearContext, result: Tail) -> list[Block]:
+    series = tail_series(result.weekly, context.top_n)
+    return [tail_text(result, context.top_n),
+            Chart("long-tail", line_chart(series, f"Others, the API's other row and the top 10, {context.label}",
+                                          context.note), series)]
+
+
+def figures(context: YearContext, result: Tail) -> dict:
+    return {"analyses": {"long_tail": to_jsonable(result.weekly)}}
+
+
+SECTION = Section("tail", "The long tail", compute, blocks, figures)
