@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 
 from tokentrends.render.formatting import esc, fmt_date
@@ -23,8 +25,9 @@ def year_label(year: int, span: dict) -> str:
 
 
 def heading_id(title: str) -> str:
-    """The id nbconvert gives a markdown heading (spaces become dashes): the contents list links to it."""
-    return title.replace(" ", "-")
+    """The id nbconvert gives a markdown heading (spaces become dashes, the rest URL-quoted as nbconvert's
+    _convert_header_id does): the contents list links to it."""
+    return quote(title.replace(" ", "-"), safe="?/:@!$&'()*+,;=")
 
 
 def contents(sections: list[tuple[str, str]]) -> str:

@@ -1,0 +1,83 @@
+"""The section registry drives the notebook's order, the contents list and figures.json; the README documents
+every figures.json key."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jupytext
+import nbformat
+import pytest
+
+from conftest import ROOT
+from tokentrends.inputs import prepare
+from tokentrends.render.formatting import esc
+from tokentrends.report.model import load_prepared
+from tokentrends.report.sections import SECTIONS
+from tokentrends.report.year_report import compute_year
+
+NOTEBOOK = ROOT / "notebooks" / "year_in_review.py"
+
+
+def shown_sections(cells) -> list[tuple[str, str | None]]:
+    """(section shown, the markdown heading just before its cell) in notebook order."""
+    out, heading = [], None
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            match = re.match(r"##\s+(.+)", cell.source)
+            heading = match.group(1).strip() if match else heading
+            continue
+        for name in re.findall(r'report\.show\("([a-z_]+)"\)', cell.source):
+            out.append((name, heading))
+            heading = None
+    return out
+
+
+def test__notebook__shows_every_section_once_in_registry_order_under_its_title():
+    shown = shown_sections(jupytext.read(NOTEBOOK).cells)
+    assert [name for name, _ in shown] == [s.name for s in SECTIONS]
+    for (name, heading), section in zip(shown, SECTIONS, strict=True):
+        assert heading == section.title, name  # the title section has no heading of its own (None)
+
+
+def test__notebook__saved_from_jupyterlab_unchanged_changes_nothing():
+    """Opening the .py as a notebook and saving it back (as JupyterLab's jupytext does) gives the same text."""
+    text = NOTEBOOK.read_text()
+    as_ipynb = nbformat.writes(jupytext.reads(text, fmt="py:percent"))
+    assert jupytext.writes(nbformat.reads(as_ipynb, as_version=4), fmt="py:percent") == text
+
+
+def documented_keys() -> tuple[set[str], set[str]]:
+    """Top-level keys and `analyses` sub-keys from the README's figures.json table."""
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("### `figures.json` keys", 1)[1].split("\n\n", 2)[1]
+    top = set()
+    for line in table.splitlines()[2:]:
+        top |= set(re.findall(r"`([a-z_0-9]+)(?:\[\])?`", line.split("|")[1]))
+    analyses_line = next(line for line in table.splitlines() if line.startswith("| `analyses`"))
+    analyses = set(re.findall(r"`([a-z_]+)`(?: \(|$)", analyses_line.split("|")[2].strip()))
+    return top, analyses
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_data, tmp_path_factory):
+    processed = prepare.prepare(sample_data, tmp_path_factory.mktemp("processed"), log=lambda *_: None)
+    return compute_year(load_prepared(processed), 2025)
+
+
+def test__figures__every_documented_key_is_written_and_every_written_key_documented(sample_report):
+    figures = sample_report.figures()
+    top, analyses = documented_keys()
+    assert top == set(figures), "README table and figures.json top-level keys differ"
+    assert analyses == set(figures["analyses"]), "README `analyses` keys and figures.json differ"
+
+
+def test__figures__strict_json_and_contents_from_the_registry(sample_report, tmp_path):
+    sample_report.output_dir = tmp_path
+    path = sample_report.write_figures()
+    json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
+    titled = [s for s in SECTIONS if s.title]
+    assert sample_report.context.contents == tuple((s.anchor, s.title) for s in titled)
+    head = sample_report.show("title")._repr_html_()
+    assert all(f'href="#{esc(s.anchor)}"' in head for s in titled)
