@@ -12,30 +12,38 @@ SETUP_STAMP := $(VENV)/.installed
 endif
 DATA_DIR ?= data/raw
 YEAR ?= all
-TOP_N ?= 9
+TOP_N ?=
 JOBS ?=
 SHARED_DATA ?= ../shared/data/openrouter
+LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told: the machines here run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report test lint lab sample prepare fetch bench lock clean
+.PHONY: help setup report figures test test-fast lint format hooks lab sample prepare fetch bench lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
-	@echo "  variables: DATA_DIR=$(DATA_DIR) YEAR=$(YEAR) TOP_N=$(TOP_N) JOBS=(cores)"
+	@echo "  variables: DATA_DIR=$(DATA_DIR) YEAR=$(YEAR) TOP_N=(default from src/tokentrends/config.py) JOBS=(cores) LAB_ARGS="
 
 $(SETUP_STAMP): requirements.lock pyproject.toml
 	@if [ "$(BIN)" = "$(VENV)/bin" ] && [ ! -x $(VENV)/bin/python ]; then \
 	  echo "creating $(VENV) (plain venv from requirements.lock)"; $(PYTHON) -m venv $(VENV); fi
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "installing the pinned packages (about 100; 30 s to 2 min the first time, then cached)..."
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@echo "environment ready in $(BIN)"
 	@touch $@
 
 setup: $(SETUP_STAMP) ## create the environment (venv from requirements.lock, or the active conda env)
 
 report: $(SETUP_STAMP) ## build reports/<year>/ and reports/index.html [DATA_DIR=… YEAR=… TOP_N=…]
-	@$(BIN)/python -m tokentrends report --data-dir "$(DATA_DIR)" --year "$(YEAR)" --top-n "$(TOP_N)" \
+	@$(BIN)/python -m tokentrends report --data-dir "$(DATA_DIR)" --year "$(YEAR)" $(if $(TOP_N),--top-n "$(TOP_N)") \
 	  $(if $(JOBS),--jobs $(JOBS))
+
+figures: $(SETUP_STAMP) ## draw the static PNG/SVG chart files of the built reports (make report does it after the pages)
+	@$(BIN)/python -m tokentrends figures
 
 prepare: $(SETUP_STAMP) ## validate and merge the vintages in DATA_DIR into data/processed/
 	@$(BIN)/python -m tokentrends prepare --data-dir "$(DATA_DIR)"
@@ -46,15 +54,26 @@ fetch: $(SETUP_STAMP) ## fetch new rankings-daily windows and the models catalog
 sample: $(SETUP_STAMP) ## write the synthetic sample vintage to data/sample/
 	@$(BIN)/python -m tokentrends sample --out data/sample
 
-test: $(SETUP_STAMP) ## lint, unit tests, notebook validation (nbval) and end-to-end builds
+test: $(SETUP_STAMP) ## lint, format check, unit tests, notebook validation (nbval) and end-to-end builds
 	$(BIN)/ruff check src tests notebooks scripts
 	$(BIN)/python -m pytest
+
+test-fast: $(SETUP_STAMP) ## the unit loop: no end-to-end builds, no real-data tests, fewer fuzz cases
+	TOKENTRENDS_FUZZ_EXAMPLES=50 $(BIN)/python -m pytest -q -m "not slow and not shared"
+
+format: $(SETUP_STAMP) ## ruff format and the import order, in place
+	$(BIN)/ruff check --select I --fix -q src tests notebooks scripts
+	$(BIN)/ruff format src tests notebooks scripts
+
+hooks: $(SETUP_STAMP) ## install a git pre-commit hook running the same checks as .pre-commit-config.yaml
+	printf '#!/bin/sh\n$(BIN)/ruff check src tests notebooks scripts && $(BIN)/ruff format --check src tests notebooks scripts\n' > .git/hooks/pre-commit
+	chmod +x .git/hooks/pre-commit
 
 lint: $(SETUP_STAMP) ## ruff
 	$(BIN)/ruff check src tests notebooks scripts
 
-lab: $(SETUP_STAMP) ## open JupyterLab; notebooks/*.py open as notebooks (jupytext)
-	$(BIN)/jupyter lab notebooks/
+lab: $(SETUP_STAMP) ## open JupyterLab; notebooks/*.py open as notebooks (jupytext) [LAB_ARGS="--no-browser --port 8899"]
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_ARGS) notebooks/
 
 bench: $(SETUP_STAMP) ## time the build against its floor and the vintage merge [SHARED_DATA=…]
 	$(BIN)/python scripts/bench.py --data-dir "$(SHARED_DATA)"

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data" / "openrouter"
+# The real vintages: ../shared/data/openrouter beside the project, or wherever TOKENTRENDS_SHARED_DATA points.
+SHARED = Path(os.environ.get("TOKENTRENDS_SHARED_DATA") or ROOT.parent / "shared" / "data" / "openrouter")
 FACETS = SHARED / "rankings-daily" / "2026-10-11-facets"
+SLOW_FIXTURES = {"sample_reports", "hostile_reports", "browser"}  # end-to-end builds and Chromium
+
+
+def pytest_collection_modifyitems(items):
+    """Mark tests by what they use, so `-m "not slow and not shared"` (make test-fast) never misses one."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if "shared_data" in used:
+            item.add_marker(pytest.mark.shared)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture
 def shared_data() -> Path:
     if not FACETS.exists():
-        pytest.skip(f"the real OpenRouter vintages are not at {SHARED} (../shared is absent on this machine)")
+        pytest.skip(f"the real OpenRouter vintages are not at {SHARED} (../shared is absent on this machine; "
+                    "TOKENTRENDS_SHARED_DATA points elsewhere)")
     return SHARED
 
 

@@ -130,6 +130,7 @@ def test__build__real_reports_match_daily_rows(shared_data, tmp_path):
     assert "SYNTHETIC" not in html
 
 
+@pytest.mark.slow
 def test__build__a_few_days_of_data_still_make_a_page(tmp_path):
     rows = "".join(f"2026-01-0{d},google/gemini-2.5-flash,100\n2026-01-0{d},other,10\n" for d in range(7, 10))
     (tmp_path / "r.csv").write_text("date,model_permaslug,total_tokens\n" + rows)
@@ -142,6 +143,7 @@ def test__build__a_few_days_of_data_still_make_a_page(tmp_path):
     assert "Too few full weeks" in (out / "2026" / "report.html").read_text()
 
 
+@pytest.mark.slow
 def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback(tmp_path):
     source = tmp_path / "failing.py"
     source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint("before")\n\n# %%\n'

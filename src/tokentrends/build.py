@@ -14,7 +14,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from tokentrends import paths
+from tokentrends import config, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import prepare
@@ -107,11 +107,11 @@ def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
                       "code": package_fingerprint(), "year": year, "top_n": top_n})
 
 
-def build_reports(data_dir: str | Path | None = None, years: list[int] | None = None, top_n: int = 9,
+def build_reports(data_dir: str | Path | None = None, years: list[int] | None = None, top_n: int = config.TOP_N,
                   reports_dir: str | Path | None = None, jobs: int | None = None, log=print) -> list[int]:
     """Build every requested year (all years in the data by default); return the years built."""
-    if top_n < 1:
-        raise BuildError("TOP_N must be at least 1")
+    if not 1 <= top_n <= config.MAX_TOP_N:
+        raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
     processed_dir = prepare.prepare_data_dir(data_dir, log)
     usage = prepare.load_usage(processed_dir)

@@ -10,6 +10,7 @@ import traceback
 from datetime import date
 from pathlib import Path
 
+from tokentrends import config
 from tokentrends.errors import TokentrendsError
 
 
@@ -36,6 +37,17 @@ def cmd_prepare(args: argparse.Namespace) -> int:
     from tokentrends.inputs.prepare import prepare_data_dir
 
     print(prepare_data_dir(args.data_dir))
+    return 0
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    from tokentrends.paths import project_root
+    from tokentrends.render.chart_renders import render_chart_files
+
+    reports = Path(args.reports_dir) if args.reports_dir else project_root() / "reports"
+    folders = sorted(p for p in reports.glob("[0-9]*") if p.is_dir())
+    drawn = sum(render_chart_files(folder) for folder in folders)
+    print(f"{drawn} chart(s) drawn in {len(folders)} report folder(s) (the others were up to date)")
     return 0
 
 
@@ -66,7 +78,8 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="build reports/<year>/ and reports/index.html")
     r.add_argument("--data-dir", default=None, help="folder of vintages (default data/raw; sample if empty)")
     r.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    r.add_argument("--top-n", type=int, default=9, help="models shown by name per week (default 9)")
+    r.add_argument("--top-n", type=int, default=config.TOP_N,
+                   help=f"models shown by name per week (default {config.TOP_N}, at most {config.MAX_TOP_N})")
     r.add_argument("--reports-dir", default=None, help="output folder (default reports/)")
     r.add_argument("--jobs", type=int, default=None, help="years built in parallel (default: cores)")
     r.set_defaults(func=cmd_report)
@@ -80,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--until", default=None, help="last day to fetch, YYYY-MM-DD (default: last complete UTC day)")
     f.add_argument("--no-models", action="store_true", help="skip the models catalog")
     f.set_defaults(func=cmd_fetch)
+
+    g = sub.add_parser("figures", help="draw the static PNG/SVG chart files of built reports (make report does it too)")
+    g.add_argument("--reports-dir", default=None, help="the reports folder (default reports/)")
+    g.set_defaults(func=cmd_figures)
 
     s = sub.add_parser("sample", help="write the synthetic sample vintage")
     s.add_argument("--out", default="data/sample")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tokentrends.errors import TokentrendsError
+
 
 def _find_project(start: Path) -> Path | None:
     for folder in (start, *start.parents):
@@ -15,11 +17,17 @@ def _find_project(start: Path) -> Path | None:
 
 
 def project_root() -> Path:
-    """$TOKENTRENDS_HOME, else the project above cwd, else the project holding this (editable) package, else cwd."""
+    """$TOKENTRENDS_HOME, else the project holding this package (the editable install that `make setup` makes).
+
+    Never the working directory: a notebook or a script run from anywhere writes into the same project.
+    """
     if os.environ.get("TOKENTRENDS_HOME"):
         return Path(os.environ["TOKENTRENDS_HOME"]).resolve()
-    here = Path.cwd().resolve()
-    return _find_project(here) or _find_project(Path(__file__).resolve().parent) or here
+    root = _find_project(Path(__file__).resolve().parent)
+    if root is None:
+        raise TokentrendsError("cannot tell where the project is: tokentrends is not installed from its project "
+                               "folder (make setup does that); set TOKENTRENDS_HOME to the project folder")
+    return root
 
 
 def processed_root() -> Path:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources.rankings_daily import read_text
+from tokentrends.paths import project_root
 
 UNKNOWN = "unknown"
 UNDISCLOSED = "Undisclosed"
@@ -205,8 +206,6 @@ def classify_slugs(slugs: pd.Series | list[str], labs: pd.DataFrame, rules: list
 
 
 def reference_dir() -> Path:
-    from tokentrends.paths import project_root
-
     return project_root() / "data" / "reference"
 
 
