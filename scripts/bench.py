@@ -60,9 +60,14 @@ print(json.dumps({"rows_in": rows, "rows_out": len(usage), "revisions": len(revi
 
 EMPTY_NOTEBOOK = '# %% tags=["parameters"]\nyear = 0\n'
 # The notebook's own import cell, nothing else: the imports every year's kernel pays before any work.
-IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + ("\n# %%\nfrom IPython.display import HTML, display\n\n"
-                                     "from tokentrends import analyses, charts, claims, figures, groups, page, "
-                                     "prepare, stamp, story, year_data\n")
+IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + ("\n# %%\nfrom IPython.display import display\n\n"
+                                     "from tokentrends.inputs.prepare import prepare_data_dir\n"
+                                     "from tokentrends.render.chart_files import offline_chart_support\n"
+                                     "from tokentrends.report.model import load_prepared\n"
+                                     "from tokentrends.report.year_report import compute_year\n")
+# A sentence of a section module, changed and put back: what a prose edit costs.
+PROSE_FILE = Path(build.__file__).parent / "report" / "sections" / "volume.py"
+PROSE_FROM, PROSE_TO = "the median week grew", "the median week rose"
 
 
 def floor_year(year: int, folder: Path, notebook: str) -> float:
@@ -84,16 +89,38 @@ def timed_floor(years: list[int], workers: int, folder: Path, notebook: str) -> 
 
 
 def timed_build(data_dir: str, years: list[int], workers: int, reports: Path, cold: bool = True) -> float:
-    """The whole build: prepare, every year's notebook, the index. Cold: the tidy table and the stored chart
-    renders are removed first, so everything is computed; else both are reused (as after a prose edit)."""
+    """The build up to the pages: prepare, every year's notebook, the index (the static PNG/SVG files come after
+    the pages and are timed apart). Cold: the tidy table and the stored chart renders are removed first, so
+    everything is computed; else both are reused."""
     if cold:
         vintages, _ = archive.discover_vintages(data_dir)
         shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages), ignore_errors=True)
         shutil.rmtree(paths.processed_root() / RENDERS, ignore_errors=True)
     shutil.rmtree(reports, ignore_errors=True)
     started = time.perf_counter()
-    build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None)
+    build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None, figures=False)
     return time.perf_counter() - started
+
+
+def timed_static_files(years: list[int], reports: Path) -> float:
+    """The static PNG/SVG files of built reports, drawn as make report draws them after the pages."""
+    started = time.perf_counter()
+    build.draw_chart_files(reports, years, jobs=len(years), log=lambda *_: None)
+    return time.perf_counter() - started
+
+
+def timed_prose_edit(data_dir: str, years: list[int], workers: int, reports: Path) -> float:
+    """A sentence changed in a section module, then the build (what `make report` does after a prose edit)."""
+    text = PROSE_FILE.read_text()
+    if PROSE_FROM not in text:
+        raise SystemExit(f"bench: the sentence to edit is no longer in {PROSE_FILE}")
+    try:
+        PROSE_FILE.write_text(text.replace(PROSE_FROM, PROSE_TO))
+        started = time.perf_counter()
+        build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None, figures=False)
+        return time.perf_counter() - started
+    finally:
+        PROSE_FILE.write_text(text)
 
 
 def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
@@ -124,16 +151,19 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="tokentrends-bench-"))
     reports = scratch / "reports"
     try:
-        builds, floors, import_floors = [], [], []
+        builds, floors, import_floors, statics = [], [], [], []
         for run in range(max(1, args.repeat)):
             print(f"run {run + 1}/{args.repeat}: build, floor, import floor...", file=sys.stderr)
             builds.append(timed_build(args.data_dir, years, workers, reports))
+            statics.append(timed_static_files(years, reports))
             floors.append(timed_floor(years, workers, scratch / f"floor-{run}", EMPTY_NOTEBOOK))
             import_floors.append(timed_floor(years, workers, scratch / f"imports-{run}", IMPORTS_NOTEBOOK))
         build_s, floor_s, imports_s = (statistics.median(t) for t in (builds, floors, import_floors))
         cells = {y: slowest_cells(reports / str(y) / "report.ipynb") for y in years}  # from a cold build
         rebuilds = [timed_build(args.data_dir, years, workers, reports, cold=False) for _ in range(args.repeat)]
         rebuild_s = statistics.median(rebuilds)
+        prose = [timed_prose_edit(args.data_dir, years, workers, reports) for _ in range(args.repeat)]
+        prose_s = statistics.median(prose)
 
         # Nothing changed: what `make report` costs when every year is up to date.
         started = time.perf_counter()
@@ -151,13 +181,17 @@ def main() -> int:
 
     print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}, "
           f"median of {len(builds)} run(s)")
-    print(f"build wall time: {build_s:.2f} s (runs: {runs(builds)})")
+    print(f"build wall time, cold, until the pages are out: {build_s:.2f} s (runs: {runs(builds)})")
+    print(f"static chart files after the pages, cold (PNG + SVG of every chart): {statistics.median(statics):.2f} s "
+          f"(runs: {runs(statics)})")
     print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s (runs: {runs(floors)})")
     print(f"build/floor ratio: {build_s / floor_s:.2f}")
     print(f"import floor (the floor plus the notebook's imports): {imports_s:.2f} s, "
           f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})")
     print(f"rebuild with the tidy table and chart renders kept (as after a prose edit): {rebuild_s:.2f} s, "
           f"{rebuild_s / floor_s:.2f} x the floor (runs: {runs(rebuilds)})")
+    print(f"prose-edit/floor ratio: {prose_s / floor_s:.2f} (a sentence changed in a section module, then the "
+          f"build: {prose_s:.2f} s; runs: {runs(prose)})")
     for year, slow in cells.items():
         print(f"slowest cells {year}: " + "; ".join(f"{s:.2f} s {line!r}" for s, line in slow))
     print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s")

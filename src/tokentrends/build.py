@@ -107,9 +107,23 @@ def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
                       "code": package_fingerprint(), "year": year, "top_n": top_n})
 
 
+def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = None, log=print) -> int:
+    """The static PNG/SVG files of the years' charts that lack them (kept under their spec's hash), in parallel."""
+    pending = [reports_dir / str(y) for y in years if pending_chart_files(reports_dir / str(y))]
+    if not pending:
+        return 0
+    log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
+    with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1))) as pool:
+        drawn = sum(pool.map(render_chart_files, pending))
+    log(f"  {drawn} charts drawn")
+    return drawn
+
+
 def build_reports(data_dir: str | Path | None = None, years: list[int] | None = None, top_n: int = config.TOP_N,
-                  reports_dir: str | Path | None = None, jobs: int | None = None, log=print) -> list[int]:
-    """Build every requested year (all years in the data by default); return the years built."""
+                  reports_dir: str | Path | None = None, jobs: int | None = None, log=print,
+                  figures: bool = True) -> list[int]:
+    """Build every requested year (all years in the data by default), then (figures) their static chart files;
+    return the years built."""
     if not 1 <= top_n <= config.MAX_TOP_N:
         raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
@@ -139,12 +153,7 @@ def build_reports(data_dir: str | Path | None = None, years: list[int] | None = 
                 year, seconds = future.result()
                 log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     write_index(reports_dir)
-    # The pages are out; the static PNG/SVG files beside them come after (kept under their spec's hash).
-    pending = [reports_dir / str(y) for y in wanted if pending_chart_files(reports_dir / str(y))]
-    if pending:
-        log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
-        with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1))) as pool:
-            drawn = sum(pool.map(render_chart_files, pending))
-        log(f"  {drawn} charts drawn")
+    if figures:  # the pages are out; the static PNG/SVG files beside them come after
+        draw_chart_files(reports_dir, wanted, jobs, log)
     prune_renders(paths.processed_root() / RENDERS)
     return list(todo)
