@@ -72,10 +72,10 @@ report.show("claims")
 # %% [markdown]
 # ## Volume
 #
-# How much was sent, week by week. Each bar of the first chart is one week, Monday to Sunday (UTC), drawn as
-# OpenRouter's rankings chart draws it: the week's largest models each on their own, and *Others* for
-# everything else that week. Hover a bar for its model, tokens and share of the week. The second chart
-# averages tokens per day within each month, so a month with missing days stays comparable.
+# How much was sent, week by week. The chart at the top of the page draws each week, Monday to Sunday (UTC),
+# as OpenRouter's rankings chart draws it: the week's largest models each on their own, and *Others* for
+# everything else that week. Here: how fast the weeks grew, and tokens per day averaged within each month, so a
+# month with missing days stays comparable.
 
 # %%
 report.show("volume")

@@ -67,7 +67,7 @@ def check_page(browser, folder: Path) -> tuple[object, dict]:
                 "growth_peak_over_first": fmt_multiple(head["growth_peak_over_first"]),
                 "growth_last_over_first": fmt_multiple(head["growth_last_over_first"])}
     for key, text in expected.items():
-        assert page.locator(f'[data-figure="{key}"] b').inner_text() == text, key
+        assert page.locator(f'[data-figure~="{key}"] b').inner_text() == text, key
     for claim in figures["claims"]:
         assert page.locator(f'tr[data-claim="{claim["id"]}"] .tt-verdict').inner_text() == claim["verdict"]
     page.screenshot(path=str(folder / "screenshot.png"), full_page=True)

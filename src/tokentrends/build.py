@@ -7,6 +7,7 @@ skips years whose report is already up to date.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -31,7 +32,13 @@ def notebook_path() -> Path:
     return paths.project_root() / "notebooks" / NOTEBOOK
 
 
-def render_html(executed: Path, html_path: Path) -> None:
+def page_title(figures_path: Path) -> str:
+    """The browser tab's title, from the year's figures.json."""
+    figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    return f"LLM usage on OpenRouter: {figures['year']} in review" + (" (so far)" if figures["is_partial"] else "")
+
+
+def render_html(executed: Path, html_path: Path, title: str = "LLM usage on OpenRouter") -> None:
     """nbconvert with the project's template: no code cells, no prompts, nothing from the network."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -41,7 +48,8 @@ def render_html(executed: Path, html_path: Path) -> None:
     config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}})
     exporter = HTMLExporter(config=config, template_name="tokentrends", extra_template_basedirs=[str(TEMPLATE_DIR)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    notebook = nbformat.read(executed, as_version=4)
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     html_path.write_text(body, encoding="utf-8")
 
 
@@ -88,7 +96,7 @@ def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, st
         # when the executed notebook is re-run (nbval), so the recorded parameters stay true after the swap.
         parameters = {"year": year, "processed_dir": str(processed_dir), "output_dir": ".", "top_n": top_n}
         execute_notebook(source, tmp / "report.ipynb", parameters)
-        render_html(tmp / "report.ipynb", tmp / "report.html")
+        render_html(tmp / "report.ipynb", tmp / "report.html", page_title(tmp / "figures.json"))
         (tmp / STAMP).write_text(stamp)
         final = reports_dir / str(year)
         old = reports_dir / f".old-{year}-{os.getpid()}"

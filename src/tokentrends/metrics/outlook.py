@@ -10,13 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tokentrends.metrics.weekly import full_weeks
+
 MIN_FIT_WEEKS = 4  # fewer full weeks than this give no projection
 BAND_SE = 2.0  # half-width of the band in residual standard errors: about a 95% prediction interval
 
 
 def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: int = 13) -> tuple[pd.DataFrame, dict]:
     """`week_start | projected | low | high` for the `horizon` weeks after the last full week."""
-    full = totals[totals["days_present"] == 7].sort_values("week_start").tail(fit_weeks)
+    full = full_weeks(totals).sort_values("week_start").tail(fit_weeks)
     if len(full) < MIN_FIT_WEEKS:
         raise ValueError(f"a projection needs at least {MIN_FIT_WEEKS} full weeks")
     t = np.arange(len(full), dtype=float)
@@ -39,7 +41,7 @@ def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: in
 
 def score_projection(projection: pd.DataFrame, totals: pd.DataFrame) -> dict:
     """Compare a projection with the full weeks that have since happened."""
-    actual = totals[totals["days_present"] == 7].set_index("week_start")["total_tokens"]
+    actual = full_weeks(totals).set_index("week_start")["total_tokens"]
     both = projection[projection["week_start"].isin(actual.index)].copy()
     if both.empty:
         return {"weeks_compared": 0, "mean_abs_pct_error": None, "share_inside_band": None, "bias": None}
@@ -52,6 +54,6 @@ def score_projection(projection: pd.DataFrame, totals: pd.DataFrame) -> dict:
 
 def actual_for_projection(all_totals: pd.DataFrame, year_weeks: pd.Series, projection: pd.DataFrame) -> pd.DataFrame:
     """The full weeks of the year plus any full weeks the projection already covers (what the chart draws)."""
-    full = all_totals[all_totals["days_present"] == 7]
+    full = full_weeks(all_totals)
     keep = full["week_start"].isin(year_weeks) | full["week_start"].isin(projection["week_start"])
     return full[keep].reset_index(drop=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tokentrends.metrics.weekly import full_weeks
+
 
 def monthly_totals(usage: pd.DataFrame) -> pd.DataFrame:
     """`month | days_present | total_tokens | daily_avg_tokens`; the daily average makes partial months comparable."""
@@ -25,7 +27,7 @@ def month_ratio(monthly: pd.DataFrame, later: str, earlier: str) -> float | None
 
 def week_over_week(totals: pd.DataFrame) -> pd.DataFrame:
     """`week_start | total_tokens | growth`: growth over the previous week, for consecutive full weeks only."""
-    full = totals[totals["days_present"] == 7].sort_values("week_start").reset_index(drop=True)
+    full = full_weeks(totals).sort_values("week_start").reset_index(drop=True)
     previous = full["total_tokens"].shift(1)
     consecutive = full["week_start"].diff() == pd.Timedelta(days=7)
     full["growth"] = (full["total_tokens"] / previous - 1).where(consecutive)

@@ -12,6 +12,13 @@ import pandas as pd
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 
 OTHERS = "Others"  # the chart's "everything outside this week's top N" (not the API's `other` row)
+DAYS_IN_WEEK = 7
+
+
+def full_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a weekly frame (with `days_present`) whose week has all 7 days: the only weeks compared, so a
+    week cut short by the data's edge or a missing day never reads as a drop."""
+    return weekly[weekly["days_present"] == DAYS_IN_WEEK]
 
 
 def with_week(usage: pd.DataFrame) -> pd.DataFrame:
@@ -93,7 +100,7 @@ def headline_weeks(weekly: pd.DataFrame) -> dict:
 
     Only full weeks (7 days present) count, so a partial first or last week never looks like a drop.
     """
-    full = weekly[weekly["days_present"] == 7].sort_values("week_start")
+    full = full_weeks(weekly).sort_values("week_start")
     if full.empty:
         return {"first_full_week": None, "peak_week": None, "last_full_week": None,
                 "growth_peak_over_first": None, "growth_last_over_first": None}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tokentrends.metrics import disruptors, leaders, prices, specialists, volume
-from tokentrends.metrics.weekly import week_quarter
+from tokentrends.metrics.weekly import full_weeks, week_quarter
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
 
 if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
@@ -45,7 +45,7 @@ def _grade(hits: int, of: int) -> str:
 
 
 def _full_weeks(data: YearData) -> pd.DataFrame:
-    return data.totals[data.totals["days_present"] == 7]
+    return full_weeks(data.totals)
 
 
 @measure

@@ -31,15 +31,18 @@ def claims_summary(ledger: list[dict]) -> str:
 
 
 def claims_table(ledger: list[dict]) -> str:
-    """The ledger as a table; verdicts carry a class for styling and a data attribute for tests."""
+    """The ledger as a compact table: the claim and its verdict, the why (with how it was measured) one click away.
+    Verdicts carry a class for styling and a data attribute for tests."""
     if not ledger:
         return "<p>No claims ledger for this year.</p>"
     rows = "".join(
-        f'<tr data-claim="{esc(c["id"])}"><td>{esc(c["claim"])}</td><td>{esc(c["measure"])}</td>'
-        f'<td class="tt-verdict tt-{VERDICT_CLASS[c["verdict"]]}">{esc(c["verdict"])}</td><td>{esc(c["why"])}</td></tr>'
+        f'<tr data-claim="{esc(c["id"])}"><td>{esc(c["claim"])}</td>'
+        f'<td class="tt-verdict tt-{VERDICT_CLASS[c["verdict"]]}">{esc(c["verdict"])}</td>'
+        f'<td><details><summary>{esc(c["why"][:1].upper() + c["why"][1:])}</summary>'
+        f'<p class="tt-caption">Measured as: {esc(c["measure"])}.</p></details></td></tr>'
         for c in ledger)
-    return ("<div class=\"tt-table\"><table class=\"tt-claims\"><thead><tr><th>Claim</th><th>How it is measured</th>"
-            f"<th>Verdict</th><th>Why</th></tr></thead><tbody>{rows}</tbody></table></div>")
+    return ("<div class=\"tt-table\"><table class=\"tt-claims\"><thead><tr><th>Claim</th><th>Verdict</th>"
+            f"<th>Why (click for how it is measured)</th></tr></thead><tbody>{rows}</tbody></table></div>")
 
 
 def blocks(context: YearContext, claims: Claims) -> list[Block]:

@@ -44,19 +44,24 @@ def compute(context: YearContext) -> Numbers:
 
 
 def headline_cards(headline: dict) -> str:
-    """The year in numbers, as cards; data-figure attributes let the browser test compare with figures.json."""
+    """The year in numbers, as cards; data-figure attributes (space-separated keys) let the browser test compare
+    with figures.json. Where two measures are one number (the peak was the last full week) they share a card."""
     if headline["first_full_week"] is None:
         return "<p>No full week in this year yet.</p>"
-    cards = [
-        ("first_full_week", fmt_tokens(headline["first_full_week"]["total_tokens"]),
-         f"first full week ({fmt_date(headline['first_full_week']['week_start'])})"),
-        ("peak_week", fmt_tokens(headline["peak_week"]["total_tokens"]),
-         f"peak week ({fmt_date(headline['peak_week']['week_start'])})"),
-        ("last_full_week", fmt_tokens(headline["last_full_week"]["total_tokens"]),
-         f"last full week ({fmt_date(headline['last_full_week']['week_start'])})"),
-        ("growth_peak_over_first", fmt_multiple(headline["growth_peak_over_first"]), "peak over first week"),
-        ("growth_last_over_first", fmt_multiple(headline["growth_last_over_first"]), "last over first week"),
-    ]
+    first, peak, last = headline["first_full_week"], headline["peak_week"], headline["last_full_week"]
+    cards = [("first_full_week", fmt_tokens(first["total_tokens"]),
+              f"first full week ({fmt_date(first['week_start'])})")]
+    if peak["week_start"] == last["week_start"]:
+        cards.append(("peak_week last_full_week", fmt_tokens(peak["total_tokens"]),
+                      f"peak and last full week ({fmt_date(peak['week_start'])})"))
+        cards.append(("growth_peak_over_first growth_last_over_first", fmt_multiple(headline["growth_peak_over_first"]),
+                      "peak (and last) over first week"))
+    else:
+        cards += [("peak_week", fmt_tokens(peak["total_tokens"]), f"peak week ({fmt_date(peak['week_start'])})"),
+                  ("last_full_week", fmt_tokens(last["total_tokens"]),
+                   f"last full week ({fmt_date(last['week_start'])})"),
+                  ("growth_peak_over_first", fmt_multiple(headline["growth_peak_over_first"]), "peak over first week"),
+                  ("growth_last_over_first", fmt_multiple(headline["growth_last_over_first"]), "last over first week")]
     body = "".join(f'<div data-figure="{key}"><b>{esc(value)}</b><span>{esc(label)}</span></div>'
                    for key, value, label in cards)
     return f'<div class="tt-headline">{body}</div>'
@@ -67,6 +72,13 @@ def headline_sentence(headline: dict, year: int, is_partial: bool) -> str:
         return "<p>There is no full week of data in this year yet.</p>"
     first, peak, last = headline["first_full_week"], headline["peak_week"], headline["last_full_week"]
     closing = "so far" if is_partial else "at the end of the year"
+    if peak["week_start"] == last["week_start"]:
+        return sentence(
+            "<p>In the first full week of {year} (from {first_date}) OpenRouter carried <b>{first}</b> tokens. "
+            "The last full week {closing} (from {last_date}) was also the busiest: <b>{last}</b>, <b>{growth_last}</b> "
+            "the first.</p>", year=year, first_date=fmt_date(first["week_start"]),
+            first=fmt_tokens(first["total_tokens"]), closing=closing, last_date=fmt_date(last["week_start"]),
+            last=fmt_tokens(last["total_tokens"]), growth_last=fmt_multiple(headline["growth_last_over_first"]))
     return sentence(
         "<p>In the first full week of {year} (from {first_date}) OpenRouter carried <b>{first}</b> tokens. "
         "Weekly volume peaked at <b>{peak}</b> in the week from {peak_date}, <b>{growth_peak}</b> the first "

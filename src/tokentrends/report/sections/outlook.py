@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import outlook
+from tokentrends.metrics import outlook, weekly
 from tokentrends.render.charts import projection_chart
 from tokentrends.render.formatting import fmt_date, fmt_pct, sentence
 from tokentrends.report.jsonable import to_jsonable
@@ -26,20 +26,16 @@ class Outlook:
     previous: dict | None  # last year's projection {projection, params, score}, when last year had enough weeks
 
 
-def full_weeks(totals: pd.DataFrame) -> int:
-    return int((totals["days_present"] == 7).sum())
-
-
 def compute(context: YearContext) -> Outlook:
     data, all_totals = context.data, context.data.all_totals
-    if full_weeks(data.totals) < outlook.MIN_FIT_WEEKS:
+    if len(weekly.full_weeks(data.totals)) < outlook.MIN_FIT_WEEKS:
         projection, params, score = EMPTY_PROJECTION, None, None
     else:
         projection, params = outlook.project_weekly_volume(data.totals, config.FIT_WEEKS, config.HORIZON_WEEKS)
         score = outlook.score_projection(projection, all_totals)
     previous_totals = all_totals[all_totals["report_year"] == context.year - 1]
     previous = None
-    if full_weeks(previous_totals) >= outlook.MIN_FIT_WEEKS:
+    if len(weekly.full_weeks(previous_totals)) >= outlook.MIN_FIT_WEEKS:
         prev_projection, prev_params = outlook.project_weekly_volume(previous_totals, config.FIT_WEEKS,
                                                                      config.HORIZON_WEEKS)
         previous = {"projection": prev_projection, "params": prev_params,

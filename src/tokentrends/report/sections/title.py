@@ -1,13 +1,24 @@
-"""The page's head: the title, what the page is, and the contents list (from the registry)."""
+"""The page's first screen: the title naming the review checked, what happened in a few computed takeaways, the
+main chart, then the contents list (from the registry)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tokentrends.render.formatting import esc, fmt_date, sentence
+import pandas as pd
+
+from tokentrends import config
+from tokentrends.metrics import disruptors, groups, leaders, weekly
+from tokentrends.render.charts import weekly_stack_chart
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens
 from tokentrends.render.html import banner, contents
+from tokentrends.report.claims import VERDICTS
+from tokentrends.report.ledger import evaluate
 from tokentrends.report.model import YearContext
-from tokentrends.report.section import Block, Section, no_figures
+from tokentrends.report.section import Block, Chart, Section, no_figures
+from tokentrends.report.sections.claims import SECTION as CLAIMS
+
+RANKINGS_URL = "https://openrouter.ai/rankings"
 
 
 @dataclass(frozen=True)
@@ -17,19 +28,128 @@ class Title:
     through_date: str
     as_of: str
     is_synthetic: bool
+    years: list[int]  # every year the data cover: the neighbouring pages
+    takeaways: list[str]  # HTML sentences, every value escaped
+
+
+def display_name(slug: str, models: pd.DataFrame) -> str:
+    """The model's display name where the reference has one, else its permaslug."""
+    if "display_name" in models.columns:
+        match = models.loc[models["model_permaslug"] == slug, "display_name"]
+        if len(match) and isinstance(match.iloc[0], str) and match.iloc[0]:
+            return match.iloc[0]
+    return slug
+
+
+def growth_takeaway(headline: dict, is_partial: bool) -> str | None:
+    first, peak, last = headline["first_full_week"], headline["peak_week"], headline["last_full_week"]
+    if first is None:
+        return None
+    text = (f"Weekly volume went from <b>{esc(fmt_tokens(first['total_tokens']))}</b> tokens (week of "
+            f"{esc(fmt_date(first['week_start']))}) to <b>{esc(fmt_tokens(last['total_tokens']))}</b> (week of "
+            f"{esc(fmt_date(last['week_start']))}{', the last full week so far' if is_partial else ''}): "
+            f"<b>{esc(fmt_multiple(headline['growth_last_over_first']))}</b>")
+    if peak["week_start"] != last["week_start"]:
+        text += (f"; it peaked at {esc(fmt_tokens(peak['total_tokens']))} in the week of "
+                 f"{esc(fmt_date(peak['week_start']))}")
+    return text + "."
+
+
+def previous_year_takeaway(context: YearContext) -> str | None:
+    """The year's full weeks against the same weeks of the year before (by week of the year)."""
+    totals = weekly.full_weeks(context.data.all_totals)
+    now = totals[totals["report_year"] == context.year]
+    before = totals[totals["report_year"] == context.year - 1]
+    if now.empty or before.empty:
+        return None
+    week_of_year = now["week_start"].dt.isocalendar().week.astype(int)
+    same = before[before["week_start"].dt.isocalendar().week.astype(int).isin(week_of_year)]
+    if same.empty:
+        return None
+    ratio = now["total_tokens"].sum() / same["total_tokens"].sum()
+    return (f"The year's {len(now)} full weeks carried <b>{esc(fmt_multiple(ratio))}</b> the tokens of the same "
+            f"weeks of {context.year - 1} ({esc(fmt_tokens(int(now['total_tokens'].sum())))} against "
+            f"{esc(fmt_tokens(int(same['total_tokens'].sum())))}).")
+
+
+def leader_takeaway(context: YearContext) -> str | None:
+    top = leaders.top_for_period(context.data.model_shares, "model_permaslug", 1)
+    if top.empty:
+        return None
+    slug = top["model_permaslug"].iloc[0]
+    return (f"The year's largest model was <b>{esc(display_name(slug, context.prepared.models))}</b> with "
+            f"{esc(fmt_pct(top['share'].iloc[0]))} of the named models' tokens.")
+
+
+def shift_takeaway(context: YearContext) -> str | None:
+    split = pd.Timestamp(year=context.year, month=config.SECOND_HALF_MONTH, day=1)
+    change = disruptors.period_share_change(context.data.lab_shares, "lab", split)
+    if change.empty or not (change["share_before"] > 0).any() or not (change["share_after"] > 0).any():
+        return None
+    gain = change.iloc[0]
+    return (f"The biggest shift: <b>{esc(gain['lab'])}</b> rose from {esc(fmt_pct(gain['share_before']))} of tokens "
+            f"before {esc(fmt_date(split))} to {esc(fmt_pct(gain['share_after']))} after.")
+
+
+def openness_takeaway(context: YearContext) -> str | None:
+    if context.rows.empty:
+        return None
+    open_share = groups.share_by(context.rows, "open_weights").get("true", 0.0)
+    china = groups.share_by(context.rows, "origin").get("China", 0.0)
+    return (f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens, and models "
+            f"from Chinese labs <b>{esc(fmt_pct(china))}</b>.")
+
+
+def verdicts_takeaway(context: YearContext) -> str | None:
+    verdicts = [c["verdict"] for c in evaluate(context.ledger, context.data)]
+    if not verdicts:
+        return None
+    counts = pd.Series(verdicts).value_counts()
+    parts = ", ".join(f"{int(counts[v])} {v}" for v in VERDICTS if v in counts)
+    return (f"Of the review's {len(verdicts)} claims checked below: {esc(parts)} "
+            f'(<a href="#{esc(CLAIMS.anchor)}">the ledger</a>).')
 
 
 def compute(context: YearContext) -> Title:
+    takeaways = [t for t in (growth_takeaway(context.data.headline, context.span["is_partial"]),
+                             previous_year_takeaway(context), leader_takeaway(context), shift_takeaway(context),
+                             openness_takeaway(context), verdicts_takeaway(context)) if t]
     return Title(context.year, context.span["is_partial"], context.span["through_date"], context.manifest["as_of"],
-                 context.manifest["is_synthetic"])
+                 context.manifest["is_synthetic"], weekly.report_years(context.prepared.usage), takeaways)
+
+
+def page_links(title: Title) -> str:
+    """The index and the neighbouring years' pages (report folders sit side by side)."""
+    links = ['<a href="../index.html">All years</a>']
+    links += [f'<a href="../{y}/report.html">{y}</a>' for y in (title.year - 1, title.year + 1) if y in title.years]
+    return f'<nav class="tt-links">{" · ".join(links)}</nav>'
+
+
+def lede(context: YearContext, title: Title) -> str:
+    review = context.ledger.source
+    if review and context.ledger.source_url:
+        review = f'<a href="{esc(context.ledger.source_url)}">{esc(review)}</a>'
+    else:
+        review = esc(review)
+    checked = f" Checked against it below: {review}." if review else ""
+    return (f'<p class="tt-lede">How many tokens the world sent through OpenRouter each week, and to which models, '
+            f'from OpenRouter\'s public data (<a href="{RANKINGS_URL}">openrouter.ai/rankings</a>, as of '
+            f"{esc(fmt_date(title.as_of))}).{checked}</p>")
 
 
 def blocks(context: YearContext, title: Title) -> list[Block]:
     heading = (f"<h1>LLM usage on OpenRouter: {title.year} in review"
                + (f", so far (through {esc(fmt_date(title.through_date))})" if title.is_partial else "") + "</h1>")
-    lede = sentence('<p class="tt-lede">How many tokens the world sent through OpenRouter each week, and to which '
-                    "models. Data as of {as_of}.</p>", as_of=title.as_of)
-    return [banner(title.is_synthetic) + heading + lede, contents(list(context.contents))]
+    items = "".join(f"<li>{t}</li>" for t in title.takeaways)
+    bars = context.data.bars
+    return [
+        banner(title.is_synthetic) + page_links(title) + heading + lede(context, title),
+        f'<ul class="tt-takeaways" aria-label="What happened">{items}</ul>' if items else "",
+        Chart("weekly-top-models",
+              weekly_stack_chart(bars, f"Weekly tokens, top {context.top_n} models and Others, {context.label}",
+                                 context.note), bars),
+        contents(list(context.contents)),
+    ]
 
 
 SECTION = Section("title", None, compute, blocks, no_figures)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends.metrics import volume
-from tokentrends.render.charts import monthly_chart, weekly_stack_chart
+from tokentrends.render.charts import monthly_chart
 from tokentrends.render.formatting import fmt_multiple, fmt_pct, sentence
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
@@ -47,9 +47,6 @@ def volume_text(result: Volume) -> str:
 def blocks(context: YearContext, result: Volume) -> list[Block]:
     data = context.data
     return [
-        Chart("weekly-top-models",
-              weekly_stack_chart(data.bars, f"Weekly tokens, top {context.top_n} models and Others, {context.label}",
-                                 context.note), data.bars),
         volume_text(result),
         Chart("monthly-volume",
               monthly_chart(data.monthly, f"Average tokens per day by month, {context.label}", context.note),
