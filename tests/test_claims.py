@@ -90,3 +90,19 @@ def test__families_lead_and_lab_surge__absent_is_cannot_be_measured():
     surge = claims.MEASURES["lab_surge"](data, lab="Nope", split="2025-03-01", min_ratio=1.25, families=[])
     assert lead.verdict == surge.verdict == claims.CANNOT
     assert claims.MEASURES["families_lead"](data, families=["X"], months=[1, 2], top=1).verdict == claims.SUPPORTED
+
+
+def test__price_fell__weeks_with_too_little_priced_are_left_out_and_none_left_cannot_be_measured():
+    from types import SimpleNamespace
+
+    weeks = pd.to_datetime(["2025-01-06", "2025-01-13", "2025-10-06", "2025-10-13"])
+    weekly_price = pd.DataFrame({"week_start": weeks, "priced_share": [0.9, 0.95, 0.5, 0.9],
+                                 "prompt_usd_per_mtok": [2.0, 2.0, 100.0, 1.0], "completion_usd_per_mtok": [4.0] * 4})
+    data = SimpleNamespace(year=2025, weekly_price=weekly_price, model_shares=pd.DataFrame(),
+                           price_table=pd.DataFrame({"vintage": [], "model_permaslug": []}))
+    result = claims.MEASURES["price_fell"](data, 1, 4, 0.2, "a", "b")
+    assert result.value["prompt_usd_per_mtok_last"] == 1.0  # the 50%-priced week's $100 is left out
+    assert result.verdict == claims.SUPPORTED and "fell from $2.000 to $1.000" in result.why
+    low = weekly_price.assign(priced_share=[0.9, 0.9, 0.05, 0.1])
+    result = claims.MEASURES["price_fell"](SimpleNamespace(**{**vars(data), "weekly_price": low}), 1, 4, 0.2, "a", "b")
+    assert result.verdict == claims.CANNOT and "Q4" in result.why

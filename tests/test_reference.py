@@ -198,7 +198,7 @@ def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
 def method_record(coverage: dict, disclosed: dict, stealth: float, unclassified: pd.DataFrame) -> method.Method:
     return method.Method(missing_days=[], vintages=[], top50={}, coverage=coverage, coverage_disclosed=disclosed,
                          stealth_share=stealth, unclassified=unclassified,
-                         conflicts=pd.DataFrame(columns=["model_permaslug"]), build={})
+                         conflicts=pd.DataFrame(columns=["model_permaslug"]), build={}, names={})
 
 
 def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():

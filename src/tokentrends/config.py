@@ -13,12 +13,13 @@ LATE_ENTRANT_WEEKS = 8  # ...within the year's last this many weeks
 SPIKE_K = 3.0  # a spike is a week whose share jumps by more than this many standard deviations
 FIT_WEEKS = 12  # the outlook fits the last this many full weeks...
 HORIZON_WEEKS = 13  # ...and projects this many weeks ahead
+PRICE_COVERAGE_MIN = 0.8  # a week's average list price counts only when this share of its named tokens is priced
 WATCH_FAMILIES = 8  # without a ledger's watch list: the year's largest families
 DISRUPTOR_LABS = ("DeepSeek", "Alibaba (Qwen)")  # the review's open-weight disruptors, unless a ledger names others
-# The group charts: attribute -> (title, values kept per period, label of the rest)
+# The group charts: attribute -> (title, values kept per quarter, label of the rest)
 GROUP_CHARTS = {
-    "lab": ("Share of tokens by lab", 8, "Other labs"),
-    "origin": ("Share of tokens by the lab's country", 6, "Other countries"),
+    "lab": ("Share of tokens by lab", 6, "Other labs"),
+    "origin": ("Share of tokens by the lab's country", 5, "Other countries"),
     "open_weights": ("Open vs closed weights", 3, None),
-    "family": ("Share of tokens by model family", 10, "Other families"),
+    "family": ("Share of tokens by model family (each quarter's 6 largest)", 6, "Other families"),
 }

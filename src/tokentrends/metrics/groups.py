@@ -110,3 +110,18 @@ def quarter_winners(by_quarter: pd.DataFrame, attribute: str) -> pd.DataFrame:
     """`quarter | <attribute> | share`: the value with the most tokens in each quarter."""
     winners = by_quarter.loc[by_quarter.groupby("quarter")["tokens"].idxmax(), ["quarter", attribute, "share"]]
     return winners.reset_index(drop=True)
+
+
+def top_values_per_quarter_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str,
+                                     year: int) -> pd.DataFrame:
+    """Keep in each quarter the n values with the most tokens in that quarter; fold the others into `rest`.
+
+    A value that led early in the year (one quarter's leader) stays visible in that quarter even if the year's
+    totals rank it low; `weekly` is weekly_share_by's frame.
+    """
+    quarter = week_quarter(weekly["week_start"], year)
+    totals = weekly.assign(quarter=quarter).groupby(["quarter", attribute])["tokens"].sum()
+    leaders = totals.groupby(level="quarter", group_keys=False).nlargest(n).index
+    kept = pd.MultiIndex.from_arrays([quarter, weekly[attribute]]).isin(leaders)
+    folded = weekly.assign(**{attribute: weekly[attribute].where(kept, rest)})
+    return folded.groupby(["week_start", attribute], as_index=False)[["tokens", "share"]].sum()

@@ -122,3 +122,14 @@ def headline_weeks(weekly: pd.DataFrame) -> dict:
 def with_share(bars: pd.DataFrame) -> pd.DataFrame:
     """Add `share`: each series' part of its week's total."""
     return bars.assign(share=bars["tokens"] / bars.groupby("week_start")["tokens"].transform("sum"))
+
+
+def quarter_coverage(usage: pd.DataFrame, year: int) -> pd.DataFrame:
+    """`quarter | days_present | days_in_quarter` for the calendar quarters of `year` that hold data: a quarter
+    with fewer days present than it has is partial."""
+    dates = pd.Series(pd.to_datetime(usage["date"]).unique())
+    dates = dates[dates.dt.year == year]
+    present = dates.dt.to_period("Q").value_counts()
+    quarters = sorted(present.index)
+    return pd.DataFrame({"quarter": [str(q) for q in quarters], "days_present": [int(present[q]) for q in quarters],
+                         "days_in_quarter": [int((q.end_time.normalize() - q.start_time).days + 1) for q in quarters]})

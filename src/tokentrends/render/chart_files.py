@@ -107,16 +107,18 @@ class ChartView:
 
     def _repr_html_(self) -> str:
         div = f"tt-chart-{self.name}"
-        links = [f'<a href="#" data-image="png" download="{self.name}.png">PNG</a>',
-                 f'<a href="#" data-image="svg" download="{self.name}.svg">SVG</a>']
+        links = [
+            f'<a href="#" data-image="png" download="{self.name}.png">PNG</a>',
+            f'<a href="#" data-image="svg" download="{self.name}.svg">SVG</a>',
+        ]
         if self.written:
             links.append(f'<a href="charts/{esc(self.name)}.csv" download>CSV (data)</a>')
         return (
             f'<figure class="tt-figure"><div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
             f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.spec)};'
             f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
-            f'.then(function (r) {{ if (window.ttDownloads) {{'
+            f".then(function (r) {{ if (window.ttDownloads) {{"
             f' ttDownloads(document.getElementById("{div}"), r.view); }} }})'
-            f'.catch(function (e) {{ console.error(e); }}); }} }})();</script>'
+            f".catch(function (e) {{ console.error(e); }}); }} }})();</script>"
             f'<p class="tt-chart-files">Download: {" · ".join(links)}</p></figure>'
         )

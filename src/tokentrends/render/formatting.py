@@ -32,6 +32,14 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{100 * value:.{digits}f}%"
 
 
+def fmt_usd(value: float | None, digits: int = 3, sign: bool = False) -> str:
+    """-0.075 -> '-$0.075'; sign=True writes '+$0.010' for a rise (a change always says which way it went)."""
+    if value is None or pd.isna(value):
+        return "n/a"
+    prefix = "-" if value < 0 else "+" if sign and value > 0 else ""
+    return f"{prefix}${abs(value):.{digits}f}"
+
+
 def fmt_date(value: str | date | datetime | pd.Timestamp | None) -> str:
     """'2025-11-24' -> '24 Nov 2025'."""
     if value is None:

@@ -9,9 +9,11 @@ import pandas as pd
 from tokentrends.render.formatting import esc, fmt_date
 
 SYNTHETIC_CHART_NOTE = "SYNTHETIC SAMPLE DATA: fictional models, not OpenRouter"  # fits under a chart title
-SYNTHETIC_WARNING = ("SYNTHETIC SAMPLE DATA: every number and chart on this page comes from a generated "
-                     "sample with fictional models, not from OpenRouter. Run `make report DATA_DIR=...` "
-                     "with real vintages.")
+SYNTHETIC_WARNING = (
+    "SYNTHETIC SAMPLE DATA: every number and chart on this page comes from a generated "
+    "sample with fictional models, not from OpenRouter. Run `make report DATA_DIR=...` "
+    "with real vintages."
+)
 
 
 def banner(is_synthetic: bool) -> str:
@@ -40,8 +42,12 @@ def table(frame: pd.DataFrame, numeric: tuple[str, ...] = ()) -> str:
     """A plain HTML table; every cell escaped, numeric columns right-aligned."""
     head = "".join(f'<th class="{"num" if c in numeric else ""}">{esc(c)}</th>' for c in frame.columns)
     rows = "".join(
-        "<tr>" + "".join(f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
-                         for c, v in zip(frame.columns, row, strict=True)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td class="{"num" if c in numeric else ""}">{esc(v)}</td>'
+            for c, v in zip(frame.columns, row, strict=True)
+        )
+        + "</tr>"
         for row in frame.itertuples(index=False)
     )
     return f'<div class="tt-table"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from tokentrends import config
 from tokentrends.metrics import disruptors, leaders, prices, specialists, volume
 from tokentrends.metrics.weekly import full_weeks, week_quarter
-from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd
 
 if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
     from tokentrends.report.model import YearData
@@ -247,17 +248,24 @@ def long_tail_growing(data: YearData, first_quarter: int, last_quarter: int) -> 
 
 @measure
 def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: float,
-               early_list: str, late_list: str) -> Evaluation:
-    how = (f"token-weighted average list price per million prompt tokens, Q{first_quarter} vs Q{last_quarter} "
-           f"(each model at its nearest list; a fall of at least {fmt_pct(min_drop, 0)} counts as supported)")
+               early_list: str, late_list: str, min_priced_share: float = config.PRICE_COVERAGE_MIN) -> Evaluation:
+    how = (f"token-weighted average list price per million prompt tokens, Q{first_quarter} vs Q{last_quarter}, over "
+           f"the weeks in which at least {fmt_pct(min_priced_share, 0)} of named tokens had a list price (each model "
+           f"at its nearest list; a fall of at least {fmt_pct(min_drop, 0)} counts as supported)")
     weekly = data.weekly_price
     if weekly.empty:
         return Evaluation(how, {}, CANNOT, "no price list matches the models")
     q = week_quarter(weekly["week_start"], data.year).dt.quarter
-    first = weekly[q == first_quarter]
-    last = weekly[q == last_quarter]
+    covered = weekly["priced_share"] >= min_priced_share
+    first = weekly[(q == first_quarter) & covered]
+    last = weekly[(q == last_quarter) & covered]
     if first.empty or last.empty:
-        return Evaluation(how, {}, CANNOT, "the year does not cover both quarters")
+        low = [f"Q{n}" for n, part in ((first_quarter, first), (last_quarter, last)) if part.empty]
+        in_year = set(q)
+        reason = ("the year does not cover both quarters" if not {first_quarter, last_quarter} <= in_year else
+                  f"too little of {' and '.join(low)}'s tokens had a list price (no week reaches "
+                  f"{fmt_pct(min_priced_share, 0)}; the lowest week had {fmt_pct(weekly['priced_share'].min(), 0)})")
+        return Evaluation(how, {"priced_share_min": float(weekly["priced_share"].min())}, CANNOT, reason)
     start, end = float(first["prompt_usd_per_mtok"].mean()), float(last["prompt_usd_per_mtok"].mean())
     change = end / start - 1
     table = data.price_table
@@ -270,9 +278,12 @@ def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: 
              "completion_usd_per_mtok_last": float(last["completion_usd_per_mtok"].mean()),
              "priced_share_min": float(weekly["priced_share"].min()), "decomposition": effects}
     verdict = SUPPORTED if change <= -min_drop else PARTLY if change < 0 else NOT_SUPPORTED
-    why = (f"the average list price went from ${start:.3f} to ${end:.3f} per million prompt tokens "
-           f"({'+' if change > 0 else ''}{fmt_pct(change)})")
+    why = (f"the average list price {'fell' if change < 0 else 'rose' if change > 0 else 'held'} from "
+           f"{fmt_usd(start)} to {fmt_usd(end)} per million prompt tokens ({'+' if change > 0 else ''}"
+           f"{fmt_pct(change)}, over {len(first)} and {len(last)} weeks with prices for at least "
+           f"{fmt_pct(min_priced_share, 0)} of tokens)")
     if effects:
         why += (f"; on models listed in both {early_list} and {late_list}, the shift in mix moved it by "
-                f"${effects['mix_effect']:+.3f} and price changes by ${effects['price_effect']:+.3f}")
+                f"{fmt_usd(effects['mix_effect'], sign=True)} and price changes by "
+                f"{fmt_usd(effects['price_effect'], sign=True)}")
     return Evaluation(how, value, verdict, why)

@@ -49,9 +49,14 @@ def load_ledger(path: str | Path) -> Ledger:
     for key in ("watch", "disruptors"):
         if key in doc and not (isinstance(doc[key], list) and all(isinstance(v, str) for v in doc[key])):
             raise InputError(path, f"'{key}' must be a list of names")
-    return Ledger(source=str(doc.get("source") or ""), source_url=str(doc.get("source_url") or ""), claims=claims,
-                  watch=list(doc.get("watch") or []),
-                  disruptors=list(doc.get("disruptors") or config.DISRUPTOR_LABS), path=str(path))
+    return Ledger(
+        source=str(doc.get("source") or ""),
+        source_url=str(doc.get("source_url") or ""),
+        claims=claims,
+        watch=list(doc.get("watch") or []),
+        disruptors=list(doc.get("disruptors") or config.DISRUPTOR_LABS),
+        path=str(path),
+    )
 
 
 def read_ledger(year: int) -> Ledger:
@@ -67,6 +72,14 @@ def evaluate(ledger: Ledger, data) -> list[dict]:
         result = MEASURES[claim["measure"]](data, **(claim.get("params") or {}))
         if result.verdict not in VERDICTS:
             raise ValueError(f"measure {claim['measure']} returned an unknown verdict {result.verdict!r}")
-        out.append({"id": claim["id"], "claim": claim["claim"], "measure": result.measure, "value": result.value,
-                    "verdict": result.verdict, "why": result.why})
+        out.append(
+            {
+                "id": claim["id"],
+                "claim": claim["claim"],
+                "measure": result.measure,
+                "value": result.value,
+                "verdict": result.verdict,
+                "why": result.why,
+            }
+        )
     return out

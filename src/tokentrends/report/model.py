@@ -28,8 +28,14 @@ class Prepared:
 
 def load_prepared(processed_dir: str | Path) -> Prepared:
     folder = Path(processed_dir)
-    return Prepared(folder, prepare.load_usage(folder), prepare.load_models(folder), prepare.load_catalog(folder),
-                    prepare.load_prices(folder), prepare.load_manifest(folder))
+    return Prepared(
+        folder,
+        prepare.load_usage(folder),
+        prepare.load_models(folder),
+        prepare.load_catalog(folder),
+        prepare.load_prices(folder),
+        prepare.load_manifest(folder),
+    )
 
 
 @dataclass
@@ -51,17 +57,24 @@ class YearData:
     weekly_price: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def build_year_data(usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataFrame, price_lists: pd.DataFrame,
-                    year: int, top_n: int) -> YearData:
+def build_year_data(
+    usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataFrame, price_lists: pd.DataFrame, year: int, top_n: int
+) -> YearData:
     totals_all = weekly.weekly_totals(usage)
     totals = weekly.in_year(totals_all, year)
     model_shares = weekly.in_year(weekly.weekly_shares_by(usage, models), year)
     monthly = volume.monthly_totals(usage)
     table = prices.price_table(models, catalog, price_lists)
-    weekly_price = (prices.weekly_list_price(prices.with_nearest_prices(model_shares, table))
-                    if not table.empty else pd.DataFrame())
+    weekly_price = (
+        prices.weekly_list_price(prices.with_nearest_prices(model_shares, table)) if not table.empty else pd.DataFrame()
+    )
     return YearData(
-        year=year, top_n=top_n, usage=usage, models=models, totals=totals, all_totals=totals_all,
+        year=year,
+        top_n=top_n,
+        usage=usage,
+        models=models,
+        totals=totals,
+        all_totals=totals_all,
         headline=weekly.headline_weeks(totals),
         monthly=monthly[monthly["month"].dt.year == year].reset_index(drop=True),
         model_shares=model_shares,
@@ -109,6 +122,28 @@ class YearContext:
         """'2025' or '2026 so far, through 9 Oct 2026', for chart titles."""
         return year_label(self.year, self.span)
 
+    def name(self, slug: str) -> str:
+        """A model's display name for prose and tables (the permaslug stays in tooltips, CSVs and figures.json)."""
+        return self.display_names.get(slug, slug)
+
+    @property
+    def display_names(self) -> dict[str, str]:
+        models = self.prepared.models
+        if "display_name" not in models.columns:
+            return {}
+        named = models[models["display_name"].astype(str).str.len() > 0]
+        return dict(zip(named["model_permaslug"], named["display_name"], strict=True))
+
+    @property
+    def quarter_labels(self) -> dict[str, str]:
+        """'2026Q4' -> '2026Q4 (partial: 9 of 92 days)' for the year's partial quarters."""
+        cover = weekly.quarter_coverage(self.prepared.usage, self.year)
+        return {
+            q: f"{q} (partial: {p} of {d} days)"
+            for q, p, d in zip(cover["quarter"], cover["days_present"], cover["days_in_quarter"], strict=True)
+            if p < d
+        }
+
     @property
     def note(self) -> str:
         """The line under every chart title: the citation, or the synthetic-data warning."""
@@ -123,9 +158,16 @@ def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledge
     data = build_year_data(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
     ledger = ledger if ledger is not None else read_ledger(year)
     watch = ledger.watch or default_watch(data)
-    return YearContext(year=year, top_n=top_n, prepared=prepared, data=data,
-                       rows=groups.year_rows(prepared.usage, prepared.models, year),
-                       span=year_span(prepared.usage, year), ledger=ledger, watch=watch)
+    return YearContext(
+        year=year,
+        top_n=top_n,
+        prepared=prepared,
+        data=data,
+        rows=groups.year_rows(prepared.usage, prepared.models, year),
+        span=year_span(prepared.usage, year),
+        ledger=ledger,
+        watch=watch,
+    )
 
 
 def default_watch(data: YearData, n: int = config.WATCH_FAMILIES) -> list[str]:

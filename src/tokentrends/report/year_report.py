@@ -47,15 +47,25 @@ class YearReport:
 
     def show(self, name: str) -> SectionView:
         """The section's sentences and charts, for display (charts' data written beside the report)."""
-        return SectionView([ChartView(b.chart, b.name, b.data, self.output_dir) if isinstance(b, Chart) else b
-                            for b in self.blocks(name)])
+        return SectionView(
+            [
+                ChartView(b.chart, b.name, b.data, self.output_dir) if isinstance(b, Chart) else b
+                for b in self.blocks(name)
+            ]
+        )
 
     def figures(self) -> dict:
         """figures.json: the report's own keys, then each section's, in page order."""
         span = self.context.span
         manifest = self.context.manifest
-        out: dict[str, Any] = {"year": self.context.year, "as_of": manifest["as_of"], "citation": manifest["citation"],
-                               "is_synthetic": manifest["is_synthetic"], "top_n": self.context.top_n, **span}
+        out: dict[str, Any] = {
+            "year": self.context.year,
+            "as_of": manifest["as_of"],
+            "citation": manifest["citation"],
+            "is_synthetic": manifest["is_synthetic"],
+            "top_n": self.context.top_n,
+            **span,
+        }
         analyses: dict[str, Any] = {}
         for section in self.sections:
             part = section.figures(self.context, self.results[section.name])
@@ -77,8 +87,14 @@ class YearReport:
         return path
 
 
-def compute_year(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledger: Ledger | None = None,
-                 output_dir: str | Path | None = None, sections: tuple[Section, ...] = SECTIONS) -> YearReport:
+def compute_year(
+    prepared: Prepared,
+    year: int,
+    top_n: int = config.TOP_N,
+    ledger: Ledger | None = None,
+    output_dir: str | Path | None = None,
+    sections: tuple[Section, ...] = SECTIONS,
+) -> YearReport:
     """Compute the year's data and every section's numbers once."""
     context = year_context(prepared, year, top_n, ledger)
     context = dataclasses.replace(context, contents=tuple((s.anchor, s.title) for s in sections if s.title))

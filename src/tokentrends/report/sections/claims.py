@@ -26,8 +26,12 @@ def compute(context: YearContext) -> Claims:
 def claims_summary(ledger: list[dict]) -> str:
     counts = pd.Series([c["verdict"] for c in ledger]).value_counts()
     parts = ", ".join(f"{int(counts[v])} {v}" for v in VERDICT_CLASS if v in counts)
-    return sentence("<p>{n} claims checked against the data: {parts}. Thresholds are stated in "
-                    "<code>data/claims/</code> next to each claim.</p>", n=len(ledger), parts=parts)
+    return sentence(
+        "<p>{n} claims checked against the data: {parts}. Thresholds are stated in "
+        "<code>data/claims/</code> next to each claim.</p>",
+        n=len(ledger),
+        parts=parts,
+    )
 
 
 def claims_table(ledger: list[dict]) -> str:
@@ -38,11 +42,14 @@ def claims_table(ledger: list[dict]) -> str:
     rows = "".join(
         f'<tr data-claim="{esc(c["id"])}"><td>{esc(c["claim"])}</td>'
         f'<td class="tt-verdict tt-{VERDICT_CLASS[c["verdict"]]}">{esc(c["verdict"])}</td>'
-        f'<td><details><summary>{esc(c["why"][:1].upper() + c["why"][1:])}</summary>'
+        f"<td><details><summary>{esc(c['why'][:1].upper() + c['why'][1:])}</summary>"
         f'<p class="tt-caption">Measured as: {esc(c["measure"])}.</p></details></td></tr>'
-        for c in ledger)
-    return ("<div class=\"tt-table\"><table class=\"tt-claims\"><thead><tr><th>Claim</th><th>Verdict</th>"
-            f"<th>Why (click for how it is measured)</th></tr></thead><tbody>{rows}</tbody></table></div>")
+        for c in ledger
+    )
+    return (
+        '<div class="tt-table"><table class="tt-claims"><thead><tr><th>Claim</th><th>Verdict</th>'
+        f"<th>Why (click for how it is measured)</th></tr></thead><tbody>{rows}</tbody></table></div>"
+    )
 
 
 def blocks(context: YearContext, claims: Claims) -> list[Block]:

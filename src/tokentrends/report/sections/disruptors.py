@@ -32,11 +32,18 @@ def disruptor_series(context: YearContext, labs: list[str]) -> pd.DataFrame:
     """`week_start | series | share` of the labs, open weights and Chinese labs."""
     open_share = groups.weekly_share_by(context.rows, "open_weights")
     origin_share = groups.weekly_share_by(context.rows, "origin")
-    return pd.concat([
-        leaders.share_series(context.data.lab_shares, "lab", labs).rename(columns={"lab": "series"}),
-        open_share[open_share["open_weights"] == "true"].assign(series=OPEN_SERIES)[["week_start", "series", "share"]],
-        origin_share[origin_share["origin"] == "China"].assign(series=CHINA_SERIES)[["week_start", "series", "share"]],
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            leaders.share_series(context.data.lab_shares, "lab", labs).rename(columns={"lab": "series"}),
+            open_share[open_share["open_weights"] == "true"].assign(series=OPEN_SERIES)[
+                ["week_start", "series", "share"]
+            ],
+            origin_share[origin_share["origin"] == "China"].assign(series=CHINA_SERIES)[
+                ["week_start", "series", "share"]
+            ],
+        ],
+        ignore_index=True,
+    )
 
 
 def compute(context: YearContext) -> Disruptors:
@@ -48,41 +55,72 @@ def compute(context: YearContext) -> Disruptors:
     if steepest and steepest not in labs:
         labs.append(steepest)
     return Disruptors(
-        lab_change=change, steepest_gain=change.iloc[0].to_dict() if len(change) else None,
-        late_entrants=disruptors.late_entrants(data.model_shares, "model_permaslug", config.LATE_ENTRANT_TOP,
-                                               config.LATE_ENTRANT_WEEKS),
-        labs=labs, series=disruptor_series(context, labs))
+        lab_change=change,
+        steepest_gain=change.iloc[0].to_dict() if len(change) else None,
+        late_entrants=disruptors.late_entrants(
+            data.model_shares, "model_permaslug", config.LATE_ENTRANT_TOP, config.LATE_ENTRANT_WEEKS
+        ),
+        labs=labs,
+        series=disruptor_series(context, labs),
+    )
 
 
-def disruptors_text(result: Disruptors) -> str:
+def disruptors_text(context: YearContext, result: Disruptors) -> str:
     gain, late = result.steepest_gain, result.late_entrants
     text = ""
     if gain:
-        text += sentence("<p>The steepest gain in share from the first half to the second was {lab}'s: from "
-                         "{before} to {after} of weekly tokens.", lab=gain["lab"], before=fmt_pct(gain["share_before"]),
-                         after=fmt_pct(gain["share_after"]))
+        text += sentence(
+            "<p>The steepest gain in share from the first half to the second was {lab}'s: up from "
+            "{before} to {after} of weekly tokens.",
+            lab=gain["lab"],
+            before=fmt_pct(gain["share_before"]),
+            after=fmt_pct(gain["share_after"]),
+        )
     if len(late):
-        names = ", ".join(f"{m} (from {fmt_date(w)})" for m, w in zip(late["model_permaslug"], late["entry_week"],
-                                                                       strict=True))
-        text += sentence(" Late entrants, first in the weekly top {top} in the year's last {weeks} weeks: {names}.",
-                         top=config.LATE_ENTRANT_TOP, weeks=config.LATE_ENTRANT_WEEKS, names=names)
+        names = ", ".join(
+            f"{context.name(m)} (from {fmt_date(w)})"
+            for m, w in zip(late["model_permaslug"], late["entry_week"], strict=True)
+        )
+        text += sentence(
+            " Late entrants, first in the weekly top {top} in the year's last {weeks} weeks: {names}.",
+            top=config.LATE_ENTRANT_TOP,
+            weeks=config.LATE_ENTRANT_WEEKS,
+            names=names,
+        )
     else:
-        text += sentence(" No model first entered the weekly top {top} in the year's last {weeks} weeks.",
-                         top=config.LATE_ENTRANT_TOP, weeks=config.LATE_ENTRANT_WEEKS)
+        text += sentence(
+            " No model first entered the weekly top {top} in the year's last {weeks} weeks.",
+            top=config.LATE_ENTRANT_TOP,
+            weeks=config.LATE_ENTRANT_WEEKS,
+        )
     return text + "</p>"
 
 
 def blocks(context: YearContext, result: Disruptors) -> list[Block]:
-    return [disruptors_text(result),
-            Chart("disruptors",
-                  line_chart(result.series, f"{', '.join(result.labs)}, open weights and Chinese labs, "
-                                            f"{context.label}", context.note), result.series)]
+    return [
+        disruptors_text(context, result),
+        Chart(
+            "disruptors",
+            line_chart(
+                result.series, f"{', '.join(result.labs)}, open weights and Chinese labs, {context.label}", context.note
+            ),
+            result.series,
+        ),
+    ]
 
 
 def figures(context: YearContext, result: Disruptors) -> dict:
-    return {"analyses": {"disruptors": to_jsonable({"lab_change": result.lab_change,
-                                                    "steepest_gain": result.steepest_gain,
-                                                    "late_entrants": result.late_entrants})}}
+    return {
+        "analyses": {
+            "disruptors": to_jsonable(
+                {
+                    "lab_change": result.lab_change,
+                    "steepest_gain": result.steepest_gain,
+                    "late_entrants": result.late_entrants,
+                }
+            )
+        }
+    }
 
 
 SECTION = Section("disruptors", "Disruptors", compute, blocks, figures)

@@ -24,8 +24,9 @@ class Efficiency:
 
 def compute(context: YearContext) -> Efficiency:
     by_quarter = groups.quarterly_share_by(context.rows, "tier")
-    return Efficiency(by_quarter, groups.quarter_winners(by_quarter, "tier"),
-                      groups.weekly_share_by(context.rows, "tier"))
+    return Efficiency(
+        by_quarter, groups.quarter_winners(by_quarter, "tier"), groups.weekly_share_by(context.rows, "tier")
+    )
 
 
 def efficiency_text(result: Efficiency) -> str:
@@ -34,16 +35,25 @@ def efficiency_text(result: Efficiency) -> str:
 
 
 def blocks(context: YearContext, result: Efficiency) -> list[Block]:
-    return [efficiency_text(result),
-            Chart("share-by-tier",
-                  weekly_share_chart(result.weekly_tiers, "tier",
-                                     f"Efficient tier (Flash, Mini, Lite...) vs frontier, {context.label}",
-                                     context.note), result.weekly_tiers)]
+    return [
+        efficiency_text(result),
+        Chart(
+            "share-by-tier",
+            weekly_share_chart(
+                result.weekly_tiers,
+                "tier",
+                f"Efficient tier (Flash, Mini, Lite...) vs frontier, {context.label}",
+                context.note,
+            ),
+            result.weekly_tiers,
+        ),
+    ]
 
 
 def figures(context: YearContext, result: Efficiency) -> dict:
-    return {"analyses": {"efficiency": to_jsonable({"tier_by_quarter": result.tier_by_quarter,
-                                                    "winners": result.winners})}}
+    return {
+        "analyses": {"efficiency": to_jsonable({"tier_by_quarter": result.tier_by_quarter, "winners": result.winners})}
+    }
 
 
 SECTION = Section("efficiency", "Efficiency", compute, blocks, figures)

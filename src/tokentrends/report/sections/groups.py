@@ -42,30 +42,36 @@ def groups_intro(shares_year: dict) -> str:
         "models (Flash, Mini, Lite, Nano, Small, Haiku, Air, Fast, up to {size}B) took <b>{eff}</b>.</p>",
         open=fmt_pct(shares_year["open_weights"].get("true", 0)),
         closed=fmt_pct(shares_year["open_weights"].get("false", 0)),
-        us=fmt_pct(origin.get("United States", 0)), cn=fmt_pct(origin.get("China", 0)),
-        lab=lab_top[0], lab_share=fmt_pct(lab_top[1]), eff=fmt_pct(shares_year["tier"].get("efficient", 0)),
+        us=fmt_pct(origin.get("United States", 0)),
+        cn=fmt_pct(origin.get("China", 0)),
+        lab=lab_top[0],
+        lab_share=fmt_pct(lab_top[1]),
+        eff=fmt_pct(shares_year["tier"].get("efficient", 0)),
         size=EFFICIENT_MAX_BILLIONS,
     )
 
 
 def group_chart(context: YearContext, shares: pd.DataFrame, attribute: str) -> Chart:
     title, n, rest = config.GROUP_CHARTS[attribute]
-    if rest:
-        shares = groups.top_values_with_rest(shares, attribute, n, rest)
+    if rest:  # each quarter's leaders stay visible, not only the year's
+        shares = groups.top_values_per_quarter_with_rest(shares, attribute, n, rest, context.year)
     labels = OPEN_WEIGHTS_LABELS if attribute == "open_weights" else None
-    return Chart(f"share-by-{attribute.replace('_', '-')}",
-                 weekly_share_chart(shares, attribute, f"{title}, {context.label}", context.note, labels=labels,
-                                    rest=rest), shares)
+    return Chart(
+        f"share-by-{attribute.replace('_', '-')}",
+        weekly_share_chart(shares, attribute, f"{title}, {context.label}", context.note, labels=labels, rest=rest),
+        shares,
+    )
 
 
 def blocks(context: YearContext, result: Groups) -> list[Block]:
-    return [groups_intro(result.shares_year),
-            *(group_chart(context, result.shares[a], a) for a in config.GROUP_CHARTS)]
+    return [groups_intro(result.shares_year), *(group_chart(context, result.shares[a], a) for a in config.GROUP_CHARTS)]
 
 
 def figures(context: YearContext, result: Groups) -> dict:
-    return {"shares": {a: groups.shares_records(result.shares[a], a) for a in groups.GROUPS},
-            "shares_year": result.shares_year}
+    return {
+        "shares": {a: groups.shares_records(result.shares[a], a) for a in groups.GROUPS},
+        "shares_year": result.shares_year,
+    }
 
 
 SECTION = Section("groups", "Who served the tokens", compute, blocks, figures)

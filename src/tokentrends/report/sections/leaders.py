@@ -39,56 +39,92 @@ def compute(context: YearContext) -> Leaders:
     )
 
 
-def leaders_text(result: Leaders) -> str:
+def leaders_text(context: YearContext, result: Leaders) -> str:
     top, families, ones = result.top_models, result.top_families, result.weeks_at_1
     if top.empty:
         return "<p>No model data this year.</p>"
     text = sentence(
-        "<p>The year's largest model was <code>{model}</code> with <b>{share}</b> of named-model tokens; by family, "
-        "{family} led with <b>{fshare}</b>. ", model=top["model_permaslug"].iloc[0],
-        share=fmt_pct(top["share"].iloc[0]), family=families["family"].iloc[0],
-        fshare=fmt_pct(families["share"].iloc[0]))
+        "<p>The year's largest model was <b>{model}</b> with <b>{share}</b> of named-model tokens; by family, "
+        "{family} led with <b>{fshare}</b>. ",
+        model=context.name(top["model_permaslug"].iloc[0]),
+        share=fmt_pct(top["share"].iloc[0]),
+        family=families["family"].iloc[0],
+        fshare=fmt_pct(families["share"].iloc[0]),
+    )
     if len(ones):
-        text += sentence("<code>{model}</code> was #1 in the most weeks ({weeks}).</p>",
-                         model=ones["model_permaslug"].iloc[0], weeks=int(ones["weeks_at_1"].iloc[0]))
+        text += sentence(
+            "{model} was #1 in the most weeks ({weeks} of {of}).</p>",
+            model=context.name(ones["model_permaslug"].iloc[0]),
+            weeks=int(ones["weeks_at_1"].iloc[0]),
+            of=int(ones["weeks_at_1"].sum()),
+        )
     return text
 
 
 def trajectories_table(trajectories: list[dict]) -> str:
-    frame = pd.DataFrame([{
-        "family": t["value"],
-        "first week": t["first_week"] or "not present",
-        f"first week in top {t['top']}": t["first_week_in_top"] or "never",
-        "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
-        "peak week": t["peak_week"] or "",
-        "share in the last week": fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
-    } for t in trajectories])
+    frame = pd.DataFrame(
+        [
+            {
+                "family": t["value"],
+                "first week": t["first_week"] or "not present",
+                f"first week in top {t['top']}": t["first_week_in_top"] or "never",
+                "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
+                "peak week": t["peak_week"] or "",
+                "share in the last week": fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
+            }
+            for t in trajectories
+        ]
+    )
     return table(frame, numeric=("peak share", "share in the last week"))
 
 
-def quarter_table(frame: pd.DataFrame, key: str) -> str:
+def quarter_table(
+    frame: pd.DataFrame, key: str, names: dict[str, str] | None = None, quarter_labels: dict[str, str] | None = None
+) -> str:
+    """Top values per quarter; models by display name; a partial quarter says how many of its days the data hold."""
     out = frame.assign(share=frame["share"].map(fmt_pct), tokens=frame["tokens"].map(fmt_tokens))
-    return table(out.rename(columns={key: key.replace("_", " ")}), numeric=("tokens", "share"))
+    if names is not None:
+        out[key] = out[key].map(lambda v: names.get(v, v))
+    if quarter_labels:
+        out["quarter"] = out["quarter"].map(lambda q: quarter_labels.get(q, q))
+    return table(out.rename(columns={key: "model" if key == "model_permaslug" else key}), numeric=("tokens", "share"))
 
 
 def blocks(context: YearContext, result: Leaders) -> list[Block]:
     return [
-        leaders_text(result),
-        Chart("watched-families",
-              line_chart(result.watch_series.rename(columns={"family": "series"}),
-                         f"Weekly share of the families the story follows, {context.label}", context.note),
-              result.watch_series),
+        leaders_text(context, result),
+        Chart(
+            "watched-families",
+            line_chart(
+                result.watch_series.rename(columns={"family": "series"}),
+                f"Weekly share of the families the story follows, {context.label}",
+                context.note,
+            ),
+            result.watch_series,
+        ),
         trajectories_table(result.trajectories),
-        subheading("Top families by quarter") + quarter_table(result.families_by_quarter, "family"),
-        subheading("Top models by quarter") + quarter_table(result.models_by_quarter, "model_permaslug"),
+        subheading("Top families by quarter")
+        + quarter_table(result.families_by_quarter, "family", quarter_labels=context.quarter_labels),
+        subheading("Top models by quarter")
+        + quarter_table(result.models_by_quarter, "model_permaslug", context.display_names, context.quarter_labels),
     ]
 
 
 def figures(context: YearContext, result: Leaders) -> dict:
-    return {"analyses": {"leaders": to_jsonable({
-        "top_models": result.top_models, "top_families": result.top_families,
-        "families_by_quarter": result.families_by_quarter, "models_by_quarter": result.models_by_quarter,
-        "weeks_at_1": result.weeks_at_1, "trajectories": result.trajectories})}}
+    return {
+        "analyses": {
+            "leaders": to_jsonable(
+                {
+                    "top_models": result.top_models,
+                    "top_families": result.top_families,
+                    "families_by_quarter": result.families_by_quarter,
+                    "models_by_quarter": result.models_by_quarter,
+                    "weeks_at_1": result.weeks_at_1,
+                    "trajectories": result.trajectories,
+                }
+            )
+        }
+    }
 
 
 SECTION = Section("leaders", "Leaders", compute, blocks, figures)

@@ -3,12 +3,14 @@ classifies, every vintage with its sha256, the citation and the reproducibility 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pandas as pd
 
 from tokentrends.inputs.archive import RANKINGS
 from tokentrends.metrics import groups
+from tokentrends.paths import project_root
 from tokentrends.render.formatting import esc, fmt_pct, fmt_tokens, sentence
 from tokentrends.render.html import table
 from tokentrends.report import stamp
@@ -27,10 +29,20 @@ class Method:
     unclassified: pd.DataFrame
     conflicts: pd.DataFrame  # models whose catalog open-weights evidence disagrees with the curated value
     build: dict  # the reproducibility stamp
+    names: dict[str, str]  # display names of the models listed
 
 
-VINTAGE_FIELDS = ("vintage_id", "as_of", "sha256", "rows", "rows_used", "values_revised", "first_date", "last_date",
-                  "citation")
+VINTAGE_FIELDS = (
+    "vintage_id",
+    "as_of",
+    "sha256",
+    "rows",
+    "rows_used",
+    "values_revised",
+    "first_date",
+    "last_date",
+    "citation",
+)
 
 
 def compute(context: YearContext) -> Method:
@@ -42,24 +54,41 @@ def compute(context: YearContext) -> Method:
         missing_days=[d for d in manifest["missing_days"] if d.startswith(str(context.year))],
         vintages=[{k: v[k] for k in VINTAGE_FIELDS} for v in manifest["vintages"] if v["kind"] == RANKINGS],
         top50=groups.top50_coverage(context.prepared.usage, context.data.totals["week_start"]),
-        coverage=groups.coverage(rows), coverage_disclosed=groups.coverage(named),
+        coverage=groups.coverage(rows),
+        coverage_disclosed=groups.coverage(named),
         stealth_share=float(1 - named["tokens"].sum() / total) if total else 0.0,
         unclassified=groups.unclassified(rows),
         conflicts=groups.year_models(rows, context.prepared.models).query("open_weights_conflict"),
-        build=stamp.build_stamp({"year": context.year, "top_n": context.top_n, "data": manifest["data_dir"],
-                                 "prepared": prepared.name}),
+        build=stamp.build_stamp(
+            {
+                "year": context.year,
+                "top_n": context.top_n,
+                # the folder as given from the project, never the build machine's absolute path
+                "data": os.path.relpath(manifest["data_dir"], project_root()),
+                "prepared": prepared.name,
+            }
+        ),
+        names=context.display_names,
     )
 
 
 def methodology(context: YearContext, result: Method) -> str:
     manifest, year, span = context.manifest, context.year, context.span
     missing = result.missing_days
-    missing_text = (f"Days absent from the data in {year}: {', '.join(missing)}; the weeks holding them count "
-                    "fewer than 7 days and are not used as full weeks." if missing
-                    else f"No day between the first and the last day of {year}'s data is missing.")
+    missing_text = (
+        f"Days absent from the data in {year}: {', '.join(missing)}; the weeks holding them count "
+        "fewer than 7 days and are not used as full weeks."
+        if missing
+        else f"No day between the first and the last day of {year}'s data is missing."
+    )
     skipped = manifest.get("skipped_files", [])
-    skipped_text = (f" {len(skipped)} file(s) in the data folder were not read as vintages: "
-                    + "; ".join(f"{s['path']} ({s['reason']})" for s in skipped) + "." if skipped else "")
+    skipped_text = (
+        f" {len(skipped)} file(s) in the data folder were not read as vintages: "
+        + "; ".join(f"{s['path']} ({s['reason']})" for s in skipped)
+        + "."
+        if skipped
+        else ""
+    )
     return sentence(
         "<p><b>Source.</b> OpenRouter's Data API <code>rankings-daily</code>: for each UTC day the top 50 "
         "public models by tokens (prompt + completion), plus one <code>other</code> row summing every other "
@@ -74,69 +103,93 @@ def methodology(context: YearContext, result: Method) -> str:
         "<p><b>Vintages.</b> Every file is kept as fetched with its provenance. Where vintages overlap, the "
         "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages, "
         "moving {moved} tokens in all (net {net}); per vintage below.{skipped}</p>",
-        year=year, first=span["first_date"], through=span["through_date"], citation=manifest["citation"],
-        n=context.top_n, missing=missing_text, revised=f"{manifest['values_revised']:,}", skipped=skipped_text,
+        year=year,
+        first=span["first_date"],
+        through=span["through_date"],
+        citation=manifest["citation"],
+        n=context.top_n,
+        missing=missing_text,
+        revised=f"{manifest['values_revised']:,}",
+        skipped=skipped_text,
         moved=fmt_tokens(sum(v.get("abs_change_tokens", 0) for v in manifest["vintages"])),
         net=fmt_tokens(sum(v.get("net_change_tokens", 0) for v in manifest["vintages"])),
     )
 
 
 def top50_sentence(top50: dict) -> str:
-    return sentence("<p><b>Top-50 coverage.</b> The named models (each day's top 50) carried {named} of the year's "
-                    "tokens; the API's <code>other</code> row, the rest, {other}. Shares by lab, origin, openness, "
-                    "tier and family are of the named models only.</p>", named=fmt_pct(top50["named_share"]),
-                    other=fmt_pct(top50["other_row_share"]))
+    return sentence(
+        "<p><b>Top-50 coverage.</b> The named models (each day's top 50) carried {named} of the year's "
+        "tokens; the API's <code>other</code> row, the rest, {other}. Shares by lab, origin, openness, "
+        "tier and family are of the named models only.</p>",
+        named=fmt_pct(top50["named_share"]),
+        other=fmt_pct(top50["other_row_share"]),
+    )
 
 
 def coverage_block(result: Method) -> str:
     """How much of the year the reference tables classify, and what they do not."""
     coverage, named = result.coverage, result.coverage_disclosed
     aside = "tokens classified, stealth models aside"
-    frame = pd.DataFrame({
-        "attribute": list(coverage),
-        "share of tokens classified": [fmt_pct(c["token_share"], 2) for c in coverage.values()],
-        "share of models classified": [fmt_pct(c["slug_share"], 1) for c in coverage.values()],
-        aside: [fmt_pct(named[a]["token_share"], 2) for a in coverage],
-    })
+    frame = pd.DataFrame(
+        {
+            "attribute": list(coverage),
+            "share of tokens classified": [fmt_pct(c["token_share"], 2) for c in coverage.values()],
+            "share of models classified": [fmt_pct(c["slug_share"], 1) for c in coverage.values()],
+            aside: [fmt_pct(named[a]["token_share"], 2) for a in coverage],
+        }
+    )
     if not result.stealth_share:  # no stealth model this year: the column would repeat the first
         frame = frame.drop(columns=aside)
-    text = ("<p><b>Model reference.</b> Each permaslug is mapped to a family, lab, origin, open weights "
-            "and tier by the reviewed tables in <code>data/reference/</code> (every fact with its source) "
-            "and the OpenRouter catalog's <code>hugging_face_id</code>. Variants (<code>:free</code>, "
-            "<code>:beta</code>, <code>:thinking</code>, ...) count as the same model; dated releases "
-            "(<code>-0324</code>, <code>-20250929</code>) are models of their own within one family. Stealth "
-            "models count as unclassified for lab and origin until their lab is named. Shares exclude the "
-            "API's <code>other</code> row.</p>")
+    text = (
+        "<p><b>Model reference.</b> Each permaslug is mapped to a family, lab, origin, open weights "
+        "and tier by the reviewed tables in <code>data/reference/</code> (every fact with its source) "
+        "and the OpenRouter catalog's <code>hugging_face_id</code>. Variants (<code>:free</code>, "
+        "<code>:beta</code>, <code>:thinking</code>, ...) count as the same model; dated releases "
+        "(<code>-0324</code>, <code>-20250929</code>) are models of their own within one family. Stealth "
+        "models count as unclassified for lab and origin until their lab is named. Shares exclude the "
+        "API's <code>other</code> row.</p>"
+    )
     text += table(frame, numeric=tuple(c for c in frame.columns if c != "attribute"))
     if result.stealth_share:
-        text += sentence("<p>Stealth models whose lab has not been named took {stealth} of the named-model tokens; "
-                         "the last column leaves them out.</p>", stealth=fmt_pct(result.stealth_share, 2))
+        text += sentence(
+            "<p>Stealth models whose lab has not been named took {stealth} of the named-model tokens; "
+            "the last column leaves them out.</p>",
+            stealth=fmt_pct(result.stealth_share, 2),
+        )
     unclassified = result.unclassified
     if len(unclassified):
-        rows = unclassified.assign(share=unclassified["share"].map(lambda v: fmt_pct(v, 2)),
-                                   tokens=unclassified["tokens"].map(fmt_tokens))
+        rows = unclassified.assign(
+            share=unclassified["share"].map(lambda v: fmt_pct(v, 2)), tokens=unclassified["tokens"].map(fmt_tokens)
+        )
         text += "<p>Largest models with an unknown lab, origin or open-weights status:</p>"
-        text += table(rows.rename(columns={"model_permaslug": "model", "missing": "unknown"}),
-                      numeric=("tokens", "share"))
+        rows.insert(0, "model", rows["model_permaslug"].map(lambda s: result.names.get(s, s)))
+        text += table(
+            rows.rename(columns={"model_permaslug": "permaslug", "missing": "unknown"}), numeric=("tokens", "share")
+        )
     if len(result.conflicts):
-        text += sentence("<p>Flagged for review: {n} model(s) where the catalog's hugging_face_id disagrees with "
-                         "the curated open-weights value (a families.csv fact is used over the catalog; the catalog "
-                         "over a lab's default): {slugs}.</p>", n=len(result.conflicts),
-                         slugs=", ".join(result.conflicts["model_permaslug"]))
+        text += sentence(
+            "<p>Flagged for review: {n} model(s) where the catalog's hugging_face_id disagrees with "
+            "the curated open-weights value (a families.csv fact is used over the catalog; the catalog "
+            "over a lab's default): {slugs}.</p>",
+            n=len(result.conflicts),
+            slugs=", ".join(result.names.get(s, s) for s in result.conflicts["model_permaslug"]),
+        )
     return text
 
 
 def vintages_table(manifest: dict) -> str:
     rows = [v for v in manifest["vintages"] if v["kind"] == RANKINGS]
-    frame = pd.DataFrame({
-        "vintage": [v["vintage_id"] for v in rows],
-        "as of": [v["as_of"] for v in rows],
-        "dates": [f"{v['first_date']} to {v['last_date']}" for v in rows],
-        "rows": [f"{v['rows']:,}" for v in rows],
-        "rows used": [f"{v['rows_used']:,}" for v in rows],
-        "values revised": [f"{v['values_revised']:,}" for v in rows],
-        "sha256": [v["sha256"] for v in rows],
-    })
+    frame = pd.DataFrame(
+        {
+            "vintage": [v["vintage_id"] for v in rows],
+            "as of": [v["as_of"] for v in rows],
+            "dates": [f"{v['first_date']} to {v['last_date']}" for v in rows],
+            "rows": [f"{v['rows']:,}" for v in rows],
+            "rows used": [f"{v['rows_used']:,}" for v in rows],
+            "values revised": [f"{v['values_revised']:,}" for v in rows],
+            "sha256": [v["sha256"] for v in rows],
+        }
+    )
     return table(frame, numeric=("rows", "rows used", "values revised"))
 
 
@@ -147,20 +200,37 @@ def citation_footer(manifest: dict) -> str:
 def reproducibility_block(build: dict) -> str:
     versions = ", ".join(f"{k} {v}" for k, v in build["versions"].items())
     params = ", ".join(f"{k}={v}" for k, v in build["parameters"].items())
-    return sentence('<p class="tt-caption"><b>Reproducibility.</b> Built {when} from commit <code>{commit}</code> '
-                    "with parameters {params}. Versions: {versions}.</p>", when=build["built_at"],
-                    commit=build["git_commit"], params=params, versions=versions)
+    return sentence(
+        '<p class="tt-caption"><b>Reproducibility.</b> Built {when} from commit <code>{commit}</code> '
+        "with parameters {params}. Versions: {versions}.</p>",
+        when=build["built_at"],
+        commit=build["git_commit"],
+        params=params,
+        versions=versions,
+    )
 
 
 def blocks(context: YearContext, result: Method) -> list[Block]:
-    return [methodology(context, result), top50_sentence(result.top50), coverage_block(result),
-            vintages_table(context.manifest), citation_footer(context.manifest), reproducibility_block(result.build)]
+    return [
+        methodology(context, result),
+        top50_sentence(result.top50),
+        coverage_block(result),
+        vintages_table(context.manifest),
+        citation_footer(context.manifest),
+        reproducibility_block(result.build),
+    ]
 
 
 def figures(context: YearContext, result: Method) -> dict:
-    return {"missing_days": result.missing_days, "vintages": result.vintages, "coverage": result.coverage,
-            "coverage_disclosed": result.coverage_disclosed, "stealth_share": result.stealth_share,
-            "top50": result.top50, "build": result.build}
+    return {
+        "missing_days": result.missing_days,
+        "vintages": result.vintages,
+        "coverage": result.coverage,
+        "coverage_disclosed": result.coverage_disclosed,
+        "stealth_share": result.stealth_share,
+        "top50": result.top50,
+        "build": result.build,
+    }
 
 
 SECTION = Section("method", "Methodology and provenance", compute, blocks, figures)

@@ -27,20 +27,24 @@ def weekly_records(totals: pd.DataFrame, bars: pd.DataFrame) -> list[dict]:
         group = by_week[row.week_start]
         top = group[group["series"] != weekly.OTHERS]
         others = group.loc[group["series"] == weekly.OTHERS, "tokens"]
-        records.append({
-            "week_start": row.week_start.strftime("%Y-%m-%d"),
-            "days_present": int(row.days_present),
-            "total_tokens": int(row.total_tokens),
-            "top": [{"model_permaslug": s, "tokens": int(t)} for s, t in zip(top["series"], top["tokens"],
-                                                                               strict=True)],
-            "others_tokens": int(others.sum()),
-        })
+        records.append(
+            {
+                "week_start": row.week_start.strftime("%Y-%m-%d"),
+                "days_present": int(row.days_present),
+                "total_tokens": int(row.total_tokens),
+                "top": [
+                    {"model_permaslug": s, "tokens": int(t)} for s, t in zip(top["series"], top["tokens"], strict=True)
+                ],
+                "others_tokens": int(others.sum()),
+            }
+        )
     return records
 
 
 def compute(context: YearContext) -> Numbers:
-    return Numbers(context.data.headline, weekly_records(context.data.totals, context.data.bars),
-                   context.span["is_partial"])
+    return Numbers(
+        context.data.headline, weekly_records(context.data.totals, context.data.bars), context.span["is_partial"]
+    )
 
 
 def headline_cards(headline: dict) -> str:
@@ -49,21 +53,34 @@ def headline_cards(headline: dict) -> str:
     if headline["first_full_week"] is None:
         return "<p>No full week in this year yet.</p>"
     first, peak, last = headline["first_full_week"], headline["peak_week"], headline["last_full_week"]
-    cards = [("first_full_week", fmt_tokens(first["total_tokens"]),
-              f"first full week ({fmt_date(first['week_start'])})")]
+    cards = [
+        ("first_full_week", fmt_tokens(first["total_tokens"]), f"first full week ({fmt_date(first['week_start'])})")
+    ]
     if peak["week_start"] == last["week_start"]:
-        cards.append(("peak_week last_full_week", fmt_tokens(peak["total_tokens"]),
-                      f"peak and last full week ({fmt_date(peak['week_start'])})"))
-        cards.append(("growth_peak_over_first growth_last_over_first", fmt_multiple(headline["growth_peak_over_first"]),
-                      "peak (and last) over first week"))
+        cards.append(
+            (
+                "peak_week last_full_week",
+                fmt_tokens(peak["total_tokens"]),
+                f"peak and last full week ({fmt_date(peak['week_start'])})",
+            )
+        )
+        cards.append(
+            (
+                "growth_peak_over_first growth_last_over_first",
+                fmt_multiple(headline["growth_peak_over_first"]),
+                "peak (and last) over first week",
+            )
+        )
     else:
-        cards += [("peak_week", fmt_tokens(peak["total_tokens"]), f"peak week ({fmt_date(peak['week_start'])})"),
-                  ("last_full_week", fmt_tokens(last["total_tokens"]),
-                   f"last full week ({fmt_date(last['week_start'])})"),
-                  ("growth_peak_over_first", fmt_multiple(headline["growth_peak_over_first"]), "peak over first week"),
-                  ("growth_last_over_first", fmt_multiple(headline["growth_last_over_first"]), "last over first week")]
-    body = "".join(f'<div data-figure="{key}"><b>{esc(value)}</b><span>{esc(label)}</span></div>'
-                   for key, value, label in cards)
+        cards += [
+            ("peak_week", fmt_tokens(peak["total_tokens"]), f"peak week ({fmt_date(peak['week_start'])})"),
+            ("last_full_week", fmt_tokens(last["total_tokens"]), f"last full week ({fmt_date(last['week_start'])})"),
+            ("growth_peak_over_first", fmt_multiple(headline["growth_peak_over_first"]), "peak over first week"),
+            ("growth_last_over_first", fmt_multiple(headline["growth_last_over_first"]), "last over first week"),
+        ]
+    body = "".join(
+        f'<div data-figure="{key}"><b>{esc(value)}</b><span>{esc(label)}</span></div>' for key, value, label in cards
+    )
     return f'<div class="tt-headline">{body}</div>'
 
 
@@ -76,18 +93,29 @@ def headline_sentence(headline: dict, year: int, is_partial: bool) -> str:
         return sentence(
             "<p>In the first full week of {year} (from {first_date}) OpenRouter carried <b>{first}</b> tokens. "
             "The last full week {closing} (from {last_date}) was also the busiest: <b>{last}</b>, <b>{growth_last}</b> "
-            "the first.</p>", year=year, first_date=fmt_date(first["week_start"]),
-            first=fmt_tokens(first["total_tokens"]), closing=closing, last_date=fmt_date(last["week_start"]),
-            last=fmt_tokens(last["total_tokens"]), growth_last=fmt_multiple(headline["growth_last_over_first"]))
+            "the first.</p>",
+            year=year,
+            first_date=fmt_date(first["week_start"]),
+            first=fmt_tokens(first["total_tokens"]),
+            closing=closing,
+            last_date=fmt_date(last["week_start"]),
+            last=fmt_tokens(last["total_tokens"]),
+            growth_last=fmt_multiple(headline["growth_last_over_first"]),
+        )
     return sentence(
         "<p>In the first full week of {year} (from {first_date}) OpenRouter carried <b>{first}</b> tokens. "
         "Weekly volume peaked at <b>{peak}</b> in the week from {peak_date}, <b>{growth_peak}</b> the first "
         "full week. The last full week {closing} (from {last_date}) carried <b>{last}</b>, "
         "<b>{growth_last}</b> the first.</p>",
-        year=year, first_date=fmt_date(first["week_start"]), first=fmt_tokens(first["total_tokens"]),
-        peak=fmt_tokens(peak["total_tokens"]), peak_date=fmt_date(peak["week_start"]),
-        growth_peak=fmt_multiple(headline["growth_peak_over_first"]), closing=closing,
-        last_date=fmt_date(last["week_start"]), last=fmt_tokens(last["total_tokens"]),
+        year=year,
+        first_date=fmt_date(first["week_start"]),
+        first=fmt_tokens(first["total_tokens"]),
+        peak=fmt_tokens(peak["total_tokens"]),
+        peak_date=fmt_date(peak["week_start"]),
+        growth_peak=fmt_multiple(headline["growth_peak_over_first"]),
+        closing=closing,
+        last_date=fmt_date(last["week_start"]),
+        last=fmt_tokens(last["total_tokens"]),
         growth_last=fmt_multiple(headline["growth_last_over_first"]),
     )
 

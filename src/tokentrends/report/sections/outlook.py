@@ -36,10 +36,14 @@ def compute(context: YearContext) -> Outlook:
     previous_totals = all_totals[all_totals["report_year"] == context.year - 1]
     previous = None
     if len(weekly.full_weeks(previous_totals)) >= outlook.MIN_FIT_WEEKS:
-        prev_projection, prev_params = outlook.project_weekly_volume(previous_totals, config.FIT_WEEKS,
-                                                                     config.HORIZON_WEEKS)
-        previous = {"projection": prev_projection, "params": prev_params,
-                    "score": outlook.score_projection(prev_projection, all_totals)}
+        prev_projection, prev_params = outlook.project_weekly_volume(
+            previous_totals, config.FIT_WEEKS, config.HORIZON_WEEKS
+        )
+        previous = {
+            "projection": prev_projection,
+            "params": prev_params,
+            "score": outlook.score_projection(prev_projection, all_totals),
+        }
     return Outlook(projection, params, score, previous)
 
 
@@ -51,34 +55,56 @@ def outlook_text(result: Outlook, year: int) -> str:
         "<p><b>Method.</b> A straight line through the logarithm of weekly tokens over the {n} full weeks from "
         "{start} to {end} (an average growth of {g} a week), extended {h} weeks; the band spans ±{z} residual "
         "standard errors, roughly a 95% prediction interval. It assumes the recent growth rate simply "
-        "continues: a baseline, not a forecast of launches.</p>", n=params["fit_weeks"],
-        start=fmt_date(params["fit_from"]), end=fmt_date(params["fit_to"]),
-        g=fmt_pct(params["weekly_growth"]), h=params["horizon_weeks"], z=f"{params['band_se']:g}")
+        "continues: a baseline, not a forecast of launches.</p>",
+        n=params["fit_weeks"],
+        start=fmt_date(params["fit_from"]),
+        end=fmt_date(params["fit_to"]),
+        g=fmt_pct(params["weekly_growth"]),
+        h=params["horizon_weeks"],
+        z=f"{params['band_se']:g}",
+    )
     if score["weeks_compared"]:
-        text += sentence("<p><b>Scored.</b> {n} of the projected weeks have happened: the projection was off by "
-                         "{err} on average (bias {bias}), and {inside} of actual weeks fell inside the band.</p>",
-                         n=score["weeks_compared"], err=fmt_pct(score["mean_abs_pct_error"]),
-                         bias=fmt_pct(score["bias"]), inside=fmt_pct(score["share_inside_band"], 0))
+        text += sentence(
+            "<p><b>Scored.</b> {n} of the projected weeks have happened: the projection was off by "
+            "{err} on average (bias {bias}), and {inside} of actual weeks fell inside the band.</p>",
+            n=score["weeks_compared"],
+            err=fmt_pct(score["mean_abs_pct_error"]),
+            bias=fmt_pct(score["bias"]),
+            inside=fmt_pct(score["share_inside_band"], 0),
+        )
     else:
         text += "<p>None of the projected weeks is in the data yet; next year's report scores it.</p>"
     previous = result.previous
     if previous and previous["score"]["weeks_compared"]:
         s = previous["score"]
-        text += sentence("<p><b>Last year's projection, scored.</b> The same method on {prev}'s last full weeks "
-                         "projected the start of {year}: off by {err} on average (bias {bias}); {inside} of weeks "
-                         "fell inside its band.</p>", prev=year - 1, year=year, err=fmt_pct(s["mean_abs_pct_error"]),
-                         bias=fmt_pct(s["bias"]), inside=fmt_pct(s["share_inside_band"], 0))
+        text += sentence(
+            "<p><b>Last year's projection, scored.</b> The same method on {prev}'s last full weeks "
+            "projected the start of {year}: off by {err} on average (bias {bias}); {inside} of weeks "
+            "fell inside its band.</p>",
+            prev=year - 1,
+            year=year,
+            err=fmt_pct(s["mean_abs_pct_error"]),
+            bias=fmt_pct(s["bias"]),
+            inside=fmt_pct(s["share_inside_band"], 0),
+        )
     return text
 
 
 def blocks(context: YearContext, result: Outlook) -> list[Block]:
     out: list[Block] = [outlook_text(result, context.year)]
     if result.params is not None:
-        actual = outlook.actual_for_projection(context.data.all_totals, context.data.totals["week_start"],
-                                               result.projection)
-        out.append(Chart("outlook", projection_chart(actual, result.projection,
-                                                     f"Weekly tokens and the projection, {context.label}",
-                                                     context.note), result.projection))
+        actual = outlook.actual_for_projection(
+            context.data.all_totals, context.data.totals["week_start"], result.projection
+        )
+        out.append(
+            Chart(
+                "outlook",
+                projection_chart(
+                    actual, result.projection, f"Weekly tokens and the projection, {context.label}", context.note
+                ),
+                result.projection,
+            )
+        )
     return out
 
 

@@ -1,4 +1,5 @@
-"""Price: the token-weighted average list price of the named models, week by week."""
+"""Price: the token-weighted average list price of the named models, week by week, over the weeks in which
+enough of the tokens had a list price; the priced share drawn beside it."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tokentrends import config
+from tokentrends.metrics.weekly import week_quarter
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_pct, sentence
+from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, sentence
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -17,12 +20,26 @@ PRICE_NOTE = "list prices (USD per million tokens), not what users paid"
 
 @dataclass(frozen=True)
 class Price:
-    weekly: pd.DataFrame  # metrics.prices.weekly_list_price
+    weekly: pd.DataFrame  # metrics.prices.weekly_list_price, with `is_covered` (priced share >= the threshold)
     list_vintages: list[str]
+    min_priced_share: float
+    by_quarter: pd.DataFrame  # quarter | weeks | prompt_usd_per_mtok: averages over the covered weeks
 
 
 def compute(context: YearContext) -> Price:
-    return Price(context.data.weekly_price, sorted(context.data.price_table["vintage"].unique()))
+    weekly = context.data.weekly_price
+    if not weekly.empty:
+        weekly = weekly.assign(is_covered=weekly["priced_share"] >= config.PRICE_COVERAGE_MIN)
+        covered = weekly[weekly["is_covered"]]
+        quarter = week_quarter(covered["week_start"], context.year).astype(str)
+        by_quarter = (
+            covered.assign(quarter=quarter)
+            .groupby("quarter", as_index=False)
+            .agg(weeks=("week_start", "size"), prompt_usd_per_mtok=("prompt_usd_per_mtok", "mean"))
+        )
+    else:
+        by_quarter = pd.DataFrame(columns=["quarter", "weeks", "prompt_usd_per_mtok"])
+    return Price(weekly, sorted(context.data.price_table["vintage"].unique()), config.PRICE_COVERAGE_MIN, by_quarter)
 
 
 def price_series(weekly_price: pd.DataFrame) -> pd.DataFrame:
@@ -36,30 +53,96 @@ def price_text(result: Price) -> str:
     weekly_price = result.weekly
     if weekly_price.empty:
         return "<p>No price list matches this year's models, so prices cannot be measured.</p>"
-    first, last = weekly_price.iloc[0], weekly_price.iloc[-1]
-    return sentence(
-        "<p>The token-weighted average <i>list</i> price of the named models went from <b>${p1}</b> to <b>${p2}</b> "
-        "per million prompt tokens (completion: ${c1} to ${c2}). Each model is priced from the list nearest in time "
-        "({lists}); <code>:free</code> variants count at $0. These are list prices, not what users paid, and "
-        "the data do not split prompt from completion tokens. At least {cov} of each week's named tokens had a "
-        "price.</p>", p1=f"{first['prompt_usd_per_mtok']:.3f}", p2=f"{last['prompt_usd_per_mtok']:.3f}",
-        c1=f"{first['completion_usd_per_mtok']:.3f}", c2=f"{last['completion_usd_per_mtok']:.3f}",
-        lists=", ".join(result.list_vintages), cov=fmt_pct(weekly_price["priced_share"].min(), 0))
+    covered = weekly_price[weekly_price["is_covered"]]
+    threshold = fmt_pct(result.min_priced_share, 0)
+    if covered.empty:
+        return sentence(
+            "<p>In no week of the year did at least {t} of the named models' tokens have a list price "
+            "(at most {top}), so the average price cannot be measured honestly.</p>",
+            t=threshold,
+            top=fmt_pct(weekly_price["priced_share"].max(), 0),
+        )
+    first, last = covered.iloc[0], covered.iloc[-1]
+    change = last["prompt_usd_per_mtok"] / first["prompt_usd_per_mtok"] - 1 if first["prompt_usd_per_mtok"] else None
+    direction = "fell" if change is not None and change < 0 else "rose" if change else "held"
+    text = sentence(
+        "<p>The token-weighted average <i>list</i> price of the named models {direction} from <b>{p1}</b> (week of "
+        "{w1}) to <b>{p2}</b> (week of {w2}) per million prompt tokens (completion: {c1} to {c2}). It counts only "
+        "the weeks in which at least {t} of the named tokens had a list price: {n} of {m} weeks; the others are "
+        "left out of every price figure here and in the claims ledger. Each model is priced from the list nearest "
+        "in time ({lists}); <code>:free</code> variants count at $0. These are list prices, not what users paid, "
+        "and the data do not split prompt from completion tokens.</p>",
+        direction=direction,
+        p1=fmt_usd(first["prompt_usd_per_mtok"]),
+        w1=fmt_date(first["week_start"]),
+        p2=fmt_usd(last["prompt_usd_per_mtok"]),
+        w2=fmt_date(last["week_start"]),
+        c1=fmt_usd(first["completion_usd_per_mtok"]),
+        c2=fmt_usd(last["completion_usd_per_mtok"]),
+        t=threshold,
+        n=len(covered),
+        m=len(weekly_price),
+        lists=", ".join(result.list_vintages),
+    )
+    if len(result.by_quarter):
+        parts = ", ".join(f"{q} {fmt_usd(p)} ({w} weeks)" for q, w, p in result.by_quarter.itertuples(index=False))
+        text += sentence("<p>Quarter averages of those weeks (the claims ledger's measure): {parts}.</p>", parts=parts)
+    return text
 
 
 def blocks(context: YearContext, result: Price) -> list[Block]:
     out: list[Block] = [price_text(result)]
     if not result.weekly.empty:
-        series = price_series(result.weekly)
-        out.append(Chart("list-price", line_chart(series, f"Average list price per million tokens, {context.label}",
-                                                  context.note, y_title="USD per million tokens", y_format="$.2f",
-                                                  value="usd_per_mtok"), series))
+        covered = result.weekly[result.weekly["is_covered"]]
+        if len(covered):
+            series = price_series(covered)
+            out.append(
+                Chart(
+                    "list-price",
+                    line_chart(
+                        series,
+                        f"Average list price per million tokens (weeks with at least "
+                        f"{fmt_pct(result.min_priced_share, 0)} of tokens priced), {context.label}",
+                        context.note,
+                        y_title="USD per million tokens",
+                        y_format="$.2f",
+                        value="usd_per_mtok",
+                    ),
+                    series,
+                )
+            )
+        priced = result.weekly.assign(series="Share of named tokens with a list price")[
+            ["week_start", "series", "priced_share"]
+        ].rename(columns={"priced_share": "share"})
+        out.append(
+            Chart(
+                "priced-share",
+                line_chart(
+                    priced,
+                    f"How much of each week's tokens had a list price, {context.label}",
+                    context.note,
+                    y_title="Share of named-model tokens",
+                ),
+                priced,
+            )
+        )
     return out
 
 
 def figures(context: YearContext, result: Price) -> dict:
-    return {"analyses": {"price": to_jsonable({"weekly": result.weekly, "list_vintages": result.list_vintages,
-                                               "note": PRICE_NOTE})}}
+    return {
+        "analyses": {
+            "price": to_jsonable(
+                {
+                    "weekly": result.weekly,
+                    "list_vintages": result.list_vintages,
+                    "note": PRICE_NOTE,
+                    "min_priced_share": result.min_priced_share,
+                    "by_quarter": result.by_quarter,
+                }
+            )
+        }
+    }
 
 
 SECTION = Section("price", "Price", compute, blocks, figures)

@@ -24,22 +24,36 @@ class Specialists:
 
 def compute(context: YearContext) -> Specialists:
     series = leaders.share_series(context.data.family_shares, "family", context.watch)
-    return Specialists(stability=specialists.stability(series, "family").sort_values("cv").reset_index(drop=True),
-                       spikes=specialists.spikes(series, "family", k=config.SPIKE_K), k=config.SPIKE_K)
+    return Specialists(
+        stability=specialists.stability(series, "family").sort_values("cv").reset_index(drop=True),
+        spikes=specialists.spikes(series, "family", k=config.SPIKE_K),
+        k=config.SPIKE_K,
+    )
 
 
 def specialists_text(result: Specialists) -> str:
-    rows = result.stability.assign(mean_share=result.stability["mean_share"].map(fmt_pct),
-                                   cv=result.stability["cv"].map(lambda v: f"{v:.2f}"))
-    text = sentence("<p>Steadiness is the coefficient of variation (CV) of a family's weekly share over the weeks it "
-                    "was present: lower is steadier. A spike is a week whose share jumped by more than {k} standard "
-                    "deviations of the family's own week-over-week changes.</p>", k=f"{result.k:g}")
+    rows = result.stability.assign(
+        mean_share=result.stability["mean_share"].map(fmt_pct), cv=result.stability["cv"].map(lambda v: f"{v:.2f}")
+    )
+    text = sentence(
+        "<p>Steadiness is the coefficient of variation (CV) of a family's weekly share over the weeks it "
+        "was present: lower is steadier. A spike is a week whose share jumped by more than {k} standard "
+        "deviations of the family's own week-over-week changes.</p>",
+        k=f"{result.k:g}",
+    )
     text += table(rows.rename(columns={"mean_share": "mean share", "cv": "CV"}), numeric=("weeks", "mean share", "CV"))
     spikes = result.spikes
     if len(spikes):
-        text += "<p>Spikes: " + esc("; ".join(f"{f} in the week from {fmt_date(w)} (+{fmt_pct(c)})" for f, w, c in
-                                              zip(spikes["family"], spikes["week_start"], spikes["change"],
-                                                  strict=True))) + ".</p>"
+        text += (
+            "<p>Spikes: "
+            + esc(
+                "; ".join(
+                    f"{f} in the week from {fmt_date(w)} (+{fmt_pct(c)})"
+                    for f, w, c in zip(spikes["family"], spikes["week_start"], spikes["change"], strict=True)
+                )
+            )
+            + ".</p>"
+        )
     return text
 
 
@@ -48,8 +62,11 @@ def blocks(context: YearContext, result: Specialists) -> list[Block]:
 
 
 def figures(context: YearContext, result: Specialists) -> dict:
-    return {"analyses": {"specialists": to_jsonable({"stability": result.stability, "spikes": result.spikes,
-                                                     "k": result.k})}}
+    return {
+        "analyses": {
+            "specialists": to_jsonable({"stability": result.stability, "spikes": result.spikes, "k": result.k})
+        }
+    }
 
 
 SECTION = Section("specialists", "Specialists", compute, blocks, figures)

@@ -26,30 +26,49 @@ def compute(context: YearContext) -> Tail:
 
 
 def tail_series(concentration: pd.DataFrame, top_n: int) -> pd.DataFrame:
-    """Long form of the tail measures for a line chart: `week_start | series | share`."""
-    names = {"others_share": f"Others (outside the week's top {top_n})",
-             "other_row_share": "API other row (outside the daily top 50)", "top10_share": "Top 10 models"}
-    long = concentration.melt(id_vars="week_start", value_vars=list(names), var_name="series", value_name="share")
+    """Long form of the tail measures for a line chart: `week_start | series | share`. The week's top N and Others
+    are on the same N, so the two lines add up to 100%."""
+    names = {
+        "topn_share": f"The week's top {top_n} models",
+        "others_share": f"Others (outside the week's top {top_n})",
+        "other_row_share": "API other row (outside the daily top 50)",
+    }
+    frame = concentration.assign(topn_share=1 - concentration["others_share"])
+    long = frame.melt(id_vars="week_start", value_vars=list(names), var_name="series", value_name="share")
     return long.assign(series=long["series"].map(names))
 
 
 def tail_text(result: Tail, top_n: int) -> str:
     first, last = result.first, result.last
     return sentence(
-        "<p>In the year's first week, everything outside the top {n} (Others) was {o1} of tokens and the API's "
+        "<p>In the year's first week, everything outside the week's top {n} (Others) was {o1} of tokens and the API's "
         "<code>other</code> row (outside the daily top 50) {r1}; in the last week, {o2} and {r2}. Concentration: "
         "the effective number of models (1/HHI over named models) went from {e1} to {e2}; {m1} models covered 90% "
-        "of named tokens at the start, {m2} at the end.</p>", n=top_n, o1=fmt_pct(first["others_share"]),
-        r1=fmt_pct(first["other_row_share"]), o2=fmt_pct(last["others_share"]), r2=fmt_pct(last["other_row_share"]),
-        e1=f"{first['effective_models']:.1f}", e2=f"{last['effective_models']:.1f}", m1=int(first["models_for_90"]),
-        m2=int(last["models_for_90"]))
+        "of named tokens at the start, {m2} at the end.</p>",
+        n=top_n,
+        o1=fmt_pct(first["others_share"]),
+        r1=fmt_pct(first["other_row_share"]),
+        o2=fmt_pct(last["others_share"]),
+        r2=fmt_pct(last["other_row_share"]),
+        e1=f"{first['effective_models']:.1f}",
+        e2=f"{last['effective_models']:.1f}",
+        m1=int(first["models_for_90"]),
+        m2=int(last["models_for_90"]),
+    )
 
 
 def blocks(context: YearContext, result: Tail) -> list[Block]:
     series = tail_series(result.weekly, context.top_n)
-    return [tail_text(result, context.top_n),
-            Chart("long-tail", line_chart(series, f"Others, the API's other row and the top 10, {context.label}",
-                                          context.note), series)]
+    return [
+        tail_text(result, context.top_n),
+        Chart(
+            "long-tail",
+            line_chart(
+                series, f"The top {context.top_n}, Others and the API's other row, {context.label}", context.note
+            ),
+            series,
+        ),
+    ]
 
 
 def figures(context: YearContext, result: Tail) -> dict:

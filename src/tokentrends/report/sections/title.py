@@ -32,26 +32,20 @@ class Title:
     takeaways: list[str]  # HTML sentences, every value escaped
 
 
-def display_name(slug: str, models: pd.DataFrame) -> str:
-    """The model's display name where the reference has one, else its permaslug."""
-    if "display_name" in models.columns:
-        match = models.loc[models["model_permaslug"] == slug, "display_name"]
-        if len(match) and isinstance(match.iloc[0], str) and match.iloc[0]:
-            return match.iloc[0]
-    return slug
-
-
 def growth_takeaway(headline: dict, is_partial: bool) -> str | None:
     first, peak, last = headline["first_full_week"], headline["peak_week"], headline["last_full_week"]
     if first is None:
         return None
-    text = (f"Weekly volume went from <b>{esc(fmt_tokens(first['total_tokens']))}</b> tokens (week of "
-            f"{esc(fmt_date(first['week_start']))}) to <b>{esc(fmt_tokens(last['total_tokens']))}</b> (week of "
-            f"{esc(fmt_date(last['week_start']))}{', the last full week so far' if is_partial else ''}): "
-            f"<b>{esc(fmt_multiple(headline['growth_last_over_first']))}</b>")
+    text = (
+        f"Weekly volume went from <b>{esc(fmt_tokens(first['total_tokens']))}</b> tokens (week of "
+        f"{esc(fmt_date(first['week_start']))}) to <b>{esc(fmt_tokens(last['total_tokens']))}</b> (week of "
+        f"{esc(fmt_date(last['week_start']))}{', the last full week so far' if is_partial else ''}): "
+        f"<b>{esc(fmt_multiple(headline['growth_last_over_first']))}</b>"
+    )
     if peak["week_start"] != last["week_start"]:
-        text += (f"; it peaked at {esc(fmt_tokens(peak['total_tokens']))} in the week of "
-                 f"{esc(fmt_date(peak['week_start']))}")
+        text += (
+            f"; it peaked at {esc(fmt_tokens(peak['total_tokens']))} in the week of {esc(fmt_date(peak['week_start']))}"
+        )
     return text + "."
 
 
@@ -67,9 +61,11 @@ def previous_year_takeaway(context: YearContext) -> str | None:
     if same.empty:
         return None
     ratio = now["total_tokens"].sum() / same["total_tokens"].sum()
-    return (f"The year's {len(now)} full weeks carried <b>{esc(fmt_multiple(ratio))}</b> the tokens of the same "
-            f"weeks of {context.year - 1} ({esc(fmt_tokens(int(now['total_tokens'].sum())))} against "
-            f"{esc(fmt_tokens(int(same['total_tokens'].sum())))}).")
+    return (
+        f"The year's {len(now)} full weeks carried <b>{esc(fmt_multiple(ratio))}</b> the tokens of the same "
+        f"weeks of {context.year - 1} ({esc(fmt_tokens(int(now['total_tokens'].sum())))} against "
+        f"{esc(fmt_tokens(int(same['total_tokens'].sum())))})."
+    )
 
 
 def leader_takeaway(context: YearContext) -> str | None:
@@ -77,8 +73,10 @@ def leader_takeaway(context: YearContext) -> str | None:
     if top.empty:
         return None
     slug = top["model_permaslug"].iloc[0]
-    return (f"The year's largest model was <b>{esc(display_name(slug, context.prepared.models))}</b> with "
-            f"{esc(fmt_pct(top['share'].iloc[0]))} of the named models' tokens.")
+    return (
+        f"The year's largest model was <b>{esc(context.name(slug))}</b> with "
+        f"{esc(fmt_pct(top['share'].iloc[0]))} of the named models' tokens."
+    )
 
 
 def shift_takeaway(context: YearContext) -> str | None:
@@ -87,8 +85,10 @@ def shift_takeaway(context: YearContext) -> str | None:
     if change.empty or not (change["share_before"] > 0).any() or not (change["share_after"] > 0).any():
         return None
     gain = change.iloc[0]
-    return (f"The biggest shift: <b>{esc(gain['lab'])}</b> rose from {esc(fmt_pct(gain['share_before']))} of tokens "
-            f"before {esc(fmt_date(split))} to {esc(fmt_pct(gain['share_after']))} after.")
+    return (
+        f"The biggest shift: <b>{esc(gain['lab'])}</b> rose from {esc(fmt_pct(gain['share_before']))} of tokens "
+        f"before {esc(fmt_date(split))} to {esc(fmt_pct(gain['share_after']))} after."
+    )
 
 
 def openness_takeaway(context: YearContext) -> str | None:
@@ -96,8 +96,10 @@ def openness_takeaway(context: YearContext) -> str | None:
         return None
     open_share = groups.share_by(context.rows, "open_weights").get("true", 0.0)
     china = groups.share_by(context.rows, "origin").get("China", 0.0)
-    return (f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens, and models "
-            f"from Chinese labs <b>{esc(fmt_pct(china))}</b>.")
+    return (
+        f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens, and models "
+        f"from Chinese labs <b>{esc(fmt_pct(china))}</b>."
+    )
 
 
 def verdicts_takeaway(context: YearContext) -> str | None:
@@ -106,16 +108,34 @@ def verdicts_takeaway(context: YearContext) -> str | None:
         return None
     counts = pd.Series(verdicts).value_counts()
     parts = ", ".join(f"{int(counts[v])} {v}" for v in VERDICTS if v in counts)
-    return (f"Of the review's {len(verdicts)} claims checked below: {esc(parts)} "
-            f'(<a href="#{esc(CLAIMS.anchor)}">the ledger</a>).')
+    return (
+        f"Of the review's {len(verdicts)} claims checked below: {esc(parts)} "
+        f'(<a href="#{esc(CLAIMS.anchor)}">the ledger</a>).'
+    )
 
 
 def compute(context: YearContext) -> Title:
-    takeaways = [t for t in (growth_takeaway(context.data.headline, context.span["is_partial"]),
-                             previous_year_takeaway(context), leader_takeaway(context), shift_takeaway(context),
-                             openness_takeaway(context), verdicts_takeaway(context)) if t]
-    return Title(context.year, context.span["is_partial"], context.span["through_date"], context.manifest["as_of"],
-                 context.manifest["is_synthetic"], weekly.report_years(context.prepared.usage), takeaways)
+    takeaways = [
+        t
+        for t in (
+            growth_takeaway(context.data.headline, context.span["is_partial"]),
+            previous_year_takeaway(context),
+            leader_takeaway(context),
+            shift_takeaway(context),
+            openness_takeaway(context),
+            verdicts_takeaway(context),
+        )
+        if t
+    ]
+    return Title(
+        context.year,
+        context.span["is_partial"],
+        context.span["through_date"],
+        context.manifest["as_of"],
+        context.manifest["is_synthetic"],
+        weekly.report_years(context.prepared.usage),
+        takeaways,
+    )
 
 
 def page_links(title: Title) -> str:
@@ -132,22 +152,31 @@ def lede(context: YearContext, title: Title) -> str:
     else:
         review = esc(review)
     checked = f" Checked against it below: {review}." if review else ""
-    return (f'<p class="tt-lede">How many tokens the world sent through OpenRouter each week, and to which models, '
-            f'from OpenRouter\'s public data (<a href="{RANKINGS_URL}">openrouter.ai/rankings</a>, as of '
-            f"{esc(fmt_date(title.as_of))}).{checked}</p>")
+    return (
+        f'<p class="tt-lede">How many tokens the world sent through OpenRouter each week, and to which models, '
+        f'from OpenRouter\'s public data (<a href="{RANKINGS_URL}">openrouter.ai/rankings</a>, as of '
+        f"{esc(fmt_date(title.as_of))}).{checked}</p>"
+    )
 
 
 def blocks(context: YearContext, title: Title) -> list[Block]:
-    heading = (f"<h1>LLM usage on OpenRouter: {title.year} in review"
-               + (f", so far (through {esc(fmt_date(title.through_date))})" if title.is_partial else "") + "</h1>")
+    heading = (
+        f"<h1>LLM usage on OpenRouter: {title.year} in review"
+        + (f", so far (through {esc(fmt_date(title.through_date))})" if title.is_partial else "")
+        + "</h1>"
+    )
     items = "".join(f"<li>{t}</li>" for t in title.takeaways)
     bars = context.data.bars
     return [
         banner(title.is_synthetic) + page_links(title) + heading + lede(context, title),
         f'<ul class="tt-takeaways" aria-label="What happened">{items}</ul>' if items else "",
-        Chart("weekly-top-models",
-              weekly_stack_chart(bars, f"Weekly tokens, top {context.top_n} models and Others, {context.label}",
-                                 context.note), bars),
+        Chart(
+            "weekly-top-models",
+            weekly_stack_chart(
+                bars, f"Weekly tokens, top {context.top_n} models and Others, {context.label}", context.note
+            ),
+            bars,
+        ),
         contents(list(context.contents)),
     ]
 

@@ -28,13 +28,18 @@ def year_over_year(data: YearData) -> pd.DataFrame | None:
     def tokens(head: dict, key: str) -> float | None:
         return head[key]["total_tokens"] if head[key] else None
 
-    rows = [("first full week (tokens)", tokens(before, "first_full_week"), tokens(now, "first_full_week")),
-            ("peak week (tokens)", tokens(before, "peak_week"), tokens(now, "peak_week")),
-            ("last full week (tokens)", tokens(before, "last_full_week"), tokens(now, "last_full_week")),
-            ("peak over first full week", before["growth_peak_over_first"], now["growth_peak_over_first"]),
-            ("last over first full week", before["growth_last_over_first"], now["growth_last_over_first"]),
-            ("total tokens in the year's weeks", float(previous["total_tokens"].sum()),
-             float(data.totals["total_tokens"].sum()))]
+    rows = [
+        ("first full week (tokens)", tokens(before, "first_full_week"), tokens(now, "first_full_week")),
+        ("peak week (tokens)", tokens(before, "peak_week"), tokens(now, "peak_week")),
+        ("last full week (tokens)", tokens(before, "last_full_week"), tokens(now, "last_full_week")),
+        ("peak over first full week", before["growth_peak_over_first"], now["growth_peak_over_first"]),
+        ("last over first full week", before["growth_last_over_first"], now["growth_last_over_first"]),
+        (
+            "total tokens in the year's weeks",
+            float(previous["total_tokens"].sum()),
+            float(data.totals["total_tokens"].sum()),
+        ),
+    ]
     return pd.DataFrame(rows, columns=["measure", str(data.year - 1), str(data.year)])
 
 
