@@ -17,9 +17,19 @@ AS_OF = "2026-03-02T08:15:00Z"  # covers 2026-01-31 .. 2026-03-01
 
 
 def item(day="2026-02-10", slug="a/x-2026", endpoint="e1", **values) -> dict:
-    row = {"date": day, "model": slug.rsplit("-", 1)[0], "model_permaslug": slug, "endpoint_id": endpoint,
-           "provider_name": "P", "usage": 0.5, "byok_usage_inference": 0.0, "requests": 3, "prompt_tokens": 100,
-           "completion_tokens": 40, "reasoning_tokens": 10}
+    row = {
+        "date": day,
+        "model": slug.rsplit("-", 1)[0],
+        "model_permaslug": slug,
+        "endpoint_id": endpoint,
+        "provider_name": "P",
+        "usage": 0.5,
+        "byok_usage_inference": 0.0,
+        "requests": 3,
+        "prompt_tokens": 100,
+        "completion_tokens": 40,
+        "reasoning_tokens": 10,
+    }
     return {**row, **values}
 
 
@@ -32,8 +42,9 @@ def save(path: Path, items: list) -> Path:
 def pull(root: Path, name: str, as_of: str, items: list) -> Path:
     """An activity vintage folder with its provenance, as fetch-activity and add-activity write it."""
     path = save(root / name / "activity.json", items)
-    (path.parent / "provenance.json").write_text(json.dumps(
-        {"kind": "activity", "as_of": as_of, "file": "activity.json", "sha256": aa.archive.sha256_of(path)}))
+    (path.parent / "provenance.json").write_text(
+        json.dumps({"kind": "activity", "as_of": as_of, "file": "activity.json", "sha256": aa.archive.sha256_of(path)})
+    )
     return path
 
 
@@ -55,21 +66,24 @@ def test__read_activity_json__empty_pull_is_valid(tmp_path):
     assert activity.read_activity_json(save(tmp_path / "a.json", []), as_of=AS_OF).frame.empty
 
 
-@pytest.mark.parametrize(("bad", "reason"), [
-    ({"prompt_tokens": -1}, "prompt_tokens '-1' is negative"),
-    ({"completion_tokens": 1.5}, "completion_tokens '1.5' is not a whole number"),
-    ({"requests": True}, "requests True must be a number"),
-    ({"reasoning_tokens": "ten"}, "reasoning_tokens 'ten' is not a number"),
-    ({"usage": -0.01}, "usage '-0.01' is negative"),
-    ({"usage": float("nan")}, "usage 'nan' is not a finite amount"),
-    ({"byok_usage_inference": "Infinity"}, "byok_usage_inference 'Infinity' is not a finite amount"),
-    ({"byok_usage_inference": None}, "byok_usage_inference None must be a number"),
-    ({"date": "2026-01-30"}, "date 2026-01-30 is outside the pull's 30 days (2026-01-31..2026-03-01)"),
-    ({"date": "2026-03-02"}, "outside the pull's 30 days"),
-    ({"date": "2026/02/01"}, "is not a YYYY-MM-DD date"),
-    ({"model_permaslug": ""}, "model_permaslug is empty"),
-    ({"endpoint_id": 7}, "data[1].endpoint_id must be a string"),
-])
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ({"prompt_tokens": -1}, "prompt_tokens '-1' is negative"),
+        ({"completion_tokens": 1.5}, "completion_tokens '1.5' is not a whole number"),
+        ({"requests": True}, "requests True must be a number"),
+        ({"reasoning_tokens": "ten"}, "reasoning_tokens 'ten' is not a number"),
+        ({"usage": -0.01}, "usage '-0.01' is negative"),
+        ({"usage": float("nan")}, "usage 'nan' is not a finite amount"),
+        ({"byok_usage_inference": "Infinity"}, "byok_usage_inference 'Infinity' is not a finite amount"),
+        ({"byok_usage_inference": None}, "byok_usage_inference None must be a number"),
+        ({"date": "2026-01-30"}, "date 2026-01-30 is outside the pull's 30 days (2026-01-31..2026-03-01)"),
+        ({"date": "2026-03-02"}, "outside the pull's 30 days"),
+        ({"date": "2026/02/01"}, "is not a YYYY-MM-DD date"),
+        ({"model_permaslug": ""}, "model_permaslug is empty"),
+        ({"endpoint_id": 7}, "data[1].endpoint_id must be a string"),
+    ],
+)
 def test__read_activity_json__one_error_naming_file_row_and_reason(tmp_path, bad, reason):
     path = save(tmp_path / "a.json", [item(endpoint="e0"), item(**bad)])
     with pytest.raises(InputError) as err:
@@ -110,18 +124,28 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 
 def test__merge_activity__newest_pull_wins_per_key_and_logs_revisions():
-    old = activity.to_frame([activity.parse_item(item(day=d, usage=u, prompt_tokens=p), "f", 0, None)
-                             for d, u, p in [("2026-02-10", 0.5, 100), ("2026-02-11", 0.5, 100)]])
-    new = activity.to_frame([activity.parse_item(item(day=d, usage=u, prompt_tokens=p), "f", 0, None)
-                             for d, u, p in [("2026-02-11", 0.75, 100), ("2026-02-12", 1.0, 5)]])
-    merged, revisions = aa.merge_activity({"old": old, "new": new},
-                                          {"old": "2026-02-20T00:00:00Z", "new": "2026-03-01T00:00:00Z"})
+    old = activity.to_frame(
+        [
+            activity.parse_item(item(day=d, usage=u, prompt_tokens=p), "f", 0, None)
+            for d, u, p in [("2026-02-10", 0.5, 100), ("2026-02-11", 0.5, 100)]
+        ]
+    )
+    new = activity.to_frame(
+        [
+            activity.parse_item(item(day=d, usage=u, prompt_tokens=p), "f", 0, None)
+            for d, u, p in [("2026-02-11", 0.75, 100), ("2026-02-12", 1.0, 5)]
+        ]
+    )
+    merged, revisions = aa.merge_activity(
+        {"old": old, "new": new}, {"old": "2026-02-20T00:00:00Z", "new": "2026-03-01T00:00:00Z"}
+    )
     assert merged["date"].dt.day.tolist() == [10, 11, 12]
     assert merged["vintage"].tolist() == ["old", "new", "new"]
     assert merged["usage"].tolist() == [0.5, 0.75, 1.0]
     assert merged["prompt_tokens"].sum() == 205  # exact: the sum of the winning rows
     assert revisions[["column", "old", "new", "old_vintage", "new_vintage"]].to_dict("records") == [
-        {"column": "usage", "old": 0.5, "new": 0.75, "old_vintage": "old", "new_vintage": "new"}]
+        {"column": "usage", "old": 0.5, "new": 0.75, "old_vintage": "old", "new_vintage": "new"}
+    ]
 
 
 def test__missing_days__days_no_pull_covers():

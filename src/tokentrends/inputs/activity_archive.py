@@ -64,9 +64,12 @@ def describe_activity(path: Path, root: Path) -> archive.Vintage:
     if provenance.get("file") not in (None, path.name) or provenance.get("kind") != ACTIVITY:
         provenance = {}
     if not provenance.get("as_of"):
-        raise InputError(path, "an activity response needs a provenance.json with its retrieval time (as_of); "
-                               "add it with `make add-activity FILE=... RETRIEVED_AT=...` (never guessed from "
-                               "file times)")
+        raise InputError(
+            path,
+            "an activity response needs a provenance.json with its retrieval time (as_of); "
+            "add it with `make add-activity FILE=... RETRIEVED_AT=...` (never guessed from "
+            "file times)",
+        )
     digest = archive.sha256_of(path)
     if provenance.get("sha256") and provenance["sha256"] != digest:
         raise InputError(path, "sha256 differs from provenance.json: a vintage must never be edited")
@@ -75,11 +78,18 @@ def describe_activity(path: Path, root: Path) -> archive.Vintage:
     rel = path.relative_to(root)
     return archive.Vintage(
         vintage_id=str(rel.parent if rel.parent != Path(".") else rel).replace(os.sep, "/"),
-        kind=ACTIVITY, path=str(path), as_of=as_of,
-        as_of_basis=provenance.get("as_of_basis", "provenance.json"), sha256=digest, bytes=path.stat().st_size,
+        kind=ACTIVITY,
+        path=str(path),
+        as_of=as_of,
+        as_of_basis=provenance.get("as_of_basis", "provenance.json"),
+        sha256=digest,
+        bytes=path.stat().st_size,
         citation=provenance.get("citation") or ACTIVITY_CITATION.format(as_of=as_of),
-        licence=provenance.get("licence", PRIVATE_LICENCE), origin=str(provenance.get("origin", "")),
-        is_synthetic=bool(provenance.get("synthetic", False)), provenance=provenance)
+        licence=provenance.get("licence", PRIVATE_LICENCE),
+        origin=str(provenance.get("origin", "")),
+        is_synthetic=bool(provenance.get("synthetic", False)),
+        provenance=provenance,
+    )
 
 
 def discover_activity(activity_dir: str | Path) -> tuple[list[archive.Vintage], list[archive.Vintage]]:
@@ -118,8 +128,9 @@ def coverage(vintage: archive.Vintage) -> tuple[date, date]:
         try:
             return date.fromisoformat(given[0]), date.fromisoformat(given[1])
         except (TypeError, ValueError):
-            raise InputError(Path(vintage.path).parent / archive.PROVENANCE,
-                             f"coverage {given!r} must be two YYYY-MM-DD dates") from None
+            raise InputError(
+                Path(vintage.path).parent / archive.PROVENANCE, f"coverage {given!r} must be two YYYY-MM-DD dates"
+            ) from None
     return activity_source.pull_window(vintage.as_of)
 
 
@@ -153,19 +164,28 @@ def merge_activity(frames: dict[str, pd.DataFrame], as_of: dict[str, str]) -> tu
     changes = []
     for column in VALUE_COLUMNS:
         differs = joined[joined[f"{column}_old"] != joined[f"{column}_new"]]
-        changes.append(pd.DataFrame({
-            **{k: differs[k] for k in key}, "column": column,
-            "old": differs[f"{column}_old"].astype(float), "new": differs[f"{column}_new"].astype(float),
-            "old_vintage": differs["vintage_old"], "new_vintage": differs["vintage_new"],
-            "old_as_of": differs["as_of_old"]}))
+        changes.append(
+            pd.DataFrame(
+                {
+                    **{k: differs[k] for k in key},
+                    "column": column,
+                    "old": differs[f"{column}_old"].astype(float),
+                    "new": differs[f"{column}_new"].astype(float),
+                    "old_vintage": differs["vintage_old"],
+                    "new_vintage": differs["vintage_new"],
+                    "old_as_of": differs["as_of_old"],
+                }
+            )
+        )
     revisions = pd.concat(changes, ignore_index=True)[log_columns]
     revisions = revisions.sort_values([*key, "column", "old_as_of"], kind="stable").reset_index(drop=True)
     merged = merged.drop(columns="as_of").sort_values(key, kind="stable").reset_index(drop=True)
     return merged, revisions
 
 
-def absent_in_newer_pulls(merged: pd.DataFrame, windows: dict[str, tuple[date, date]],
-                          as_of: dict[str, str]) -> pd.DataFrame:
+def absent_in_newer_pulls(
+    merged: pd.DataFrame, windows: dict[str, tuple[date, date]], as_of: dict[str, str]
+) -> pd.DataFrame:
     """Merged rows whose day a newer pull also covers without listing them (kept, as the newest value of
     their key, but worth a look: the newer pull may have dropped or moved them)."""
     if merged.empty:
@@ -187,8 +207,11 @@ def missing_days(windows: list[tuple[date, date]]) -> list[str]:
     for first, last in windows:
         covered |= {first + timedelta(days=i) for i in range((last - first).days + 1)}
     start, end = min(covered), max(covered)
-    return [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)
-            if start + timedelta(days=i) not in covered]
+    return [
+        (start + timedelta(days=i)).isoformat()
+        for i in range((end - start).days + 1)
+        if start + timedelta(days=i) not in covered
+    ]
 
 
 @dataclass
@@ -210,26 +233,47 @@ def load_activity(activity_dir: str | Path, log=print) -> ActivityArchive:
     """Read, validate and merge every pull under activity_dir."""
     pulls, prices = discover_activity(activity_dir)
     if not pulls:
-        raise InputError(activity_dir, "no activity vintage found (an /api/v1/activity response with its "
-                                       "provenance.json: make fetch-activity or make add-activity)")
+        raise InputError(
+            activity_dir,
+            "no activity vintage found (an /api/v1/activity response with its "
+            "provenance.json: make fetch-activity or make add-activity)",
+        )
     frames = {v.vintage_id: read_activity_vintage(v) for v in pulls}
     as_of = {v.vintage_id: v.as_of for v in pulls}
     windows = {v.vintage_id: coverage(v) for v in pulls}
     rows, revisions = merge_activity(frames, as_of)
     used = rows["vintage"].value_counts()
     revised = revisions.drop_duplicates([*activity_source.KEY, "column"], keep="last")["new_vintage"].value_counts()
-    summary = [{"vintage_id": v.vintage_id, "as_of": v.as_of, "sha256": v.sha256,
-                "first_date": windows[v.vintage_id][0].isoformat(), "last_date": windows[v.vintage_id][1].isoformat(),
-                "rows": int(len(frames[v.vintage_id])), "rows_used": int(used.get(v.vintage_id, 0)),
-                "values_revised": int(revised.get(v.vintage_id, 0))} for v in pulls]
+    summary = [
+        {
+            "vintage_id": v.vintage_id,
+            "as_of": v.as_of,
+            "sha256": v.sha256,
+            "first_date": windows[v.vintage_id][0].isoformat(),
+            "last_date": windows[v.vintage_id][1].isoformat(),
+            "rows": int(len(frames[v.vintage_id])),
+            "rows_used": int(used.get(v.vintage_id, 0)),
+            "values_revised": int(revised.get(v.vintage_id, 0)),
+        }
+        for v in pulls
+    ]
     gaps = missing_days(list(windows.values()))
     for row in summary:
         if row["values_revised"]:
             log(f"  {row['vintage_id']} revised {row['values_revised']:,} values of older pulls")
     if gaps:
         log(f"  days no pull covers: {len(gaps)} ({gaps[0]}..{gaps[-1]}), reported in the report")
-    return ActivityArchive(rows, revisions, absent_in_newer_pulls(rows, windows, as_of), pulls, prices, windows,
-                           gaps, any(v.is_synthetic for v in pulls), summary)
+    return ActivityArchive(
+        rows,
+        revisions,
+        absent_in_newer_pulls(rows, windows, as_of),
+        pulls,
+        prices,
+        windows,
+        gaps,
+        any(v.is_synthetic for v in pulls),
+        summary,
+    )
 
 
 def parse_retrieved_at(text: str, now: datetime | None = None) -> str:
@@ -239,8 +283,11 @@ def parse_retrieved_at(text: str, now: datetime | None = None) -> str:
     except InputError:
         raise InputError("--retrieved-at", f"{text!r} is not an ISO time such as 2026-03-02T08:15:00Z") from None
     if "T" not in text and " " not in text.strip():
-        raise InputError("--retrieved-at", f"{text!r} has no time of day; give the time the response was saved "
-                                           "(e.g. 2026-03-02T08:15:00Z): it decides which 30 days it covers")
+        raise InputError(
+            "--retrieved-at",
+            f"{text!r} has no time of day; give the time the response was saved "
+            "(e.g. 2026-03-02T08:15:00Z): it decides which 30 days it covers",
+        )
     if stamp > pd.Timestamp(now or datetime.now(UTC)):
         raise InputError("--retrieved-at", f"{text!r} is in the future")
     return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -258,8 +305,21 @@ def add_activity(file: str | Path, retrieved_at: str, activity_dir: str | Path) 
     body = source.read_bytes()
     first, last = activity_source.pull_window(as_of)
     name = f"{as_of[:10]}-saved-{hashlib.sha256(body).hexdigest()[:8]}"
-    return store_vintage(Path(activity_dir), ACTIVITY, name, ACTIVITY_FILE, body, {
-        "kind": ACTIVITY, "as_of": as_of, "as_of_basis": "retrieval time given by the user (add-activity)",
-        "retrieved_at": as_of, "coverage": [first.isoformat(), last.isoformat()], "rows": int(len(parsed.frame)),
-        "licence": PRIVATE_LICENCE, "citation": ACTIVITY_CITATION.format(as_of=as_of),
-        "origin": "saved by hand from OpenRouter GET /api/v1/activity"})
+    return store_vintage(
+        Path(activity_dir),
+        ACTIVITY,
+        name,
+        ACTIVITY_FILE,
+        body,
+        {
+            "kind": ACTIVITY,
+            "as_of": as_of,
+            "as_of_basis": "retrieval time given by the user (add-activity)",
+            "retrieved_at": as_of,
+            "coverage": [first.isoformat(), last.isoformat()],
+            "rows": int(len(parsed.frame)),
+            "licence": PRIVATE_LICENCE,
+            "citation": ACTIVITY_CITATION.format(as_of=as_of),
+            "origin": "saved by hand from OpenRouter GET /api/v1/activity",
+        },
+    )

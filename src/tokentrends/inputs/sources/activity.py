@@ -113,8 +113,12 @@ def parse_item(item: object, path: str | Path, row: int, window: tuple[date, dat
 
 
 def empty_frame() -> pd.DataFrame:
-    dtypes = {"date": "datetime64[s]", **{c: object for c in TEXT[1:]}, **{c: "float64" for c in MONEY},
-              **{c: "int64" for c in COUNTS}}
+    dtypes = {
+        "date": "datetime64[s]",
+        **{c: object for c in TEXT[1:]},
+        **{c: "float64" for c in MONEY},
+        **{c: "int64" for c in COUNTS},
+    }
     return pd.DataFrame({c: pd.Series(dtype=dtypes[c]) for c in COLUMNS})
 
 
