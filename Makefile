@@ -22,7 +22,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup report figures test test-fast lint format hooks lab sample prepare fetch bench lock clean \
-  fetch-activity add-activity
+  fetch-activity add-activity report-you
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,11 @@ prepare: $(SETUP_STAMP) ## validate and merge the vintages in DATA_DIR into data
 
 fetch: $(SETUP_STAMP) ## fetch new rankings-daily windows and the models catalog into DATA_DIR (needs OPENROUTER_API_KEY)
 	@$(BIN)/python -m tokentrends fetch --data-dir "$(DATA_DIR)"
+
+report-you: $(SETUP_STAMP) ## your private year next to the market -> reports/private/<year>/ [YEAR=… ACTIVITY_DIR=… DATA_DIR=…]
+	@$(BIN)/python -m tokentrends report-you --year "$(YEAR)" $(if $(TOP_N),--top-n "$(TOP_N)") \
+	  $(if $(filter-out data/private,$(ACTIVITY_DIR)),--activity-dir "$(ACTIVITY_DIR)") \
+	  $(if $(filter-out data/raw,$(DATA_DIR)),--data-dir "$(DATA_DIR)")
 
 fetch-activity: $(SETUP_STAMP) ## fetch your last 30 days of activity into ACTIVITY_DIR (needs OPENROUTER_MANAGEMENT_KEY)
 	@$(BIN)/python -m tokentrends fetch-activity --activity-dir "$(ACTIVITY_DIR)"

@@ -100,6 +100,17 @@ def cmd_fetch_activity(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report_you(args: argparse.Namespace) -> int:
+    from tokentrends.build_personal import build_personal
+    from tokentrends.inputs.activity_archive import private_reports_root
+
+    started = time.perf_counter()
+    build_personal(args.activity_dir, args.year, args.top_n, args.data_dir, args.reports_dir)
+    print(f"private report ready in {time.perf_counter() - started:.1f}s under "
+          f"{args.reports_dir or private_reports_root()} (git-ignored; not on the public index)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tokentrends", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -138,6 +149,14 @@ def parser() -> argparse.ArgumentParser:
     fa.add_argument("--file", default=None, help="add this saved response instead of fetching")
     fa.add_argument("--retrieved-at", default=None, help="with --file: when it was retrieved, ISO time")
     fa.set_defaults(func=cmd_fetch_activity)
+
+    y = sub.add_parser("report-you", help="build your private year next to the market into reports/private/<year>/")
+    y.add_argument("--activity-dir", default=None, help="your activity pulls (default data/private; sample if empty)")
+    y.add_argument("--data-dir", default=None, help="the market's vintages (default data/raw)")
+    y.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
+    y.add_argument("--top-n", type=int, default=9, help="the market's top models compared with yours (default 9)")
+    y.add_argument("--reports-dir", default=None, help="output folder (default reports/private)")
+    y.set_defaults(func=cmd_report_you)
 
     s = sub.add_parser("sample", help="write the synthetic sample vintage")
     s.add_argument("--out", default="data/sample")
