@@ -1,0 +1,127 @@
+"""The personal report end to end: real-format overlapping pulls -> reports/private/<year>/ whose totals are the
+sums of the newest rows, private and free of key hashes; and the synthetic team from nothing."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from tokentrends.build_personal import build_personal
+from tokentrends.inputs import activity_archive as aa
+from tokentrends.inputs import activity_sample
+from tokentrends.metrics import personal
+from tokentrends.report.claims import VERDICTS
+
+KEY_HASH = "f" * 64  # a key hash as the keys API returns it: it must never reach a page
+
+
+def quiet(*_) -> None:
+    pass
+
+
+def item(
+    day: str,
+    slug: str,
+    usage: float,
+    prompt: int,
+    completion: int,
+    endpoint: str = "ep-1",
+    byok: float = 0.0,
+    provider: str = "Sample Cloud",
+) -> dict:
+    return {
+        "date": day,
+        "model": slug,
+        "model_permaslug": slug,
+        "endpoint_id": endpoint,
+        "provider_name": provider,
+        "usage": usage,
+        "byok_usage_inference": byok,
+        "requests": 2,
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "reasoning_tokens": completion // 10,
+    }
+
+
+def pull(root: Path, as_of: str, items: list[dict]) -> None:
+    """A pull as fetch-activity stores it, its query (with a key-hash filter) in the provenance."""
+    folder = root / "activity" / as_of[:10]
+    folder.mkdir(parents=True)
+    (folder / "activity.json").write_text(json.dumps({"data": items}))
+    (folder / "provenance.json").write_text(
+        json.dumps({"kind": "activity", "as_of": as_of, "file": "activity.json", "params": {"api_key_hash": KEY_HASH}})
+    )
+
+
+@pytest.fixture(scope="module")
+def market(tmp_path_factory) -> Path:
+    from tokentrends.inputs import sample
+
+    return sample.write_sample(tmp_path_factory.mktemp("market")).parent.parent
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", "", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.slow
+def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_rows(tmp_path, market):
+    activity = tmp_path / "private"
+    pull(
+        activity,
+        "2025-03-01T06:00:00Z",
+        [
+            item("2025-02-10", "sample-lab/flash-1", 1.00, 1000, 200),
+            item("2025-02-20", "sample-lab/flash-1", 2.00, 2000, 400),  # restated by the next pull
+            item("2025-02-20", "kestrel/chat-9", 3.00, 500, 100, endpoint="ep-2", byok=6.0, provider="Kestrel Cloud"),
+        ],
+    )
+    pull(
+        activity,
+        "2025-03-20T06:00:00Z",
+        [
+            item("2025-02-20", "sample-lab/flash-1", 2.50, 2100, 400),
+            item("2025-03-10", "my-team/private-ft", 0.25, 300, 50, endpoint="ep-3"),
+        ],
+    )
+    reports = tmp_path / "reports" / "private"
+    assert build_personal(activity, [2025], 9, market, reports, log=quiet) == [2025]
+    folder = reports / "2025"
+    figures = json.loads((folder / "figures.json").read_text())
+    # the newest rows: 1200 + 2500 (restated) + 600 + 350 tokens; usage 1.00 + 2.50 + 3.00 + 0.25, BYOK 6.00
+    assert figures["totals"]["tokens"] == 1200 + 2500 + 600 + 350
+    assert figures["totals"]["usage_usd"] == pytest.approx(6.75) and figures["totals"]["spend_usd"] == pytest.approx(
+        12.75
+    )
+    assert sum(w["tokens"] for w in figures["weekly"]) == figures["totals"]["tokens"]
+    merged = personal.in_year(aa.load_activity(activity, log=quiet).rows, 2025)
+    assert figures["totals"]["tokens"] == int(merged["tokens"].sum())
+    assert figures["values_revised"] == 2  # usage and prompt_tokens of 2025-02-20 flash-1
+    assert figures["private"] is True and figures["is_synthetic"] is True  # the market here is the sample
+    assert figures["mix"]["unranked"] == ["my-team/private-ft"]
+    assert {c["verdict"] for c in figures["ledger"]} <= set(VERDICTS)
+    html = (folder / "report.html").read_text()
+    text = visible_text(html)
+    assert "PRIVATE REPORT" in text and "$12.75" in text
+    everything = html + (folder / "figures.json").read_text() + (folder / "report.ipynb").read_text()
+    assert KEY_HASH not in everything and str(tmp_path) not in text
+    assert (folder.stat().st_mode & 0o077) == 0  # the folder is its owner's alone
+
+
+@pytest.mark.slow
+def test__report_you__synthetic_team_from_nothing(tmp_path, market):
+    activity = activity_sample.write_activity_sample(tmp_path / "sample-activity")
+    reports = tmp_path / "private"
+    assert build_personal(activity, [2025], 9, market, reports, log=quiet) == [2025]
+    assert build_personal(activity, [2025], 9, market, reports, log=quiet) == []  # unchanged: not rebuilt
+    figures = json.loads((reports / "2025" / "figures.json").read_text())
+    assert figures["is_synthetic"] is True
+    assert "SYNTHETIC" in visible_text((reports / "2025" / "report.html").read_text())
+    assert figures["mix"]["unranked"] == [activity_sample.FINE_TUNE]
+    assert 0 < figures["habits"]["byok"]["token_share"] < 1
+    assert sorted(p.name for p in (reports / "2025" / "charts").glob("*.png"))  # static charts drawn
