@@ -113,15 +113,43 @@ def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_row
     assert (folder.stat().st_mode & 0o077) == 0  # the folder is its owner's alone
 
 
-@pytest.mark.slow
-def test__report_you__synthetic_team_from_nothing(tmp_path, market):
-    activity = activity_sample.write_activity_sample(tmp_path / "sample-activity")
-    reports = tmp_path / "private"
+@pytest.fixture(scope="module")
+def synthetic_reports(tmp_path_factory, market) -> Path:
+    root = tmp_path_factory.mktemp("synthetic")
+    activity = activity_sample.write_activity_sample(root / "sample-activity")
+    reports = root / "private"
     assert build_personal(activity, [2025], 9, market, reports, log=quiet) == [2025]
     assert build_personal(activity, [2025], 9, market, reports, log=quiet) == []  # unchanged: not rebuilt
-    figures = json.loads((reports / "2025" / "figures.json").read_text())
+    return reports
+
+
+@pytest.mark.slow
+def test__report_you__synthetic_team_from_nothing(synthetic_reports):
+    folder = synthetic_reports / "2025"
+    figures = json.loads((folder / "figures.json").read_text())
     assert figures["is_synthetic"] is True
-    assert "SYNTHETIC" in visible_text((reports / "2025" / "report.html").read_text())
+    assert "SYNTHETIC" in visible_text((folder / "report.html").read_text())
     assert figures["mix"]["unranked"] == [activity_sample.FINE_TUNE]
     assert 0 < figures["habits"]["byok"]["token_share"] < 1
-    assert sorted(p.name for p in (reports / "2025" / "charts").glob("*.png"))  # static charts drawn
+    assert len(list((folder / "charts").glob("*.png"))) == 6  # static charts drawn
+
+
+@pytest.mark.slow
+def test__report_you__page_in_a_browser_offline(synthetic_reports):
+    from test_browser import CHROMIUM, open_offline
+
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page, seen = open_offline(browser, synthetic_reports / "2025" / "report.html")
+        assert page.locator(".tt-chart").count() == 6
+        assert page.locator("[data-private=true]").count() == 1
+        assert seen == {"requests": [], "errors": [], "dialogs": []}
+        phone, _ = open_offline(browser, synthetic_reports / "2025" / "report.html", width=390)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()
