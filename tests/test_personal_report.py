@@ -153,3 +153,37 @@ def test__report_you__page_in_a_browser_offline(synthetic_reports):
         phone, _ = open_offline(browser, synthetic_reports / "2025" / "report.html", width=390)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
         browser.close()
+
+
+def test__your_year_notebook__shows_every_personal_section_once_in_order_under_its_title():
+    import jupytext
+
+    from conftest import ROOT
+    from tokentrends.report.personal import PERSONAL_SECTIONS
+
+    notebook = ROOT / "notebooks" / "your_year.py"
+    shown, heading = [], None
+    for cell in jupytext.read(notebook).cells:
+        if cell.cell_type == "markdown":
+            match = re.match(r"##\s+(.+)", cell.source)
+            heading = match.group(1).strip() if match else heading
+            continue
+        for name in re.findall(r'report\.show\("([a-z_]+)"\)', cell.source):
+            shown.append((name, heading))
+            heading = None
+    assert shown == [(s.name, s.title) for s in PERSONAL_SECTIONS]
+    text = notebook.read_text()  # saved from JupyterLab unchanged, it stays the same text
+    assert jupytext.writes(jupytext.reads(text, fmt="py:percent"), fmt="py:percent") == text
+
+
+@pytest.mark.slow
+def test__private_figures__every_documented_key_is_written_and_every_written_key_documented(synthetic_reports):
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("### Private `figures.json` keys", 1)[1].split("\n\n", 2)[1]
+    documented = set()
+    for line in table.splitlines()[2:]:
+        documented |= set(re.findall(r"`([a-z_0-9]+)(?:\[\])?`", line.split("|")[1]))
+    figures = json.loads((synthetic_reports / "2025" / "figures.json").read_text())
+    assert documented == set(figures)

@@ -154,7 +154,8 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--activity-dir", default=None, help="your activity pulls (default data/private; sample if empty)")
     y.add_argument("--data-dir", default=None, help="the market's vintages (default data/raw)")
     y.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    y.add_argument("--top-n", type=int, default=9, help="the market's top models compared with yours (default 9)")
+    y.add_argument("--top-n", type=int, default=config.TOP_N,
+                   help=f"the market's top models compared with yours (default {config.TOP_N})")
     y.add_argument("--reports-dir", default=None, help="output folder (default reports/private)")
     y.set_defaults(func=cmd_report_you)
 
