@@ -59,7 +59,8 @@ report-you: $(SETUP_STAMP) ## your private year next to the market -> reports/pr
 	  $(if $(filter-out data/raw,$(DATA_DIR)),--data-dir "$(DATA_DIR)")
 
 fetch-activity: $(SETUP_STAMP) ## fetch your last 30 days of activity into ACTIVITY_DIR (needs OPENROUTER_MANAGEMENT_KEY)
-	@$(BIN)/python -m tokentrends fetch-activity --activity-dir "$(ACTIVITY_DIR)"
+	@$(BIN)/python -m tokentrends fetch-activity --activity-dir "$(ACTIVITY_DIR)" \
+	  $(if $(FILE),--file "$(FILE)" $(if $(RETRIEVED_AT),--retrieved-at "$(RETRIEVED_AT)"))
 
 add-activity: $(SETUP_STAMP) ## add a saved /api/v1/activity response: FILE=… RETRIEVED_AT=… (asked for if absent)
 	@test -n "$(FILE)" || { echo "usage: make add-activity FILE=response.json RETRIEVED_AT=2026-03-02T08:15:00Z"; exit 2; }

@@ -86,6 +86,9 @@ def test__adoption_lag__from_the_first_ranked_week():
     # a/big first ranked Wed 2025-02-05 -> week of Mon 2025-02-03; you first used it 2025-03-03: 28 days
     assert lag.loc["a/big", "lag_days"] == 28
     assert bool(lag.loc["a/big", "censored"])  # 2025-03-03 is your data's first day: only a bound
+    # with pulls covering from February, a first request on 2025-03-03 is exact
+    covered = personal.adoption_lag(year_rows(), market, pd.Timestamp("2025-02-01")).set_index("model_permaslug")
+    assert not bool(covered.loc["a/big", "censored"]) and covered.loc["a/big", "lag_days"] == 28
     assert math.isnan(lag.loc["mine/ft", "lag_days"])  # never ranked
     assert not bool(lag.loc["mine/ft", "censored"])
 

@@ -187,3 +187,30 @@ def test__private_figures__every_documented_key_is_written_and_every_written_key
         documented |= set(re.findall(r"`([a-z_0-9]+)(?:\[\])?`", line.split("|")[1]))
     figures = json.loads((synthetic_reports / "2025" / "figures.json").read_text())
     assert documented == set(figures)
+
+
+@pytest.mark.slow
+def test__report_you__against_the_real_market(tmp_path, shared_data):
+    """Real permaslugs and the real rankings: display names from the catalogs, prices from the real lists."""
+    activity = tmp_path / "private"
+    pull(
+        activity,
+        "2026-10-01T07:00:00Z",
+        [
+            item("2026-09-15", "deepseek/deepseek-v4.1-flash-20260910", 0.50, 900_000, 100_000),
+            item("2026-09-16", "openai/gpt-5.6-luna-20260709", 4.00, 400_000, 100_000, endpoint="ep-2"),
+            item("2026-09-16", "my-team/private-ft", 0.10, 10_000, 1_000, endpoint="ep-3"),
+        ],
+    )
+    reports = tmp_path / "private-reports"
+    assert build_personal(activity, [2026], 9, shared_data, reports, log=quiet) == [2026]
+    figures = json.loads((reports / "2026" / "figures.json").read_text())
+    assert figures["totals"]["tokens"] == 1_000_000 + 500_000 + 11_000
+    assert figures["is_synthetic"] is False and figures["market"]["is_synthetic"] is False
+    assert figures["mix"]["unranked"] == ["my-team/private-ft"]
+    lags = {a["model_permaslug"]: a["lag_days"] for a in figures["mix"]["adoption"]}
+    # first ranked Thu 2026-09-10 -> week of Mon 2026-09-07; first request 2026-09-15
+    assert lags["deepseek/deepseek-v4.1-flash-20260910"] == 8
+    assert figures["price"]["year"]["weeks_priced"] >= 1
+    text = visible_text((reports / "2026" / "report.html").read_text())
+    assert "Source: OpenRouter (openrouter.ai/rankings)" in text and "SYNTHETIC" not in text

@@ -106,13 +106,16 @@ def unranked(mix: pd.DataFrame) -> pd.DataFrame:
     return mix[(mix["your_tokens"] > 0) & mix["market_rank"].isna()].reset_index(drop=True)
 
 
-def adoption_lag(rows: pd.DataFrame, market_usage: pd.DataFrame) -> pd.DataFrame:
+def adoption_lag(
+    rows: pd.DataFrame, market_usage: pd.DataFrame, your_start: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """Per model you used: days from the Monday of its first week in the market's daily top 50 to your first
     request on it (negative: you were there first).
 
     `market_usage` is the whole daily table (every year), so a model ranked the year before counts from then.
     `censored` marks lags that are only bounds: the model was ranked on the market data's first day, or you
-    used it on your data's first day. Models the market never ranked have no lag.
+    used it on the first day your data cover (`your_start`: your pulls' first covered day; the rows' first day
+    by default). Models the market never ranked have no lag.
     """
     your_first = rows.groupby("model_permaslug")["date"].min().rename("your_first_day")
     named = market_usage[market_usage["model_permaslug"] != OTHER_SLUG]
@@ -122,9 +125,8 @@ def adoption_lag(rows: pd.DataFrame, market_usage: pd.DataFrame) -> pd.DataFrame
     first = pd.to_datetime(out["market_first_day"])
     out["market_first_week"] = first - pd.to_timedelta(first.dt.day_of_week, unit="D")
     out["lag_days"] = (pd.to_datetime(out["your_first_day"]) - out["market_first_week"]).dt.days
-    out["censored"] = (first == pd.to_datetime(named["date"]).min()) | (
-        pd.to_datetime(out["your_first_day"]) == pd.to_datetime(rows["date"]).min()
-    )
+    start = pd.Timestamp(your_start) if your_start is not None else pd.to_datetime(rows["date"]).min()
+    out["censored"] = (first == pd.to_datetime(named["date"]).min()) | (pd.to_datetime(out["your_first_day"]) <= start)
     return out.sort_values(["your_first_day", "model_permaslug"]).reset_index(drop=True)
 
 

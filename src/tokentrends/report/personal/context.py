@@ -148,7 +148,8 @@ def compute_personal(
 def year_adoption(context: PersonalContext) -> pd.DataFrame:
     """Adoption lags of the models you used this year, measured from your whole archive (a model first used
     the year before keeps that first day)."""
-    lags = personal.adoption_lag(context.archive.rows, context.market.prepared.usage)
+    covered_from = min(first for first, _ in context.archive.windows.values())
+    lags = personal.adoption_lag(context.archive.rows, context.market.prepared.usage, pd.Timestamp(covered_from))
     return lags[lags["model_permaslug"].isin(context.rows["model_permaslug"])].reset_index(drop=True)
 
 

@@ -35,11 +35,11 @@ def blocks(context: PersonalContext, habits: Habits) -> list[Block]:
     prov = habits.providers
     out: list[Block] = [
         sentence(
-            "<p>Reasoning tokens were <b>{reasoning}</b> of your completion tokens. {n} providers served your tokens, "
+            "<p>Reasoning tokens were <b>{reasoning}</b> of your completion tokens. {n} served your tokens, "
             "<b>{top}</b> the most ({top_share}). With your own provider keys (BYOK, through {byok_providers}) went "
             "<b>{byok_tokens}</b> of your tokens and <b>{byok_spend}</b> of your spend.</p>",
             reasoning=fmt_pct(habits.reasoning_year),
-            n=len(prov),
+            n=f"{len(prov)} provider" + ("s" if len(prov) != 1 else ""),
             top=prov["provider_name"].iloc[0],
             top_share=fmt_pct(prov["share"].iloc[0]),
             byok_providers=", ".join(habits.byok["providers"]) or "none",

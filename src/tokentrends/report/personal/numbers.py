@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tokentrends.metrics import personal
-from tokentrends.render.formatting import esc, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import esc, fmt_tokens, sentence
 from tokentrends.report.personal.common import fmt_usd
 from tokentrends.report.personal.context import PersonalContext
 from tokentrends.report.section import Block, Section
@@ -21,6 +21,11 @@ def compute(context: PersonalContext) -> Numbers:
     share = personal.market_share(context.weekly, context.market.data.totals).dropna(subset=["market_tokens"])
     market = share["market_tokens"].sum()
     return Numbers(personal.totals(context.rows), float(share["tokens"].sum() / market) if market else None)
+
+
+def per_million(share: float | None) -> str:
+    """A share far below a percent, read as tokens per million (four significant digits)."""
+    return "n/a" if share is None else f"{share * 1e6:,.4g}"
 
 
 def blocks(context: PersonalContext, numbers: Numbers) -> list[Block]:
@@ -40,7 +45,7 @@ def blocks(context: PersonalContext, numbers: Numbers) -> list[Block]:
     text = sentence(
         "<p>From {first} to {through} you sent <b>{tokens}</b> tokens ({prompt} prompt, {completion} completion) in "
         "{requests} requests on {days} days, and spent <b>{spend}</b>: {usage} billed by OpenRouter and {byok} by "
-        "the providers you bring your own key to. That is <b>{share}</b> of all the tokens OpenRouter's rankings "
+        "the providers you bring your own key to. That is <b>{share}</b> tokens in every million OpenRouter's rankings "
         "counted in the same weeks.</p>",
         first=context.span["first_date"],
         through=context.span["through_date"],
@@ -52,7 +57,7 @@ def blocks(context: PersonalContext, numbers: Numbers) -> list[Block]:
         spend=fmt_usd(t["spend_usd"]),
         usage=fmt_usd(t["usage_usd"]),
         byok=fmt_usd(t["byok_usd"]),
-        share=fmt_pct(numbers.market_share, 5),
+        share=per_million(numbers.market_share),
     )
     return [html, text]
 

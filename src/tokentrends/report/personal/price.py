@@ -130,6 +130,11 @@ def blocks(context: PersonalContext, price: Price) -> list[Block]:
             )
         )
     out.append(subheading("What-if: the market's most-used model of each tier"))
+    if not y["what_if_priced_share"]:
+        out.append(
+            "<p>No list price matches the market's models of your tiers in these weeks, so there is no what-if.</p>"
+        )
+        return out
     out.append(
         sentence(
             '<p class="tt-what-if"><b>What-if, not a saving.</b> Had each week\'s tokens of each tier been priced '
