@@ -144,3 +144,13 @@ def test__add_activity_cli__needs_the_retrieval_time_and_never_guesses(tmp_path)
     ).communicate(timeout=60)
     assert out.startswith("added "), err
     assert aa.load_activity(tmp_path / "private", log=quiet).rows["usage"].sum() == 1.25
+
+
+def test__add_activity__asks_for_the_retrieval_time_on_a_terminal(tmp_path, monkeypatch):
+    from tokentrends import cli
+
+    asked: list[str] = []
+    monkeypatch.setattr(cli.sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: asked.append(prompt) or " 2026-03-02T08:15:00Z ")
+    assert cli._retrieved_at(None) == "2026-03-02T08:15:00Z" and "When was this response retrieved" in asked[0]
+    assert cli._retrieved_at("2026-01-01T00:00:00Z") == "2026-01-01T00:00:00Z" and len(asked) == 1

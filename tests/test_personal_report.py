@@ -102,6 +102,10 @@ def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_row
     merged = personal.in_year(aa.load_activity(activity, log=quiet).rows, 2025)
     assert figures["totals"]["tokens"] == int(merged["tokens"].sum())
     assert figures["values_revised"] == 2  # usage and prompt_tokens of 2025-02-20 flash-1
+    assert sorted((r["column"], r["old"], r["new"]) for r in figures["revisions"]) == [
+        ("prompt_tokens", 2000, 2100),
+        ("usage", 2.0, 2.5),
+    ]
     assert figures["private"] is True and figures["is_synthetic"] is True  # the market here is the sample
     assert figures["mix"]["unranked"] == ["my-team/private-ft"]
     assert {c["verdict"] for c in figures["ledger"]} <= set(VERDICTS)

@@ -10,6 +10,7 @@ import pandas as pd
 from tokentrends.render.formatting import esc, sentence
 from tokentrends.render.html import table
 from tokentrends.report import stamp
+from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.personal.context import PersonalContext, market_vintages
 from tokentrends.report.section import Block, Section
 
@@ -19,6 +20,7 @@ class Method:
     vintages: list[dict]  # activity_archive summary: vintage_id, as_of, sha256, first/last date, rows, used, revised
     missing_days: list[str]
     values_revised: int
+    revisions: pd.DataFrame  # the year's values a later pull changed (activity_archive.merge_activity's log)
     absent_later: int
     market: dict
     build: dict
@@ -42,10 +44,14 @@ def compute(context: PersonalContext) -> Method:
             "activity_vintages": [v.vintage_id for v in archive.vintages],
         }
     )
+    weeks = context.rows["week_start"]
+    in_weeks = archive.revisions["date"].between(weeks.min(), weeks.max() + pd.Timedelta(days=6))
+    revisions = archive.revisions[in_weeks.to_numpy()].reset_index(drop=True)
     return Method(
         archive.summary,
         [d for d in archive.missing_days if d.startswith(year)],
-        int(archive.revisions.drop_duplicates(["date", "model_permaslug", "endpoint_id", "column"]).shape[0]),
+        int(revisions.drop_duplicates(["date", "model_permaslug", "endpoint_id", "column"]).shape[0]),
+        revisions,
         int(len(archive.absent_later)),
         market,
         build,
@@ -105,6 +111,7 @@ def figures(context: PersonalContext, method: Method) -> dict:
         "activity_vintages": method.vintages,
         "missing_days": method.missing_days,
         "values_revised": method.values_revised,
+        "revisions": to_jsonable(method.revisions),
         "rows_absent_in_newer_pulls": method.absent_later,
         "market": method.market,
         "build": method.build,
