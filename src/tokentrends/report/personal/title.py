@@ -46,7 +46,14 @@ def blocks(context: PersonalContext, title: Title) -> list[Block]:
         "Your activity as of {as_of}.</p>",
         as_of=title.as_of,
     )
-    return [banner(title.is_synthetic) + notice + heading + lede, contents(list(context.contents))]
+    synthetic = (
+        '<p class="tt-lede"><b>This is the synthetic team</b>: a fictional team in the synthetic market. For your '
+        "own year: <code>make fetch-activity</code> (or <code>make add-activity</code>), then "
+        "<code>make report-you</code>.</p>"
+        if title.is_synthetic
+        else ""
+    )
+    return [banner(title.is_synthetic) + notice + heading + lede + synthetic, contents(list(context.contents))]
 
 
 def figures(context: PersonalContext, title: Title) -> dict:
