@@ -21,7 +21,8 @@ class Title:
     is_partial: bool
     through_date: str
     as_of: str
-    is_synthetic: bool
+    is_synthetic: bool  # your activity or the market is synthetic: the banner
+    team_is_synthetic: bool  # your activity is the synthetic team
 
 
 def compute(context: PersonalContext) -> Title:
@@ -31,6 +32,7 @@ def compute(context: PersonalContext) -> Title:
         context.span["through_date"],
         context.manifest["as_of"],
         context.is_synthetic,
+        context.archive.is_synthetic,
     )
 
 
@@ -50,7 +52,7 @@ def blocks(context: PersonalContext, title: Title) -> list[Block]:
         '<p class="tt-lede"><b>This is the synthetic team</b>: a fictional team in the synthetic market. For your '
         "own year: <code>make fetch-activity</code> (or <code>make add-activity</code>), then "
         "<code>make report-you</code>.</p>"
-        if title.is_synthetic
+        if title.team_is_synthetic
         else ""
     )
     return [banner(title.is_synthetic) + notice + heading + lede + synthetic, contents(list(context.contents))]
