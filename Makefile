@@ -16,11 +16,13 @@ TOP_N ?=
 JOBS ?=
 SHARED_DATA ?= ../shared/data/openrouter
 LAB_ARGS ?=
+ACTIVITY_DIR ?= data/private
 # JupyterLab refuses to start as root unless told: the machines here run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report figures test test-fast lint format hooks lab sample prepare fetch bench lock clean
+.PHONY: help setup report figures test test-fast lint format hooks lab sample prepare fetch bench lock clean \
+  fetch-activity add-activity report-you
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -50,6 +52,20 @@ prepare: $(SETUP_STAMP) ## validate and merge the vintages in DATA_DIR into data
 
 fetch: $(SETUP_STAMP) ## fetch new rankings-daily windows and the models catalog into DATA_DIR (needs OPENROUTER_API_KEY)
 	@$(BIN)/python -m tokentrends fetch --data-dir "$(DATA_DIR)"
+
+report-you: $(SETUP_STAMP) ## your private year next to the market -> reports/private/<year>/ [YEAR=… ACTIVITY_DIR=… DATA_DIR=…]
+	@$(BIN)/python -m tokentrends report-you --year "$(YEAR)" $(if $(TOP_N),--top-n "$(TOP_N)") \
+	  $(if $(filter-out data/private,$(ACTIVITY_DIR)),--activity-dir "$(ACTIVITY_DIR)") \
+	  $(if $(filter-out data/raw,$(DATA_DIR)),--data-dir "$(DATA_DIR)")
+
+fetch-activity: $(SETUP_STAMP) ## fetch your last 30 days of activity into ACTIVITY_DIR (needs OPENROUTER_MANAGEMENT_KEY)
+	@$(BIN)/python -m tokentrends fetch-activity --activity-dir "$(ACTIVITY_DIR)" \
+	  $(if $(FILE),--file "$(FILE)" $(if $(RETRIEVED_AT),--retrieved-at "$(RETRIEVED_AT)"))
+
+add-activity: $(SETUP_STAMP) ## add a saved /api/v1/activity response: FILE=… RETRIEVED_AT=… (asked for if absent)
+	@test -n "$(FILE)" || { echo "usage: make add-activity FILE=response.json RETRIEVED_AT=2026-03-02T08:15:00Z"; exit 2; }
+	@$(BIN)/python -m tokentrends add-activity "$(FILE)" --activity-dir "$(ACTIVITY_DIR)" \
+	  $(if $(RETRIEVED_AT),--retrieved-at "$(RETRIEVED_AT)")
 
 sample: $(SETUP_STAMP) ## write the synthetic sample vintage to data/sample/
 	@$(BIN)/python -m tokentrends sample --out data/sample

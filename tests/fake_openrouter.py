@@ -50,6 +50,18 @@ class FakeOpenRouter:
                                      "pricing": {"prompt": "0.0000001", "completion": "0.0000004"},
                                      "context_length": 1000}]}).encode()
 
+    def activity(self) -> bytes:
+        """/api/v1/activity: two rows a day for the 30 completed UTC days before now (a management key's view)."""
+        from datetime import UTC, datetime, timedelta
+
+        today = datetime.now(UTC).date()
+        rows = [{"date": (today - timedelta(days=d)).isoformat(), "model": slug, "model_permaslug": f"{slug}-2025",
+                 "endpoint_id": f"ep-{slug}", "provider_name": "Sample Cloud", "usage": 0.25 * d,
+                 "byok_usage_inference": 0.0, "requests": d, "prompt_tokens": 1000 * d, "completion_tokens": 100 * d,
+                 "reasoning_tokens": 10 * d}
+                for d in range(1, 31) for slug in ("sample-lab/flash-1", "acme-ai/pro-1")]
+        return json.dumps({"data": rows}).encode()
+
     def _handler(self):
         fake = self
 
@@ -73,6 +85,9 @@ class FakeOpenRouter:
                     return self._send(429, b'{"error": "rate limited"}', {"Retry-After": "1"})
                 if url.path.endswith("/models"):
                     return self._send(200, fake.models())
+                if url.path.endswith("/activity"):
+                    body = fake.activity()
+                    return self._send(200, body[: len(body) // 2] if action == "truncated" else body)
                 body = fake.rankings(query["start_date"], query["end_date"])
                 if action == "truncated":
                     body = body[: len(body) // 2]

@@ -286,3 +286,104 @@ def test__oracle__knows_the_edges():
     assert token_value(str(INT64_MAX)) == INT64_MAX and token_value(str(INT64_MAX + 1)) is None
     assert token_value("1.2e3") == 1200 and token_value("1.5") is None and token_value("-0") == 0
     assert date_value(str(API_START)) == API_START and date_value(str(API_START - timedelta(days=1))) is None
+
+
+# --- /api/v1/activity (issue 15) ---------------------------------------------------------------------------
+
+ACTIVITY_AS_OF = "2026-03-02T08:15:00Z"  # the pull covers 2026-01-31 .. 2026-03-01
+ACTIVITY_DATES = st.one_of(st.dates(date(2026, 1, 25), date(2026, 3, 5)).map(date.isoformat),
+                           st.sampled_from(["2026-02-30", "26-02-01", "", "2026/02/02", None, 20260202]))
+ACTIVITY_COUNTS = st.one_of(st.integers(-5, 2**64), st.integers(0, 10**9).map(float), st.floats(),
+                            st.sampled_from(["12", " 7 ", "x", "", "1e3", "-1", "1.5"]), st.booleans(), st.none())
+ACTIVITY_MONEY = st.one_of(st.floats(), st.integers(-5, 10**6), st.sampled_from(["0.5", "abc", "-0.01", "Infinity",
+                                                                                 "", "1e400"]),
+                           st.booleans(), st.none())
+VALID_ACTIVITY = st.lists(st.fixed_dictionaries({
+    "date": st.dates(date(2026, 1, 31), date(2026, 3, 1)).map(date.isoformat),
+    "model": st.sampled_from(["a/x", "evil/<script>"]),
+    "model_permaslug": st.sampled_from(["a/x-2026", "b/y:free", "é/ünïcode", 'q/"quoted",comma']),
+    "endpoint_id": st.sampled_from(["e1", "550e8400-e29b-41d4-a716-446655440000"]),
+    "provider_name": st.text(max_size=8),
+    "usage": st.floats(0, 1e6), "byok_usage_inference": st.floats(0, 1e6),
+    "requests": st.integers(0, 10**6), "prompt_tokens": st.integers(0, INT64_MAX),
+    "completion_tokens": st.integers(0, 2**53).map(float), "reasoning_tokens": st.integers(0, 10**9).map(str),
+}), min_size=0, max_size=8, unique_by=lambda r: (r["date"], r["model_permaslug"], r["endpoint_id"]))
+ANY_ACTIVITY = st.lists(st.fixed_dictionaries({
+    "date": ACTIVITY_DATES, "model": st.sampled_from(["a/x", 3]), "model_permaslug": st.sampled_from(["a/x", "", "b"]),
+    "endpoint_id": st.sampled_from(["e1", "e2", " ", None]), "provider_name": st.sampled_from(["P", ""]),
+    "usage": ACTIVITY_MONEY, "byok_usage_inference": ACTIVITY_MONEY, "requests": ACTIVITY_COUNTS,
+    "prompt_tokens": ACTIVITY_COUNTS, "completion_tokens": ACTIVITY_COUNTS, "reasoning_tokens": ACTIVITY_COUNTS,
+}), max_size=6)
+
+
+def activity_count(value: object) -> int | None:
+    """The oracle for a count: an exact non-negative int64 (integral floats only where exact), else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, float) and not abs(value) <= 2**53:
+        return None
+    return token_value(repr(value) if isinstance(value, float) else str(value))
+
+
+def activity_money(value: object) -> float | None:
+    """The oracle for USD: a finite non-negative number, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        amount = float(Decimal(str(value).strip()))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount == amount and abs(amount) != float("inf") and amount >= 0 else None
+
+
+def expected_activity(items: list[dict]) -> pd.DataFrame | None:
+    from tokentrends.inputs.sources.activity import COLUMNS, COUNTS, MONEY
+
+    out, keys = [], set()
+    for item in items:
+        day = date_value(item["date"]) if isinstance(item["date"], str) else None
+        texts_ok = all(isinstance(item[c], str) for c in ("model", "model_permaslug", "endpoint_id", "provider_name"))
+        if day is None or not date(2026, 1, 31) <= day <= date(2026, 3, 1) or not texts_ok:
+            return None
+        if not item["model_permaslug"].strip() or not item["endpoint_id"].strip():
+            return None
+        money = [activity_money(item[c]) for c in MONEY]
+        counts = [activity_count(item[c]) for c in COUNTS]
+        if None in money or None in counts:
+            return None
+        keys.add((day, item["model_permaslug"], item["endpoint_id"]))
+        out.append((day, item["model"], item["model_permaslug"], item["endpoint_id"], item["provider_name"],
+                    *money, *counts))
+    if len(keys) != len(out):
+        return None
+    return pd.DataFrame(out, columns=list(COLUMNS))
+
+
+@FUZZ
+@given(items=st.one_of(VALID_ACTIVITY, ANY_ACTIVITY), how=DAMAGE, cut=st.floats(0, 1),
+       shape=st.sampled_from(["ok", "ok", "ok", "no-data", "row-not-object", "missing-key"]))
+def test__fuzz__activity_json(items, how, cut, shape):
+    from tokentrends.inputs.sources.activity import read_activity_json
+
+    payload: object = {"data": items}
+    if shape == "no-data":
+        payload = {"rows": items}
+    elif shape == "row-not-object" and items:
+        payload["data"][0] = list(items[0].values())
+    elif shape == "missing-key" and items:
+        del payload["data"][0]["usage"]
+    text = json.dumps(payload, allow_nan=True)
+    strict = how in ("none", "bom") and shape == "ok"
+    expected = expected_activity(items) if strict else None
+    path = write(damage(text, how, cut), ".json")
+    frame = assert_parses_or_input_error(lambda p: read_activity_json(p, as_of=ACTIVITY_AS_OF).frame, path, expected,
+                                         strict)
+    if frame is not None and strict:
+        assert len(frame) == len(items)  # an empty pull (no activity in 30 days) is valid and stays empty
+
+
+def test__activity_oracle__knows_the_edges():
+    assert activity_count(2**53 * 1.0) == 2**53 and activity_count(2.0**60) is None and activity_count(True) is None
+    assert activity_count("1e3") == 1000 and activity_count(-1) is None and activity_count(INT64_MAX + 1) is None
+    assert activity_money("1e400") is None and activity_money(float("nan")) is None and activity_money("-0.01") is None
+    assert activity_money(0) == 0.0 and activity_money(" 0.5 ") == 0.5 and activity_money(None) is None

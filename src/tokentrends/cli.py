@@ -71,6 +71,46 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _retrieved_at(given: str | None) -> str:
+    """The pull's retrieval time: as given, else asked for on a terminal; never guessed from file times."""
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise TokentrendsError("give the time the response was retrieved: --retrieved-at 2026-03-02T08:15:00Z "
+                               "(make add-activity FILE=... RETRIEVED_AT=...); it is never guessed from file times")
+    return input("When was this response retrieved from OpenRouter? (ISO time, e.g. 2026-03-02T08:15:00Z): ").strip()
+
+
+def cmd_add_activity(args: argparse.Namespace) -> int:
+    from tokentrends.inputs.activity_archive import add_activity, private_root
+
+    folder = add_activity(args.file, _retrieved_at(args.retrieved_at), args.activity_dir or private_root())
+    print(f"added {folder}" if folder else "that pull is already in the archive: nothing added")
+    return 0
+
+
+def cmd_fetch_activity(args: argparse.Namespace) -> int:
+    from tokentrends.inputs.activity_archive import private_root
+    from tokentrends.inputs.fetch_activity import run_fetch_activity
+
+    if args.file:
+        return cmd_add_activity(args)
+    folder = run_fetch_activity(args.activity_dir or private_root())
+    print(f"fetched {1 if folder else 0} new activity vintage(s)")
+    return 0
+
+
+def cmd_report_you(args: argparse.Namespace) -> int:
+    from tokentrends.build_personal import build_personal
+    from tokentrends.inputs.activity_archive import private_reports_root
+
+    started = time.perf_counter()
+    build_personal(args.activity_dir, args.year, args.top_n, args.data_dir, args.reports_dir)
+    print(f"private report ready in {time.perf_counter() - started:.1f}s under "
+          f"{args.reports_dir or private_reports_root()} (git-ignored; not on the public index)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tokentrends", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -97,6 +137,27 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("figures", help="draw the static PNG/SVG chart files of built reports (make report does it too)")
     g.add_argument("--reports-dir", default=None, help="the reports folder (default reports/)")
     g.set_defaults(func=cmd_figures)
+
+    a = sub.add_parser("add-activity", help="add a hand-saved /api/v1/activity response as a private vintage")
+    a.add_argument("file", help="the saved JSON response")
+    a.add_argument("--retrieved-at", default=None, help="when it was retrieved, ISO time (asked for when absent)")
+    a.add_argument("--activity-dir", default=None, help="the private archive (default data/private)")
+    a.set_defaults(func=cmd_add_activity)
+
+    fa = sub.add_parser("fetch-activity", help="fetch your last 30 days of activity (OPENROUTER_MANAGEMENT_KEY)")
+    fa.add_argument("--activity-dir", default=None, help="the private archive (default data/private)")
+    fa.add_argument("--file", default=None, help="add this saved response instead of fetching")
+    fa.add_argument("--retrieved-at", default=None, help="with --file: when it was retrieved, ISO time")
+    fa.set_defaults(func=cmd_fetch_activity)
+
+    y = sub.add_parser("report-you", help="build your private year next to the market into reports/private/<year>/")
+    y.add_argument("--activity-dir", default=None, help="your activity pulls (default data/private; sample if empty)")
+    y.add_argument("--data-dir", default=None, help="the market's vintages (default data/raw)")
+    y.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
+    y.add_argument("--top-n", type=int, default=config.TOP_N,
+                   help=f"the market's top models compared with yours (default {config.TOP_N})")
+    y.add_argument("--reports-dir", default=None, help="output folder (default reports/private)")
+    y.set_defaults(func=cmd_report_you)
 
     s = sub.add_parser("sample", help="write the synthetic sample vintage")
     s.add_argument("--out", default="data/sample")

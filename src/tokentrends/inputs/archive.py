@@ -24,6 +24,7 @@ RANKINGS = "rankings-daily"
 MODELS = "models-catalog"
 PRICES = "catalog-prices"
 KINDS = (RANKINGS, MODELS, PRICES)
+PRIVATE = "private"  # data/private/: personal activity (issue 15); no folder of that name is ever read here
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def sniff_kind(path: Path) -> str | None:
         return None
     if path.suffix == ".json":
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
+        if '"endpoint_id"' in head:
+            return None  # a personal /api/v1/activity response, not rankings: the public build never reads it
         if '"model_permaslug"' in head:
             return RANKINGS
         if '"canonical_slug"' in head or '"context_length"' in head:
@@ -152,9 +155,13 @@ def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[Skipped
     root = Path(data_dir).resolve()
     if not root.is_dir():
         raise InputError(root, "data folder does not exist")
+    refuse_private(root)
     vintages, skipped = [], []
     for path in sorted(root.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(root).parts)  # temp files, fetch log
+        parts = path.relative_to(root).parts
+        hidden = any(part.startswith(".") for part in parts)  # temp files, fetch log
+        if PRIVATE in parts[:-1]:
+            continue  # personal data are never read, not even to be listed as skipped
         if not path.is_file() or path.name == PROVENANCE or hidden:
             continue
         if path.suffix not in (".csv", ".json"):
@@ -168,6 +175,16 @@ def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[Skipped
             vintages.append(vintage)
     vintages.sort(key=lambda v: (v.as_of, v.vintage_id))
     return vintages, skipped
+
+
+def refuse_private(root: Path) -> None:
+    """The public build never reads the project's data/private/ (personal activity), nor a folder inside it."""
+    from tokentrends.paths import project_root
+
+    private = (project_root() / "data" / PRIVATE).resolve()
+    if root == private or private in root.parents:
+        raise InputError(root, "this is the private activity folder: the public build never reads it "
+                               "(make report-you builds your private report)")
 
 
 def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:

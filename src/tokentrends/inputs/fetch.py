@@ -104,6 +104,7 @@ class Client:
     backoff: float = 2.0
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
+    key_name: str = "OPENROUTER_API_KEY"  # the variable the key came from, named when the key is rejected
 
     def get(self, path: str, params: dict | None = None, validate: Callable[[bytes], object] | None = None) -> bytes:
         headers = {"Accept": "application/json", "User-Agent": "tokentrends"}
@@ -124,7 +125,7 @@ class Client:
                 else:
                     if response.status_code in (401, 403):
                         raise FetchError(f"{path}: the API key was rejected (HTTP {response.status_code}); "
-                                         "check OPENROUTER_API_KEY")
+                                         f"check {self.key_name}")
                     if response.status_code == 429 or response.status_code >= 500:
                         last = f"HTTP {response.status_code}"
                         wait = retry_after_seconds(response.headers.get("Retry-After"), wait)
