@@ -11,6 +11,9 @@ import pytest
 
 from tokentrends.inputs import prepare
 from tokentrends.metrics import backtest, outlook, weekly
+from tokentrends.report import claims
+from tokentrends.report import ledger as ledgers
+from tokentrends.report import model as year_data
 
 
 def totals_frame(tokens: list[float], start: str = "2025-01-06", partial: tuple[int, ...] = ()) -> pd.DataFrame:
@@ -174,6 +177,49 @@ def test__run_backtest__too_few_weeks_is_empty_not_an_error():
     assert json.dumps(result.to_records(), allow_nan=False)
 
 
+def small_year(weekly_tokens: list[float]) -> year_data.YearData:
+    """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens (7 equal days)."""
+    days = [
+        (day, round(tokens / 7))
+        for i, tokens in enumerate(weekly_tokens)
+        for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)
+    ]
+    usage = pd.DataFrame(
+        {
+            "date": pd.to_datetime([d for d, _ in days]).astype("datetime64[s]"),
+            "model_permaslug": "a/x",
+            "tokens": [t for _, t in days],
+        }
+    )
+    models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
+    empty = pd.DataFrame(
+        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+    )
+    return year_data.build_year_data(usage, models, empty, empty, 2025, 9)
+
+
+def test__pace_continues_through__verdicts_and_measurable_date():
+    measure = claims.MEASURES["pace_continues_through"]
+    noise = np.exp(np.where(np.arange(52) % 2, 0.05, -0.05))
+    tokens = list(7e9 * 1.05 ** np.arange(52) * noise)  # 2025-01-06 to 2025-12-29
+    # the outlook from 2025-09-01 (week 34) for the last week starting in November (2025-11-24, week 46)
+    early = measure(small_year(tokens[:40]), month="2025-11", origin="2025-09-01")
+    assert early.verdict == claims.CANNOT and "measured from 1 Dec 2025" in early.why
+    assert early.value["target_week"] == "2025-11-24" and early.value["horizon"] == 12
+    projected = early.value["projected"]
+    assert early.value["low"] < projected < early.value["high"]
+    for week_46, verdict in [
+        (projected, claims.SUPPORTED),
+        (early.value["high"] * 2, claims.PARTLY),
+        (tokens[34] / 2, claims.NOT_SUPPORTED),
+    ]:
+        got = measure(small_year(tokens[:46] + [week_46] + tokens[47:]), month="2025-11", origin="2025-09-01")
+        assert got.verdict == verdict and got.value["projected"] == pytest.approx(projected), (week_46, got)
+    assert measure(small_year(tokens), month="2025-11", origin="2026-01-05").verdict == claims.CANNOT
+    far = measure(small_year(tokens), month="2025-12", origin="2025-09-01")  # 2025-12-29 is 17 weeks on
+    assert far.verdict == claims.CANNOT and "projects 1 to 13" in far.why
+
+
 # --- the real archive --------------------------------------------------------------------------------------------
 
 
@@ -247,3 +293,21 @@ def test__real_previous_outlook_loglinear_12_is_the_old_outlook(real_totals):
     assert ours["projected"].to_numpy() == pytest.approx(old["projected"].to_numpy(), rel=1e-9)
     scored = {s.method: s for s in result.previous}
     assert scored["loglinear_12"].weeks_compared == 13 and scored["loglinear_12"].bias_direction == "above"
+
+
+@pytest.mark.shared
+def test__real_claim_pace_through_december_not_yet_measurable(shared_data, tmp_path):
+    processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
+    data = year_data.build_year_data(
+        prepare.load_usage(processed),
+        prepare.load_models(processed),
+        prepare.load_catalog(processed),
+        prepare.load_prices(processed),
+        2026,
+        9,
+    )
+    ledger = {c["id"]: c for c in ledgers.evaluate(ledgers.load_ledger(ledgers.ledger_path(2026)), data)}
+    pace = ledger["pace-continues-through-december"]
+    assert pace["verdict"] == claims.CANNOT
+    assert pace["value"]["measurable_from"] == "2027-01-04" and "measured from 4 Jan 2027" in pace["why"]
+    assert pace["value"]["horizon"] == 13 and pace["value"]["low"] < pace["value"]["projected"] < pace["value"]["high"]
