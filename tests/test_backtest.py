@@ -145,6 +145,31 @@ def test__choose__lowest_four_week_mape_ties_in_method_order():
     assert backtest.choose(()) is None
 
 
+def test__selected_by_record__choice_remade_from_errors_known_at_each_origin():
+    origins = pd.date_range("2025-01-06", periods=10, freq="7D")
+    errors = {"naive": [0.1] * 10, "drift": [0.5] + [0.0] * 9}
+    rows = pd.DataFrame(
+        [
+            {
+                "origin": o,
+                "method": m,
+                "horizon": 4,
+                "target_week": o + pd.Timedelta(weeks=4),
+                "actual_log": 1.0,
+                "log_error": errors[m][i],
+            }
+            for i, o in enumerate(origins)
+            for m in errors
+        ]
+    )
+    got = backtest.selected_by_record(rows)
+    # no 4-week error is known before the 5th origin; drift's mean APE 0.39/k drops below naive's 0.095 at k = 5
+    assert got["origin"].tolist() == list(origins[4:])
+    assert got["chosen_method"].tolist() == ["naive"] * 4 + ["drift"] * 2
+    assert set(got["method"]) == {backtest.SELECTED}
+    assert got["log_error"].tolist() == [0.1] * 4 + [0.0] * 2
+
+
 def test__run_backtest__projection_previous_year_and_records():
     rng = np.random.default_rng(7)
     tokens = 1e9 * 1.05 ** np.arange(70) * np.exp(rng.normal(0, 0.05, 70))
@@ -153,6 +178,8 @@ def test__run_backtest__projection_previous_year_and_records():
     assert result.record_from == "2025-01-06" and result.record_to == "2026-05-04" and result.origins == 58
     assert len(result.table) == len(backtest.METHODS) * len(backtest.HORIZONS)
     assert result.choice.method != "naive" and result.choice.mape < result.choice.naive_mape
+    assert [a.horizon for a in result.selection_check] == list(backtest.HORIZONS)
+    assert result.selection_check[1].n == result.choice.n - 4  # the first four origins know no 4-week error
     projection = result.projection
     assert projection["week_start"].iloc[0] == pd.Timestamp("2026-05-11") and len(projection) == 13
     assert (projection["low"] <= projection["projected"]).all() and (

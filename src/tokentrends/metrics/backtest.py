@@ -278,6 +278,28 @@ def choose(table: tuple[Accuracy, ...], horizon: int = CHOICE_HORIZON) -> Choice
     )
 
 
+SELECTED = "selected_by_record"  # the label of the choice remade at every origin
+
+
+def selected_by_record(rows: pd.DataFrame, horizon: int = CHOICE_HORIZON) -> pd.DataFrame:
+    """`with_intervals` rows of the method the record would have chosen at each origin, labelled SELECTED.
+
+    The choice over the whole record looks at errors that came after most origins; this remakes it at each
+    origin from the `horizon`-week errors known then (lowest MAPE, ties in METHODS order), so its accuracy is
+    what choosing by the record would really have delivered. Origins before any such error is known are left out.
+    """
+    scored = rows[(rows["horizon"] == horizon) & rows["actual_log"].notna()].assign(ape=lambda r: ape(r["log_error"]))
+    picks = []
+    for origin in sorted(rows["origin"].unique()):
+        known = scored[scored["target_week"] <= origin]
+        if known.empty:
+            continue
+        mape = known.groupby("method")["ape"].mean()
+        picks.append((origin, min(mape.index, key=lambda m: (mape[m], METHODS.index(m)))))
+    chosen = pd.DataFrame(picks, columns=["origin", "method"])
+    return rows.merge(chosen, on=["origin", "method"]).assign(chosen_method=lambda r: r["method"], method=SELECTED)
+
+
 def projection_frame(rows: pd.DataFrame, actual: pd.Series | None = None) -> pd.DataFrame:
     """`method | origin | horizon | week_start | projected | low | high | actual` in tokens from `with_intervals` rows.
 
@@ -340,6 +362,7 @@ class Backtest:
     origins: int
     table: tuple[Accuracy, ...]  # METHODS x HORIZONS
     choice: Choice | None
+    selection_check: tuple[Accuracy, ...]  # per horizon: the choice remade at each origin (`selected_by_record`)
     projection: pd.DataFrame  # the chosen method from the last full week: projection_frame columns
     projection_score: ScoredOutlook | None  # that projection against weeks after the record (a past year's report)
     previous_origin: str | None  # the previous year's last full week
@@ -368,6 +391,7 @@ class Backtest:
                 "origins": self.origins,
                 "table": [asdict(a) for a in self.table],
                 "choice": asdict(self.choice) if self.choice else None,
+                "selection_check": [asdict(a) for a in self.selection_check],
                 "projection": self.projection.to_dict("records"),
                 "projection_score": asdict(self.projection_score) if self.projection_score else None,
                 "previous_origin": self.previous_origin,
@@ -411,6 +435,8 @@ def run_backtest(totals: pd.DataFrame, year: int | None = None) -> Backtest:
         rows = with_intervals(rows)
     table = tuple(accuracy(rows, m, h) for m in METHODS for h in HORIZONS) if len(rows) else ()
     choice = choose(table)
+    selected = selected_by_record(rows) if len(rows) else rows
+    selection_check = tuple(accuracy(selected, SELECTED, h) for h in HORIZONS) if len(selected) else ()
     empty = projection_frame(rows.iloc[0:0])
     projection, projection_score = empty, None
     if choice is not None:
@@ -433,6 +459,7 @@ def run_backtest(totals: pd.DataFrame, year: int | None = None) -> Backtest:
         table=table,
         choice=choice,
         projection=projection,
+        selection_check=selection_check,
         projection_score=projection_score,
         previous_origin=previous_origin.strftime("%Y-%m-%d") if len(previous_rows) else None,
         previous=previous,
