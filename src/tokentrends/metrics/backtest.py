@@ -25,6 +25,10 @@ exp(the 10th and 90th percentile of its log errors at horizon h), over only the 
 rank rule (lower: the floor(0.1 (n + 1))-th smallest, upper: the ceil(0.9 (n + 1))-th), which covers at least
 80% if errors were exchangeable; it needs n >= 9 errors, and before that an origin has no interval. Coverage is
 then counted out of sample: a week is inside or not by an interval built without its own error, or any later one.
+
+The outlook's method is the one with the lowest 4-week MAPE over the whole record. That choice sees errors from
+after most origins, so `selected_by_record` also remakes it at every origin from the errors known then: its
+accuracy (`Backtest.selection_check`) is what choosing by the record would really have delivered.
 """
 
 from __future__ import annotations
