@@ -287,3 +287,60 @@ def price_fell(data: YearData, first_quarter: int, last_quarter: int, min_drop: 
                 f"{fmt_usd(effects['mix_effect'], sign=True)} and price changes by "
                 f"{fmt_usd(effects['price_effect'], sign=True)}")
     return Evaluation(how, value, verdict, why)
+
+
+@measure
+def pace_continues_through(data: YearData, month: str, origin: str) -> Evaluation:
+    """The outlook read at `origin` (a full week): does the last week starting in `month` land inside its 80% band?
+
+    The outlook is the backtest's chosen method on the record up to `origin` only, so later data never change
+    what was projected; the claim is measurable once that last week of the month is complete.
+    """
+    from tokentrends.metrics import backtest  # here, not at the top: only this measure needs the backtest
+
+    start = pd.Timestamp(origin)
+    month_end = pd.Period(month, "M").end_time.normalize()
+    target = month_end - pd.Timedelta(days=month_end.day_of_week)  # Monday of the last week starting in the month
+    measurable_from = target + pd.Timedelta(days=7)  # the day after that week's Sunday
+    month_name = month_end.strftime("%B %Y")
+    how = (f"the backtested outlook from the week of {fmt_date(start)} against the week from {fmt_date(target)}, "
+           f"the last starting in {month_name}: supported inside its 80% interval, partly outside it but above the "
+           f"starting week")
+    totals = data.all_totals
+    full = totals[totals["days_present"] == 7].set_index("week_start")["total_tokens"]
+    if start not in full.index:
+        return Evaluation(how, {}, CANNOT, f"the outlook's week from {fmt_date(start)} is not a full week of the data")
+    horizon = (target - start).days // 7
+    if not 1 <= horizon <= backtest.MAX_HORIZON:
+        return Evaluation(how, {"horizon": horizon}, CANNOT,
+                          f"the week from {fmt_date(target)} is {horizon} weeks after the outlook's; the backtest "
+                          f"projects 1 to {backtest.MAX_HORIZON}")
+    result = backtest.run_backtest(totals[totals["week_start"] <= start])
+    if result.choice is None:
+        return Evaluation(how, {}, CANNOT, f"too few full weeks up to {fmt_date(start)} to backtest an outlook")
+    row = result.projection[result.projection["horizon"] == horizon].iloc[0]
+    growth = float((row["projected"] / full[start]) ** (1 / horizon) - 1)
+    value = {"origin": start.strftime("%Y-%m-%d"), "method": result.choice.method, "horizon": horizon,
+             "target_week": target.strftime("%Y-%m-%d"), "projected": float(row["projected"]),
+             "low": None if pd.isna(row["low"]) else float(row["low"]),
+             "high": None if pd.isna(row["high"]) else float(row["high"]), "weekly_growth": growth,
+             "measurable_from": measurable_from.strftime("%Y-%m-%d")}
+    projected = (f"the outlook ({result.choice.method}) projects {fmt_tokens(row['projected'])} in the week from "
+                 f"{fmt_date(target)}, {fmt_pct(growth)} a week"
+                 + (f", 80% interval {fmt_tokens(row['low'])} to {fmt_tokens(row['high'])}"
+                    if value["low"] is not None else ", with no interval yet"))
+    if target not in full.index:
+        passed = pd.Timestamp(data.usage["date"].max()) >= target + pd.Timedelta(days=6)  # a missing day, for good
+        when = ("that week has days missing in the data" if passed else
+                f"it can be measured from {fmt_date(measurable_from)}, once that week is complete")
+        return Evaluation(how, value, CANNOT, f"{projected}; {when}")
+    if value["low"] is None:
+        return Evaluation(how, value, CANNOT, f"{projected}: too few backtest errors for an interval")
+    actual = int(full[target])
+    value["actual"] = actual
+    inside = value["low"] <= actual <= value["high"]
+    verdict = SUPPORTED if inside else PARTLY if actual > full[start] else NOT_SUPPORTED
+    where = ("inside the interval" if inside else
+             f"{'above' if actual > value['high'] else 'below'} the interval")
+    return Evaluation(how, value, verdict, f"{projected}; the week carried {fmt_tokens(actual)}, {where}")
+
