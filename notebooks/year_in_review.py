@@ -150,8 +150,10 @@ report.show("price")
 # %% [markdown]
 # ## Outlook
 #
-# A stated, simple projection of weekly volume if the recent growth rate went on, with its band, scored
-# against the weeks that have since happened; last year's projection is scored here too.
+# Where weekly volume is heading if the recent pace goes on. Rather than trust one method, simple projection
+# methods are replayed on every week of the archive as if it were the last one known, and the one with the best
+# record four weeks ahead is used; its band comes from its own past errors, so an 80% band held about 80% of
+# the weeks. The previous year's outlooks are scored by what happened.
 
 # %%
 report.show("outlook")

@@ -1,29 +1,41 @@
-"""Outlook: a stated, simple projection of weekly volume, scored where the data already cover it, and last
-year's projection scored by this year."""
+"""Outlook: simple projection methods replayed on every forecast origin of the archive, the one with the best
+record at four weeks chosen, its projection drawn with an interval calibrated on its own past errors; the
+earlier outlooks scored by the weeks that have since happened."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import outlook, weekly
+from tokentrends.metrics import backtest, outlook, weekly
 from tokentrends.render.charts import projection_chart
-from tokentrends.render.formatting import fmt_date, fmt_pct, sentence
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.html import subheading, table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
 
 EMPTY_PROJECTION = pd.DataFrame(columns=["week_start", "projected", "low", "high"])
+METHOD_NAMES = {
+    "naive": "Naive (last week again)",
+    "drift": "Drift (the record's average weekly growth)",
+    **{f"loglinear_{k}": f"Log-linear on the last {k} weeks" for k in backtest.LOGLINEAR_WINDOWS},
+    "ets_damped": "Damped-trend exponential smoothing",
+    "combination": "Combination (mean of naive, drift, 12-week log-linear, smoothing)",
+    backtest.SELECTED: "Chosen by the record at each origin",
+}
 
 
 @dataclass(frozen=True)
 class Outlook:
-    projection: pd.DataFrame
+    projection: pd.DataFrame  # the earlier outlook (12-week log-linear, metrics.outlook), kept in figures.json
     params: dict | None  # None: too few full weeks for a projection
     score: dict | None
-    previous: dict | None  # last year's projection {projection, params, score}, when last year had enough weeks
+    previous: dict | None  # last year's log-linear projection {projection, params, score}
+    backtest: backtest.Backtest
 
 
 def compute(context: YearContext) -> Outlook:
@@ -44,67 +56,132 @@ def compute(context: YearContext) -> Outlook:
             "params": prev_params,
             "score": outlook.score_projection(prev_projection, all_totals),
         }
-    return Outlook(projection, params, score, previous)
+    return Outlook(projection, params, score, previous, backtest.run_backtest(all_totals, context.year))
 
 
-def outlook_text(result: Outlook, year: int) -> str:
-    params, score = result.params, result.score
-    if params is None:
-        return "<p>Too few full weeks this year for a projection.</p>"
+def actual_against_projection(bias: float) -> str:
+    """A mean log error as words with its direction: 'actual weeks averaged 2.0x the projection'."""
+    ratio = float(np.exp(bias))
+    if ratio >= 1.5:
+        return f"actual weeks averaged {fmt_multiple(ratio)} the projection"
+    return f"actual weeks averaged {fmt_pct(abs(ratio - 1))} {'above' if ratio >= 1 else 'below'} the projection"
+
+
+def backtest_table(result: backtest.Backtest) -> str:
+    """Method x horizon: MAPE, 80% interval coverage and where actual weeks fell, from the rolling origins."""
+    rows = []
+    for method in (*backtest.METHODS, backtest.SELECTED):
+        found = {a.horizon: a for a in (*result.table, *result.selection_check) if a.method == method}
+        if not found:
+            continue
+        row = {"method": METHOD_NAMES.get(method, method)}
+        for h in backtest.HORIZONS:
+            a = found.get(h)
+            row[f"{h} wk: error"] = fmt_pct(a.mape) if a and a.n else "n/a"
+            row[f"{h} wk: in 80% band"] = fmt_pct(a.coverage_80, 0) if a and a.coverage_80 is not None else "n/a"
+            row[f"{h} wk: actual was"] = f"{a.bias_direction} ({fmt_pct(abs(a.bias_pct), 0)})" if a and a.n else ""
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return table(frame, numeric=tuple(c for c in frame.columns if c != "method"))
+
+
+def choice_text(result: backtest.Backtest) -> str:
+    choice = result.choice
+    if choice is None:
+        return "<p>Too few full weeks in the record to backtest a projection.</p>"
     text = sentence(
-        "<p><b>Method.</b> A straight line through the logarithm of weekly tokens over the {n} full weeks from "
-        "{start} to {end} (an average growth of {g} a week), extended {h} weeks; the band spans ±{z} residual "
-        "standard errors, roughly a 95% prediction interval. It assumes the recent growth rate simply "
-        "continues: a baseline, not a forecast of launches.</p>",
-        n=params["fit_weeks"],
-        start=fmt_date(params["fit_from"]),
-        end=fmt_date(params["fit_to"]),
-        g=fmt_pct(params["weekly_growth"]),
-        h=params["horizon_weeks"],
-        z=f"{params['band_se']:g}",
+        "<p><b>How the outlook is chosen.</b> Seven simple methods were replayed on every forecast origin the "
+        "archive allows: {origins} weeks from {start} to {end}, each method seeing only the weeks up to its "
+        "origin. Four weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> (the next best, "
+        "{runner}, {runner_mape}; naive {naive}; the report's earlier 12-week log-linear line {ll}). Its 80% "
+        "interval is built from its own past errors at each horizon, known before each origin, and held "
+        "{coverage} of the weeks it was tested on.",
+        origins=result.origins,
+        start=fmt_date(result.record_from),
+        end=fmt_date(result.record_to),
+        method=METHOD_NAMES[choice.method],
+        mape=fmt_pct(choice.mape),
+        runner=METHOD_NAMES[choice.runner_up],
+        runner_mape=fmt_pct(choice.runner_up_mape),
+        naive=fmt_pct(choice.naive_mape),
+        ll=fmt_pct(choice.loglinear_12_mape),
+        coverage=fmt_pct(choice.coverage_80, 0) if choice.coverage_80 is not None else "no interval yet",
     )
-    if score["weeks_compared"]:
+    check = next((a for a in result.selection_check if a.horizon == choice.horizon), None)
+    if check is not None and check.n:
         text += sentence(
-            "<p><b>Scored.</b> {n} of the projected weeks have happened: the projection was off by "
-            "{err} on average (bias {bias}), and {inside} of actual weeks fell inside the band.</p>",
-            n=score["weeks_compared"],
-            err=fmt_pct(score["mean_abs_pct_error"]),
-            bias=fmt_pct(score["bias"]),
-            inside=fmt_pct(score["share_inside_band"], 0),
+            " Choosing again at each origin from the errors known then (what picking by the record really "
+            "delivers) gave {mape} at four weeks.",
+            mape=fmt_pct(check.mape),
         )
-    else:
-        text += "<p>None of the projected weeks is in the data yet; next year's report scores it.</p>"
-    previous = result.previous
-    if previous and previous["score"]["weeks_compared"]:
-        s = previous["score"]
+    text += " It is a baseline of the recent pace, not a forecast of launches.</p>"
+    projection = result.projection
+    if len(projection):
+        last = projection.iloc[-1]
         text += sentence(
-            "<p><b>Last year's projection, scored.</b> The same method on {prev}'s last full weeks "
-            "projected the start of {year}: off by {err} on average (bias {bias}); {inside} of weeks "
-            "fell inside its band.</p>",
-            prev=year - 1,
-            year=year,
-            err=fmt_pct(s["mean_abs_pct_error"]),
-            bias=fmt_pct(s["bias"]),
-            inside=fmt_pct(s["share_inside_band"], 0),
+            "<p>From the week of {origin}, it projects <b>{mid}</b> tokens for the week of {week} (80% interval "
+            "{low} to {high}).</p>",
+            origin=fmt_date(projection["origin"].iloc[0]),
+            mid=fmt_tokens(last["projected"]),
+            week=fmt_date(last["week_start"]),
+            low=fmt_tokens(last["low"]),
+            high=fmt_tokens(last["high"]),
         )
     return text
 
 
+def previous_text(result: backtest.Backtest, year: int) -> str:
+    scored = [s for s in result.previous if s.weeks_compared]
+    if not scored:
+        return ""
+    frame = pd.DataFrame(
+        [
+            {
+                "method": METHOD_NAMES.get(s.method, s.method),
+                "weeks compared": s.weeks_compared,
+                "error": fmt_pct(s.mape),
+                "in 80% band": fmt_pct(s.coverage_80, 0) if s.coverage_80 is not None else "n/a",
+                "actual against the projection": actual_against_projection(s.bias),
+            }
+            for s in scored
+        ]
+    )
+    return (
+        subheading(f"{year - 1}'s outlooks, scored by {year}")
+        + sentence(
+            "<p>Each method's projection from {prev}'s last full week ({origin}), against the weeks of "
+            "{year} that have happened:</p>",
+            prev=year - 1,
+            origin=fmt_date(result.previous_origin),
+            year=year,
+        )
+        + table(frame, numeric=("weeks compared", "error", "in 80% band"))
+    )
+
+
 def blocks(context: YearContext, result: Outlook) -> list[Block]:
-    out: list[Block] = [outlook_text(result, context.year)]
-    if result.params is not None:
+    bt = result.backtest
+    out: list[Block] = [choice_text(bt)]
+    if len(bt.projection):
         actual = outlook.actual_for_projection(
-            context.data.all_totals, context.data.totals["week_start"], result.projection
+            context.data.all_totals, context.data.totals["week_start"], bt.projection
         )
         out.append(
             Chart(
                 "outlook",
                 projection_chart(
-                    actual, result.projection, f"Weekly tokens and the projection, {context.label}", context.note
+                    actual,
+                    bt.projection[["week_start", "projected", "low", "high"]],
+                    f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, 80% "
+                    f"interval), {context.label}",
+                    context.note,
                 ),
-                result.projection,
+                bt.projection,
             )
         )
+    if bt.table:
+        out.append(subheading("The backtest: average error by method and horizon") + backtest_table(bt))
+    out.append(previous_text(bt, context.year))
     return out
 
 
@@ -112,7 +189,9 @@ def figures(context: YearContext, result: Outlook) -> dict:
     record = {"projection": result.projection, "params": result.params, "score": result.score}
     if result.previous is not None:
         record["previous"] = result.previous
-    return {"analyses": {"outlook": to_jsonable(record)}}
+    record = to_jsonable(record)
+    record["backtest"] = result.backtest.to_records()
+    return {"analyses": {"outlook": record}}
 
 
 SECTION = Section("outlook", "Outlook", compute, blocks, figures)
