@@ -25,10 +25,8 @@ from tokentrends.inputs.fetch import LICENCE, Client, store_vintage
 from tokentrends.inputs.sources import app_rankings, session_cost, task_classifications
 from tokentrends.inputs.sources.rankings_daily import API_START
 
-# OpenRouter documents the subcategory names but not which category holds each; these are the coding tools
-# and the agents by their names. An app in several of them is de-duplicated by app_id in metrics/apps.py.
-CODING_SUBCATEGORIES = ("cli-agent", "ide-extension", "cloud-agent", "programming-app", "native-app-builder")
-AGENT_SUBCATEGORIES = ("cli-agent", "cloud-agent", "personal-agent")
+CODING_SUBCATEGORIES = app_rankings.CODING_SUBCATEGORIES
+AGENT_SUBCATEGORIES = app_rankings.AGENT_SUBCATEGORIES
 SUBCATEGORIES = tuple(dict.fromkeys(CODING_SUBCATEGORIES + AGENT_SUBCATEGORIES))
 PAGE = app_rankings.MAX_LIMIT
 WEEKLY = timedelta(days=7)

@@ -27,6 +27,11 @@ DEFAULT_SORT = "popular"
 DEFAULT_LIMIT = 50  # what the API returns when the query names no limit
 MAX_LIMIT = 100
 MAX_OFFSET = 100
+# OpenRouter documents the subcategory names but not which category holds each; these are the coding tools and
+# the agents by their names. An app can sit in several: sums over a group de-duplicate by app_id (metrics/apps.py).
+CODING_SUBCATEGORIES = ("cli-agent", "ide-extension", "cloud-agent", "programming-app", "native-app-builder")
+AGENT_SUBCATEGORIES = ("cli-agent", "cloud-agent", "personal-agent")
+SUBCATEGORY_GROUPS = {"agent": AGENT_SUBCATEGORIES, "coding": CODING_SUBCATEGORIES}
 
 
 @dataclass(frozen=True)
