@@ -16,6 +16,13 @@ OVERALL = "all"  # the query label of the overall list (no category, no subcateg
 WINDOW = ["window_start", "window_end"]
 
 
+def windows_in_year(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The rows whose window starts in `year` (a week belongs to the year it starts in, as weekly.py counts it);
+    a window without a start (session cost with no window length) by its end."""
+    start = table["window_start"].fillna(table["window_end"])
+    return table[pd.to_datetime(start).dt.year == year].reset_index(drop=True)
+
+
 def newest_names(apps: pd.DataFrame) -> pd.Series:
     """app_id -> the app_name of the newest pull that lists it (ties: the later vintage id)."""
     ordered = apps.sort_values(["as_of", "vintage"], kind="stable")
