@@ -91,6 +91,8 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
                 abs_change_tokens=int(summary["abs_change_tokens"].get(v.vintage_id, 0)),
                 net_change_tokens=int(summary["net_change_tokens"].get(v.vintage_id, 0)),
             )
+        if v.kind in (archive.APPS, archive.TASKS, archive.SESSION_COST):
+            row["params"] = v.provenance.get("params")  # the query: app-rankings responses do not echo it
         vintage_rows.append(row)
     for row in vintage_rows:
         if row.get("values_revised"):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from tokentrends.inputs.archive import APPS
 from tokentrends.inputs.demand import APP_COLUMNS, SESSION_COLUMNS, empty
 from tokentrends.inputs.sources.app_rankings import CITATION_TEMPLATE, SUBCATEGORY_GROUPS
 from tokentrends.metrics import apps, tasks
@@ -37,10 +38,35 @@ class Apps:
     session_by_turns: pd.DataFrame  # metrics.tasks.session_cost_by_turns (empty without a session-cost vintage)
     session_by_harness: pd.DataFrame
     session_as_of: str | None
+    pulls: list[dict]  # the app-rankings vintages: vintage_id, as_of, sha256, query (params), used
+    name_changes: int  # app names that differ between pulls of the same list and week (the newest is shown)
+    value_changes: int  # tokens, requests or ranks that differ between pulls (the newest is kept)
+
+
+def demand_pulls(context: YearContext, kind: str, used: set[str]) -> list[dict]:
+    """The vintages of one demand kind, with their query and whether any of the year's rows come from them."""
+    return [
+        {
+            "vintage_id": v["vintage_id"],
+            "as_of": v["as_of"],
+            "sha256": v["sha256"],
+            "query": v.get("params"),
+            "used": v["vintage_id"] in used,
+        }
+        for v in context.manifest["vintages"]
+        if v["kind"] == kind
+    ]
+
+
+def revisions_in_year(context: YearContext, table: str) -> pd.DataFrame:
+    """The demand revision log's rows for one table whose window starts in the year (the key starts with it)."""
+    log = context.prepared.demand.get("demand_revisions", pd.DataFrame(columns=["table", "key", "field"]))
+    return log[(log["table"] == table) & log["key"].str.startswith(str(context.year))]
 
 
 def compute(context: YearContext) -> Apps:
     demand = context.data.demand
+    revised = revisions_in_year(context, "apps")
     rows = demand.get("apps", empty(APP_COLUMNS))
     cost = demand.get("session_cost", empty(SESSION_COLUMNS))
     totals = context.data.all_totals
@@ -52,6 +78,9 @@ def compute(context: YearContext) -> Apps:
         session_by_turns=tasks.session_cost_by_turns(cost) if len(cost) else pd.DataFrame(),
         session_by_harness=tasks.session_cost_by_harness(cost, SESSION_TURNS) if len(cost) else pd.DataFrame(),
         session_as_of=str(cost["as_of"].max()) if len(cost) else None,
+        pulls=demand_pulls(context, APPS, set(rows["vintage"])),
+        name_changes=int((revised["field"] == "app_name").sum()),
+        value_changes=int((revised["field"] != "app_name").sum()),
     )
 
 
@@ -256,6 +285,24 @@ def session_blocks(result: Apps) -> list[Block]:
     return out
 
 
+def pulls_text(result: Apps) -> str:
+    used = sum(p["used"] for p in result.pulls)
+    values = (
+        "agree on every number"
+        if result.value_changes == 0
+        else f"differ in {result.value_changes} numbers (the newest pull is kept)"
+    )
+    return sentence(
+        "<p>This section uses {used} of {total} app-rankings pulls, the newest of each list and week (all "
+        "are listed with their query and sha256 in figures.json). Pulls of the same list and week {values}; "
+        "app names differ between them in {names} places, and the newest name is shown.</p>",
+        used=used,
+        total=len(result.pulls),
+        values=values,
+        names=result.name_changes,
+    )
+
+
 def blocks(context: YearContext, result: Apps) -> list[Block]:
     if result.as_of is None:
         return [
@@ -288,6 +335,7 @@ def blocks(context: YearContext, result: Apps) -> list[Block]:
     if not is_snapshot(result):
         out.append(Chart("apps-trend", line_chart(trend, f"Who sent the tokens, {context.label}", note), trend))
     out.append(snapshot_text(result))
+    out.append(pulls_text(result))
     out.append(f'<p class="tt-citation">{esc(citation(result.as_of))}.</p>')
     return out + session_blocks(result)
 
@@ -316,6 +364,9 @@ def figures(context: YearContext, result: Apps) -> dict:
                 "subcategories": result.subcategories,
                 "subcategory_groups": SUBCATEGORY_GROUPS,
                 "snapshot": bool(is_snapshot(result)),
+                "pulls": result.pulls,
+                "name_changes": result.name_changes,
+                "value_changes": result.value_changes,
             }
         ),
         "session_cost": to_jsonable(session),
