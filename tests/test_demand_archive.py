@@ -240,3 +240,27 @@ def test__prepare__the_shared_demand_files(shared_data, tmp_path):
     catalog = prepare.load_catalog(out)
     assert "models/2026-09-22-derived" in set(catalog["vintage"])
     assert (catalog["vintage"] == "models/2026-09-22-derived").sum() == 444
+
+
+def test__merge_session_cost__newest_pull_wins_per_cell_and_changes_are_logged(tmp_path):
+    cell = {"app_name": "Hermes", "app_slug": "hermes", "model_permaslug": "a/m", "turn_range": "1-turn"}
+    meta = {"version": "v1", "window_days": 7, "window_end_date": "2026-10-05"}
+    vintage_dir(
+        tmp_path,
+        "old",
+        "s.json",
+        {"data": [{**cell, "median_session_cost_usd": 1.0}], "meta": {**meta, "as_of": "2026-10-06T01:00:00Z"}},
+        {"kind": "session-cost"},
+    )
+    vintage_dir(
+        tmp_path,
+        "new",
+        "s.json",
+        {"data": [{**cell, "median_session_cost_usd": 1.5}], "meta": {**meta, "as_of": "2026-10-06T09:00:00Z"}},
+        {"kind": "session-cost"},
+    )
+    frames = [demand.read_session_cost_vintage(v) for v in archive.discover_vintages(tmp_path)[0]]
+    merged, revisions = demand.merge_session_cost(frames)
+    assert merged[["median_cost_usd", "vintage"]].values.tolist() == [[1.5, "new"]]
+    assert merged["window_start"].iloc[0] == pd.Timestamp("2026-09-29")
+    assert revisions[["field", "old", "new"]].values.tolist() == [["median_cost_usd", "1.0", "1.5"]]

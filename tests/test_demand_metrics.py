@@ -254,3 +254,15 @@ def test__session_cost_by_turns__median_of_the_cells_in_turn_order():
 def test__session_cost_by_harness__one_turn_range():
     got = task_metrics.session_cost_by_harness(COST, "1-turn")
     assert got[["app_slug", "models", "median_usd"]].values.tolist() == [["c", 1, 1.0], ["h", 2, pytest.approx(0.3)]]
+
+
+def test__windows_in_year__by_the_week_start_or_the_end_when_there_is_no_start():
+    frame = pd.DataFrame(
+        {
+            "window_start": pd.to_datetime(["2026-12-28", "2027-01-04", None]),
+            "window_end": pd.to_datetime(["2027-01-03", "2027-01-10", "2026-10-05"]),
+            "x": [1, 2, 3],
+        }
+    )
+    assert app_metrics.windows_in_year(frame, 2026)["x"].tolist() == [1, 3]
+    assert app_metrics.windows_in_year(frame, 2027)["x"].tolist() == [2]

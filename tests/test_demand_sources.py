@@ -280,3 +280,42 @@ def test__read_models_derived__the_shared_file(shared_data):
     assert (frame["hugging_face_id"] != "").sum() == sum(1 for r in raw if r["hugging_face_id"])
     routers = [r["id"] for r in raw if float(r["price_prompt_usd_per_token"]) == -1]
     assert len(routers) == 5 and frame.set_index("model_id").loc[routers, "prompt_usd_per_mtok"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("12", 12), (12.0, 12), ("1e3", 1000), (" 7 ", 7), (str(2**63 - 1), 2**63 - 1)],
+)
+def test__whole_number__exact_integers(value, expected):
+    from tokentrends.inputs.sources import api_json
+
+    assert api_json.whole_number(value, "x", "f", 0) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (True, "not bool"),
+        (None, "not NoneType"),
+        ("1.5", "not a whole number"),
+        (-1, "below 0"),
+        (2.0**60, "too large"),
+        (str(2**63), "larger than int64"),
+        ("nan", "not a whole number"),
+        ("", "not a number"),
+    ],
+)
+def test__whole_number__refuses_with_a_reason(value, reason):
+    from tokentrends.inputs.sources import api_json
+
+    with pytest.raises(InputError, match=reason):
+        api_json.whole_number(value, "x", "f", 3)
+
+
+def test__fraction__zero_to_one_numbers_only():
+    from tokentrends.inputs.sources import api_json
+
+    assert api_json.fraction(0, "s", "f", 0) == 0.0 and api_json.fraction(1, "s", "f", 0) == 1.0
+    for bad in (1.001, -0.001, float("nan"), "0.5", False):
+        with pytest.raises(InputError):
+            api_json.fraction(bad, "s", "f", 0)
