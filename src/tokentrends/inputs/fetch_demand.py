@@ -90,55 +90,73 @@ def _validate_page(params: dict) -> Callable[[bytes], object]:
     return check
 
 
+def page_params(start: date, end: date, subcategory: str | None, offset: int) -> dict:
+    params = {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "sort": app_rankings.DEFAULT_SORT,
+        "limit": PAGE,
+        "offset": offset,
+    }
+    return {**params, "subcategory": subcategory} if subcategory else params
+
+
+def fetch_page(client: Client, data_dir: Path, params: dict) -> tuple[Path | None, int]:
+    """One validated page stored as a vintage with its query in provenance; returns it and its row count."""
+    body = client.get("/datasets/app-rankings", params, _validate_page(params))
+    payload = json.loads(body)
+    as_of = payload["meta"]["as_of"]  # present: the parser validated it
+    name = f"{params['start_date']}-{params.get('subcategory', 'all')}-o{params['offset']}"
+    path = store_vintage(
+        data_dir,
+        "app-rankings",
+        name,
+        "app-rankings.json",
+        body,
+        {
+            "kind": archive.APPS,
+            "as_of": as_of,
+            "as_of_basis": "the response's meta.as_of",
+            "params": params,
+            "url": f"{client.base_url}/datasets/app-rankings",
+            "licence": LICENCE,
+            "citation": app_rankings.CITATION_TEMPLATE.format(as_of=as_of),
+            "origin": "OpenRouter Data API",
+        },
+    )
+    return path, len(payload["data"])
+
+
+def fetch_list(
+    client: Client, data_dir: Path, start: date, end: date, subcategory: str | None, have: dict[tuple, int]
+) -> tuple[list[Path], int]:
+    """Every missing page of one list (a second page at offset 100 when the first is full); `have` is updated.
+    Returns the new vintages and the first page's row count."""
+    written, offset = [], 0
+    while True:
+        params = page_params(start, end, subcategory, offset)
+        key = page_key(params)
+        if key not in have:
+            path, have[key] = fetch_page(client, data_dir, params)
+            written += [path] if path else []
+        if have[key] < PAGE or offset + PAGE > app_rankings.MAX_OFFSET:
+            return written, have[page_key(page_params(start, end, subcategory, 0))]
+        offset += PAGE
+
+
 def fetch_app_rankings(client: Client, data_dir: Path, until: date, since: date = API_START, log=print) -> list[Path]:
-    """Every missing page of every list for each completed week up to `until`, newest week first."""
+    """Every missing page of every list for each completed week up to `until`, newest week first; going back
+    stops at the first week whose overall list is empty."""
     have = archived_pages(data_dir)
     written = []
     for start, end in reversed(completed_weeks(since, until)):
-        overall = (start.isoformat(), end.isoformat(), app_rankings.DEFAULT_SORT, "", "", 0)
-        for subcategory in (None, *SUBCATEGORIES):
-            offset = 0
-            while True:
-                params = {
-                    "start_date": start.isoformat(),
-                    "end_date": end.isoformat(),
-                    "sort": "popular",
-                    "limit": PAGE,
-                    "offset": offset,
-                }
-                if subcategory:
-                    params["subcategory"] = subcategory
-                key = page_key(params)
-                if key not in have:
-                    body = client.get("/datasets/app-rankings", params, _validate_page(params))
-                    as_of = json.loads(body)["meta"]["as_of"]  # present: the parser validated it
-                    name = f"{start}-{subcategory or 'all'}-o{offset}"
-                    path = store_vintage(
-                        data_dir,
-                        "app-rankings",
-                        name,
-                        "app-rankings.json",
-                        body,
-                        {
-                            "kind": archive.APPS,
-                            "as_of": as_of,
-                            "as_of_basis": "the response's meta.as_of",
-                            "params": params,
-                            "url": f"{client.base_url}/datasets/app-rankings",
-                            "licence": LICENCE,
-                            "citation": app_rankings.CITATION_TEMPLATE.format(as_of=as_of),
-                            "origin": "OpenRouter Data API",
-                        },
-                    )
-                    if path:
-                        written.append(path)
-                    have[key] = len(json.loads(body)["data"])
-                if have[key] < PAGE or offset + PAGE > app_rankings.MAX_OFFSET:
-                    break
-                offset += PAGE
-            if subcategory is None and have[overall] == 0:
-                log(f"app-rankings: no apps listed for the week of {start}; the API's history starts after it")
-                return written
+        pages, overall_rows = fetch_list(client, data_dir, start, end, None, have)
+        written += pages
+        if overall_rows == 0:
+            log(f"app-rankings: no apps listed for the week of {start}; the API's history starts after it")
+            return written
+        for subcategory in SUBCATEGORIES:
+            written += fetch_list(client, data_dir, start, end, subcategory, have)[0]
     return written
 
 
