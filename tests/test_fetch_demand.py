@@ -115,3 +115,10 @@ def test__run_fetch__demand_vintages_prepare_with_the_rest(tmp_path, monkeypatch
     assert overall["list_complete"].all()
     assert len(apps[apps["query"] == "subcategory=cli-agent"]) == 2 * 40
     assert len(prepare.load_tasks(out)) == 2 and len(prepare.load_session_cost(out)) == 1
+
+
+def test__run_fetch__no_demand_asks_only_for_rankings_and_the_catalog(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
+    with FakeOpenRouter() as server:
+        fetch.run_fetch(tmp_path, until=date(2025, 1, 20), progress=False, base_url=server.url, demand=False, **QUIET)
+    assert {r["path"].rsplit("/", 1)[-1] for r in server.requests} == {"rankings-daily", "models"}

@@ -79,6 +79,10 @@ def test__demand_sections__2026_from_the_shared_files(shared_data, tmp_path):
         }
     assert (agent["apps"], agent["tokens"]) == (len(distinct), sum(distinct.values()))
     assert figures["apps"]["snapshot"] is True and figures["session_cost"] is None
+    # 8 pulls, 5 of them the newest of their list and week; the older pulls differ in names only.
+    assert [len(figures["apps"]["pulls"]), sum(p["used"] for p in figures["apps"]["pulls"])] == [8, 5]
+    assert (figures["apps"]["value_changes"], figures["apps"]["name_changes"]) == (0, 10)
+    assert [p["used"] for p in figures["tasks"]["pulls"]] == [True]
     raw = json.loads((shared_data / "classifications-task/2026-10-06-7d/task-classifications.json").read_text())
     assert {m["key"]: m["token_share"] for m in figures["tasks"]["macro_categories"]} == {
         m["key"]: m["token_share"] for m in raw["data"]["macro_categories"]

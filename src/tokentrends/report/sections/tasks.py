@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from tokentrends.inputs.archive import TASKS
 from tokentrends.inputs.demand import MACRO_COLUMNS, TAG_COLUMNS, TAG_MODEL_COLUMNS, empty
 from tokentrends.inputs.sources.task_classifications import CITATION_TEMPLATE
 from tokentrends.metrics import tasks
@@ -17,6 +18,7 @@ from tokentrends.render.html import table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
+from tokentrends.report.sections.apps import demand_pulls
 
 TOP_TAGS = 8  # tags listed by token share and by request share
 LED_TAGS = 5  # the largest tags (by tokens) whose leading models are named
@@ -32,6 +34,7 @@ class Tasks:
     leading: pd.DataFrame  # metrics.tasks.leading_models of the LED_TAGS largest tags
     agency: pd.DataFrame  # metrics.tasks.agency_share
     as_of: str | None  # the newest window's last day
+    pulls: list[dict]  # the classifications/task vintages: vintage_id, as_of, sha256, query, used
 
 
 def compute(context: YearContext) -> Tasks:
@@ -48,6 +51,7 @@ def compute(context: YearContext) -> Tasks:
         leading=tasks.leading_models(models, by_tokens[by_tokens["rank"] <= LED_TAGS], names, LEADING_MODELS),
         agency=tasks.agency_share(macro),
         as_of=tags["window_end"].max().strftime("%Y-%m-%d") if len(tags) else None,
+        pulls=demand_pulls(context, TASKS, set(tags["vintage"])),
     )
 
 
@@ -190,6 +194,7 @@ def figures(context: YearContext, result: Tasks) -> dict:
                 "top_by_requests": result.by_requests,
                 "leading_models": result.leading,
                 "agent_plus_code": result.agency,
+                "pulls": result.pulls,
             }
         )
     }
