@@ -101,6 +101,28 @@ report.show("leaders")
 report.show("groups")
 
 # %% [markdown]
+# ## Who sent the tokens
+#
+# Which apps sent the tokens: OpenRouter's weekly ranking of public apps (the tools that name themselves in their
+# requests), their tokens, requests and tokens per request, and how much of the whole platform's week they add up
+# to. Coding tools and agents are also ranked within their own subcategories; an app that sits in several counts
+# once. Where a session-cost vintage exists, what an agent session costs follows.
+
+# %%
+report.show("apps")
+
+# %% [markdown]
+# ## What the tokens were for
+#
+# What the requests asked for, from OpenRouter's classification of a sample of a week's traffic: broad categories
+# (code, agent, data, general) and finer tasks, each by its share of the sample's tokens and of its requests (a
+# long agentic exchange weighs more in tokens, a quick question in requests), and which models led the largest
+# tasks.
+
+# %%
+report.show("tasks")
+
+# %% [markdown]
 # ## Efficiency
 #
 # Did cheap, small models take the volume? Models are *efficient* when their name says so (Flash, Mini,

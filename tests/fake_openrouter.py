@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
@@ -24,6 +25,8 @@ class FakeOpenRouter:
         self.slow_seconds = slow_seconds
         self.requests: list[dict] = []
         self.rows = sample_rankings()
+        self.apps_since = "2025-02-24"  # app-rankings: earlier windows list no apps (the API's history starts)
+        self.task_as_of = "2025-03-04"
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -62,6 +65,40 @@ class FakeOpenRouter:
                 for d in range(1, 31) for slug in ("sample-lab/flash-1", "acme-ai/pro-1")]
         return json.dumps({"data": rows}).encode()
 
+    # The demand side (issue 12). 130 apps overall (so the overall list takes two pages of 100); subcategory
+    # lists overlap (apps 30-40 are both cli-agent and cloud-agent; app 1 is also a personal agent).
+    SUBCATEGORY_APPS = {"cli-agent": range(1, 41), "cloud-agent": range(30, 50), "ide-extension": (2, 4, 6),
+                        "personal-agent": (1, 100, 101, 102, 103, 104), "programming-app": (),
+                        "native-app-builder": (120,)}
+
+    def app_rankings(self, query: dict) -> bytes:
+        start, end = query["start_date"], query["end_date"]
+        ids = list(self.SUBCATEGORY_APPS.get(query.get("subcategory"), range(1, 131)))
+        if start < self.apps_since:
+            ids = []
+        offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))
+        rows = [{"rank": offset + n + 1, "app_id": i, "app_name": f"App {i}", "total_tokens": str((200 - i) * 10**9),
+                 "total_requests": (200 - i) * 10**4} for n, i in enumerate(ids[offset:offset + limit])]
+        as_of = (date.fromisoformat(end) + timedelta(days=2)).isoformat() + "T02:00:00.000Z"
+        return json.dumps({"data": rows, "meta": {"as_of": as_of, "version": "v1", "start_date": start,
+                                                  "end_date": end}}).encode()
+
+    def task_classifications(self) -> bytes:
+        models = [{"id": "sample-lab/flash-1", "tag_usage_share": 0.4, "tag_token_share": 0.5}]
+        tags = [{"tag": t, "display_name": t.title(), "macro_category": m, "usage_share": u, "token_share": k,
+                 "category_usage_share": 1.0, "category_token_share": 1.0, "models": models}
+                for t, m, u, k in (("code:gen", "code", 0.3, 0.6), ("agent:plan", "agent", 0.7, 0.4))]
+        macro = [{"key": "code", "label": "Code", "usage_share": 0.3, "token_share": 0.6},
+                 {"key": "agent", "label": "Agent", "usage_share": 0.7, "token_share": 0.4}]
+        return json.dumps({"data": {"window_days": 7, "as_of": self.task_as_of, "classifications": tags,
+                                    "macro_categories": macro}}).encode()
+
+    def session_cost(self) -> bytes:
+        return json.dumps({"data": [{"app_name": "App 1", "app_slug": "app-1", "model_permaslug": "sample-lab/flash-1",
+                                     "turn_range": "10-49-turns", "median_session_cost_usd": 1.74}],
+                           "meta": {"as_of": self.task_as_of + "T02:00:00.000Z", "version": "v1", "window_days": 30,
+                                    "window_end_date": None}}).encode()
+
     def _handler(self):
         fake = self
 
@@ -88,7 +125,14 @@ class FakeOpenRouter:
                 if url.path.endswith("/activity"):
                     body = fake.activity()
                     return self._send(200, body[: len(body) // 2] if action == "truncated" else body)
-                body = fake.rankings(query["start_date"], query["end_date"])
+                if url.path.endswith("/datasets/app-rankings"):
+                    body = fake.app_rankings(query)
+                elif url.path.endswith("/classifications/task"):
+                    body = fake.task_classifications()
+                elif url.path.endswith("/datasets/session-cost"):
+                    body = fake.session_cost()
+                else:
+                    body = fake.rankings(query["start_date"], query["end_date"])
                 if action == "truncated":
                     body = body[: len(body) // 2]
                 self._send(200, body)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tempfile
 from datetime import date, timedelta
@@ -22,9 +23,13 @@ from hypothesis import strategies as st
 
 from tokentrends.errors import InputError
 from tokentrends.inputs import reference
+from tokentrends.inputs.sources.app_rankings import read_app_rankings
 from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
+from tokentrends.inputs.sources.models_derived import read_models_derived
 from tokentrends.inputs.sources.rankings_daily import API_START, INT64_MAX, read_rankings_csv, read_rankings_json
+from tokentrends.inputs.sources.session_cost import TURN_RANGES, read_session_cost
+from tokentrends.inputs.sources.task_classifications import read_task_classifications
 
 # CI runs a fixed sequence (derandomize) so that a landing is never decided by chance; local runs explore
 # new cases each time, and whatever they find becomes a plain regression test.
@@ -387,3 +392,217 @@ def test__activity_oracle__knows_the_edges():
     assert activity_count("1e3") == 1000 and activity_count(-1) is None and activity_count(INT64_MAX + 1) is None
     assert activity_money("1e400") is None and activity_money(float("nan")) is None and activity_money("-0.01") is None
     assert activity_money(0) == 0.0 and activity_money(" 0.5 ") == 0.5 and activity_money(None) is None
+# ---- the demand side (issue 12): app-rankings, classifications/task, session-cost, derived models CSV ----
+
+
+COUNTS = st.one_of(st.integers(-3, 2**64), st.integers(0, 10**15).map(str), TOKENS, st.booleans(), st.none(),
+                   st.floats(allow_nan=True, allow_infinity=True))
+NAMES = st.one_of(st.sampled_from(["pi", "Claude Code", "<img src=x onerror=alert(1)>", "", "é"]), st.none(),
+                  st.integers())
+
+
+def count_value(value: object, minimum: int = 0) -> int | None:
+    """The oracle for an app-rankings count: an exact integer >= minimum (strings, ints, integral floats)."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (int, float, str)):
+        return None
+    if isinstance(value, float) and not abs(value) <= 2**53:
+        return None
+    parsed = token_value(repr(value) if isinstance(value, float) else str(value))
+    return parsed if parsed is not None and parsed >= minimum else None
+
+
+APP_ROWS = st.lists(st.fixed_dictionaries({"rank": st.one_of(st.integers(0, 60), COUNTS),
+                                           "app_id": st.one_of(st.integers(0, 12), COUNTS), "app_name": NAMES,
+                                           "total_tokens": COUNTS, "total_requests": COUNTS}), max_size=8)
+VALID_APP_ROWS = st.lists(st.tuples(st.integers(0, 10**12), st.sampled_from(["pi", "x", ""]),
+                                    st.integers(0, INT64_MAX), st.integers(0, 10**9)),
+                          max_size=8, unique_by=lambda r: r[0]).map(
+    lambda rows: [{"rank": i + 1, "app_id": a, "app_name": n, "total_tokens": str(t), "total_requests": q}
+                  for i, (a, n, t, q) in enumerate(rows)])
+
+
+@FUZZ
+@given(rows=st.one_of(VALID_APP_ROWS, APP_ROWS), how=DAMAGE, cut=st.floats(0, 1),
+       meta=st.sampled_from(["ok", "ok", "ok", "none", "bad-as_of", "reversed", "bad-date"]))
+def test__fuzz__app_rankings(rows, how, cut, meta):
+    metas = {"ok": {"as_of": "2026-10-07T02:44:53Z", "start_date": "2026-09-28", "end_date": "2026-10-04"},
+             "none": None, "bad-as_of": {"as_of": "soon", "start_date": "2026-09-28", "end_date": "2026-10-04"},
+             "reversed": {"as_of": "2026-10-07T00:00Z", "start_date": "2026-10-04", "end_date": "2026-09-28"},
+             "bad-date": {"as_of": "2026-10-07T00:00Z", "start_date": "2026-02-30", "end_date": "2026-10-04"}}
+    text = json.dumps({"data": rows, "meta": metas[meta]})
+    expected = None
+    if meta == "ok":
+        parsed = [(count_value(r["rank"], 1), count_value(r["app_id"]), r["app_name"], count_value(r["total_tokens"]),
+                   count_value(r["total_requests"])) for r in rows]
+        ok = all(None not in p[:2] + p[3:] and isinstance(p[2], str) for p in parsed)
+        if ok and len({p[0] for p in parsed}) == len({p[1] for p in parsed}) == len(parsed):
+            expected = pd.DataFrame(parsed, columns=["rank", "app_id", "app_name", "tokens", "requests"])
+    strict = how in ("none", "bom")
+    path = write(damage(text, how, cut), ".json")
+    try:
+        frame = read_app_rankings(path).frame
+    except InputError as err:
+        assert path in str(err) and err.reason
+        assert not (strict and expected is not None), f"valid input refused: {err}"
+        return
+    finally:
+        os.unlink(path)
+    if strict:
+        assert expected is not None, "invalid input accepted"
+        pd.testing.assert_frame_equal(frame, expected, check_dtype=False)
+
+
+SHARE = st.one_of(st.floats(0, 1), st.floats(0, 1), st.sampled_from([1.2, -0.1, math.nan, math.inf, "0.1", None, True]))
+TASK_TAG = st.fixed_dictionaries({
+    "tag": st.one_of(st.sampled_from(["code:x", "agent:y", "", "z"]), st.none()),
+    "display_name": st.one_of(st.sampled_from(["Code", "Agent <b>", "é"]), st.text(max_size=3), st.none()),
+    "macro_category": st.sampled_from(["code", "agent", "data", "general", "Code!", ""]),
+    "usage_share": SHARE, "token_share": SHARE, "category_usage_share": st.floats(0, 1),
+    "category_token_share": st.floats(0, 1),
+    "models": st.one_of(st.lists(st.fixed_dictionaries({"id": st.sampled_from(["a/m", "b/n", ""]),
+                                                        "tag_usage_share": SHARE, "tag_token_share": st.floats(0, 1)}),
+                                 max_size=3), st.none())})
+
+
+# Well-formed tags whose shares alone decide (in range, out of range, NaN, strings).
+NEAR_VALID_MODELS = st.lists(st.fixed_dictionaries({"id": st.sampled_from(["a/m", "b/n"]), "tag_usage_share": SHARE,
+                                                    "tag_token_share": st.just(0.1)}), max_size=2,
+                             unique_by=lambda m: m["id"])
+NEAR_VALID_TAGS = st.lists(st.fixed_dictionaries({
+    "tag": st.sampled_from(["code:x", "agent:y", "z"]), "display_name": st.just("Code"),
+    "macro_category": st.just("code"), "usage_share": SHARE, "token_share": SHARE,
+    "category_usage_share": st.just(0.5), "category_token_share": st.just(0.5), "models": NEAR_VALID_MODELS}),
+    min_size=1, max_size=3, unique_by=lambda t: t["tag"])
+
+
+def _task_valid(tags: list[dict]) -> bool:
+    def share(v: object) -> bool:
+        return isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1
+
+    for t in tags:
+        if not (isinstance(t["tag"], str) and t["tag"].strip() and isinstance(t["display_name"], str)
+                and t["display_name"].strip() and t["macro_category"] in ("code", "agent", "data", "general")
+                and share(t["usage_share"]) and share(t["token_share"]) and isinstance(t["models"], list)):
+            return False
+        ids = [m["id"] for m in t["models"]]
+        if "" in ids or len(set(ids)) != len(ids) or not all(share(m["tag_usage_share"]) for m in t["models"]):
+            return False
+    return len({t["tag"] for t in tags}) == len(tags)
+
+
+@FUZZ
+@given(tags=st.one_of(NEAR_VALID_TAGS, st.lists(TASK_TAG, max_size=5)), how=DAMAGE, cut=st.floats(0, 1),
+       window=st.sampled_from([7, 7, 0, "7", None]), as_of=st.sampled_from(["2026-10-06", "2026-10-06", "06/10/2026"]))
+def test__fuzz__task_classifications(tags, how, cut, window, as_of):
+    text = json.dumps({"data": {"window_days": window, "as_of": as_of, "classifications": tags,
+                                "macro_categories": [{"key": "code", "label": "Code", "usage_share": 0.1,
+                                                      "token_share": 0.4}]}}, allow_nan=True)
+    valid = how in ("none", "bom") and window in (7, "7") and as_of == "2026-10-06" and _task_valid(tags)
+    path = write(damage(text, how, cut), ".json")
+    try:
+        parsed = read_task_classifications(path)
+    except InputError as err:
+        assert path in str(err) and err.reason
+        assert not valid, f"valid input refused: {err}"
+        return
+    finally:
+        os.unlink(path)
+    if how in ("none", "bom"):
+        assert valid, "invalid input accepted"
+        assert parsed.tags["tag"].tolist() == [t["tag"] for t in tags]
+        assert len(parsed.models) == sum(len(t["models"]) for t in tags)
+
+
+COST_ROW = st.fixed_dictionaries({
+    "app_name": st.one_of(st.text(max_size=5), st.text(max_size=5), st.none()),
+    "app_slug": st.sampled_from(["hermes-agent", "cline", "kilo", ""]),
+    "model_permaslug": st.sampled_from(["a/m", "b/n"]),
+    "turn_range": st.sampled_from([*TURN_RANGES, *TURN_RANGES, "3-turns", ""]),
+    "median_session_cost_usd": st.one_of(st.floats(0, 500), st.floats(allow_nan=True, allow_infinity=True),
+                                         st.sampled_from(["1.7", None, True, -1]))})
+
+
+# Well-formed cells whose amounts alone decide.
+NEAR_VALID_COSTS = st.lists(st.fixed_dictionaries({
+    "app_name": st.just("Hermes"), "app_slug": st.sampled_from(["hermes-agent", "cline"]),
+    "model_permaslug": st.just("a/m"), "turn_range": st.sampled_from(TURN_RANGES),
+    "median_session_cost_usd": st.one_of(st.floats(0, 500), st.sampled_from([-1, -0.01, math.nan, "1.7", None]))}),
+    min_size=1, max_size=4, unique_by=lambda r: (r["app_slug"], r["turn_range"]))
+
+
+@FUZZ
+@given(rows=st.one_of(NEAR_VALID_COSTS, st.lists(COST_ROW, max_size=6)), how=DAMAGE, cut=st.floats(0, 1),
+       meta=st.sampled_from([{"as_of": "2026-10-06T02:00:00Z", "window_days": 30, "window_end_date": "2026-10-05"},
+                             {"as_of": "2026-10-06T02:00:00Z", "window_days": None, "window_end_date": None},
+                             {"as_of": "2026-10-06T02:00:00Z", "window_days": 0}, {"window_days": 7}]))
+def test__fuzz__session_cost(rows, how, cut, meta):
+    text = json.dumps({"data": rows, "meta": meta}, allow_nan=True)
+
+    def row_ok(r: dict) -> bool:
+        usd = r["median_session_cost_usd"]
+        return (isinstance(r["app_name"], str) and r["app_slug"] != "" and r["turn_range"] in TURN_RANGES
+                and isinstance(usd, (int, float)) and not isinstance(usd, bool) and 0 <= usd < float("inf"))
+
+    keys = [(r["app_slug"], r["model_permaslug"], r["turn_range"]) for r in rows]
+    valid = (how in ("none", "bom") and "as_of" in meta and meta.get("window_days") != 0
+             and all(row_ok(r) for r in rows) and len(set(keys)) == len(keys))
+    path = write(damage(text, how, cut), ".json")
+    try:
+        parsed = read_session_cost(path)
+    except InputError as err:
+        assert path in str(err) and err.reason
+        assert not valid, f"valid input refused: {err}"
+        return
+    finally:
+        os.unlink(path)
+    if how in ("none", "bom"):
+        assert valid, "invalid input accepted"
+        assert parsed.frame["median_cost_usd"].tolist() == [float(r["median_session_cost_usd"]) for r in rows]
+
+
+DERIVED_PRICES = st.sampled_from(["1e-07", "0.0", "-1", "-1.0", "-2e-06", "", "abc", "inf", "4.35e-06"])
+
+
+# Mostly well-formed rows (one date, unique ids) so that the price rules decide; then anything.
+NEAR_VALID_DERIVED = st.lists(st.tuples(st.just("2026-09-22"), st.sampled_from(["a/x", "b/y", 'q/"x",y', "evil/<b>"]),
+                                        st.sampled_from(["1790021267", ""]), st.sampled_from(["", "org/M-7B"]),
+                                        DERIVED_PRICES, DERIVED_PRICES), max_size=5, unique_by=lambda r: r[1])
+ANY_DERIVED = st.lists(st.tuples(st.sampled_from(["2026-09-22", "2026-09-23", "22/09/2026"]),
+                                 st.sampled_from(["a/x", "b/y", "", 'q/"x",y', "evil/<b>"]),
+                                 st.sampled_from(["1790021267", "", "1.5", "x"]), st.sampled_from(["", "org/M-7B"]),
+                                 DERIVED_PRICES, DERIVED_PRICES), max_size=6)
+
+
+@FUZZ
+@given(rows=st.one_of(NEAR_VALID_DERIVED, ANY_DERIVED), how=DAMAGE, cut=st.floats(0, 1))
+def test__fuzz__models_derived(rows, how, cut):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    header = ["snapshot_date", "id", "canonical_slug", "name", "created", "hugging_face_id", "context_length",
+              "price_prompt_usd_per_token", "price_completion_usd_per_token", "open_weights", "blended_usd_per_mtok"]
+    if how == "missing-column":
+        header = header[:5]
+    writer.writerow(header)
+    for day, model_id, created, hf, prompt, completion in rows:
+        full = [day, model_id, "", "Name", created, hf, "1000", prompt, completion, "False", "0"]
+        writer.writerow(full[: len(header)])
+
+    def price_ok(text: str) -> bool:
+        try:
+            value = Decimal(text) if text else Decimal(0)
+        except InvalidOperation:
+            return False
+        return value.is_finite() and (value >= 0 or value == -1)
+
+    ids = [r[1] for r in rows]
+    valid = (how in ("none", "bom") and all(r[0] == "2026-09-22" or r[0] == rows[0][0] for r in rows)
+             and all(r[0] != "22/09/2026" and r[1] and r[2] in ("1790021267", "") and price_ok(r[4]) and price_ok(r[5])
+                     for r in rows) and len(set(ids)) == len(ids) and len({r[0] for r in rows}) <= 1)
+    path = write(damage(buffer.getvalue(), how, cut), ".csv")
+    frame = assert_parses_or_input_error(read_models_derived, path, None, strict=False)
+    assert frame is not None or not valid, "a valid derived catalog was refused"
+    if frame is not None and how in ("none", "bom"):
+        assert valid, "invalid input accepted"
+        assert frame["model_id"].tolist() == ids
+        assert frame["prompt_usd_per_mtok"].dropna().ge(0).all()
+        assert frame["hugging_face_id"].tolist() == [r[3] for r in rows]

@@ -66,7 +66,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError:
         raise TokentrendsError(f"--until must be a date YYYY-MM-DD (got {args.until!r})") from None
-    written = run_fetch(args.data_dir or default_data_dir(), until=until, models=not args.no_models)
+    written = run_fetch(args.data_dir or default_data_dir(), until=until, models=not args.no_models,
+                        demand=not args.no_demand)
     print(f"fetched {len(written)} new vintage(s)")
     return 0
 
@@ -132,6 +133,7 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--data-dir", default=None, help="the archive (default data/raw)")
     f.add_argument("--until", default=None, help="last day to fetch, YYYY-MM-DD (default: last complete UTC day)")
     f.add_argument("--no-models", action="store_true", help="skip the models catalog")
+    f.add_argument("--no-demand", action="store_true", help="skip app-rankings, task classifications, session cost")
     f.set_defaults(func=cmd_fetch)
 
     g = sub.add_parser("figures", help="draw the static PNG/SVG chart files of built reports (make report does it too)")

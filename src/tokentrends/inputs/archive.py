@@ -23,7 +23,12 @@ PROVENANCE = "provenance.json"
 RANKINGS = "rankings-daily"
 MODELS = "models-catalog"
 PRICES = "catalog-prices"
-KINDS = (RANKINGS, MODELS, PRICES)
+# The demand side (issue 12): who sent the tokens and for what; merged by tokentrends.inputs.demand.
+APPS = "app-rankings"
+TASKS = "classifications-task"
+SESSION_COST = "session-cost"
+MODELS_DERIVED = "models-derived-csv"  # the models catalog in a third-party CSV layout
+KINDS = (RANKINGS, MODELS, PRICES, APPS, TASKS, SESSION_COST, MODELS_DERIVED)
 PRIVATE = "private"  # data/private/: personal activity (issue 15); no folder of that name is ever read here
 
 
@@ -86,15 +91,23 @@ def sniff_kind(path: Path) -> str | None:
             return RANKINGS
         if {"id", "prompt_usd_per_mtok"} <= set(header):
             return PRICES
+        if {"canonical_slug", "price_prompt_usd_per_token"} <= set(header):
+            return MODELS_DERIVED
         return None
     if path.suffix == ".json":
         head = path.read_bytes()[:4096].decode("utf-8", errors="replace")
         if '"endpoint_id"' in head:
             return None  # a personal /api/v1/activity response, not rankings: the public build never reads it
+        if '"median_session_cost_usd"' in head:  # before rankings: its rows name a model_permaslug too
+            return SESSION_COST
         if '"model_permaslug"' in head:
             return RANKINGS
         if '"canonical_slug"' in head or '"context_length"' in head:
             return MODELS
+        if '"app_id"' in head:
+            return APPS
+        if '"classifications"' in head or '"macro_categories"' in head:
+            return TASKS
     return None
 
 
@@ -111,7 +124,7 @@ def describe_vintage(path: Path, root: Path) -> Vintage | None:
     if provenance.get("sha256") and provenance["sha256"] != digest:
         raise InputError(path, "sha256 differs from provenance.json: a vintage must never be edited")
     as_of, basis = provenance.get("as_of"), provenance.get("as_of_basis", "provenance.json")
-    if kind == RANKINGS and path.suffix == ".json":
+    if kind in (RANKINGS, APPS, SESSION_COST) and path.suffix == ".json":
         meta_as_of = _json_meta_as_of(path)
         if meta_as_of:
             as_of, basis = meta_as_of, "the response's meta.as_of"

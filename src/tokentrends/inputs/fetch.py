@@ -259,7 +259,8 @@ def last_complete_utc_day(now: datetime | None = None) -> date:
 
 
 def run_fetch(data_dir: str | Path, until: date | None = None, models: bool = True, progress: bool = True,
-              base_url: str | None = None, per_minute: int = 30, per_day: int = 500, log=print) -> list[Path]:
+              base_url: str | None = None, per_minute: int = 30, per_day: int = 500, log=print,
+              demand: bool = True) -> list[Path]:
     """What `make fetch` runs."""
     key = os.environ.get("OPENROUTER_API_KEY", "").strip()
     if not key:
@@ -276,6 +277,10 @@ def run_fetch(data_dir: str | Path, until: date | None = None, models: bool = Tr
         catalog = fetch_models(Client(base, limiter), root, log)
         if catalog:
             written.append(catalog)
+    if demand:  # apps, task classifications, session cost (issue 12), inside the same request budget
+        from tokentrends.inputs.fetch_demand import fetch_demand
+
+        written += fetch_demand(client, root, until or last_complete_utc_day(), log)
     for path in written:
         log(f"  new vintage: {path}")
     return written

@@ -16,9 +16,10 @@ import pandas as pd
 
 from tokentrends.errors import InputError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
-from tokentrends.inputs import archive, reference
+from tokentrends.inputs import archive, demand, reference
 from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
+from tokentrends.inputs.sources.models_derived import read_models_derived
 
 MANIFEST = "manifest.json"
 USAGE = "usage.parquet"
@@ -26,6 +27,11 @@ REVISIONS = "revisions.parquet"
 MODELS = "models.parquet"  # one row per permaslug: family, lab, origin, open weights, tier, tags
 CATALOG = "catalog.parquet"  # every models-catalog vintage, prices per model and vintage
 PRICES = "prices.parquet"  # every scraped list-price vintage
+# The demand side (issue 12), one parquet per table: apps, tasks, task_models, task_macro, session_cost,
+# demand_revisions (see tokentrends.inputs.demand for the columns).
+DEMAND_COLUMNS = {"apps": demand.APP_COLUMNS, "tasks": demand.TAG_COLUMNS, "task_models": demand.TAG_MODEL_COLUMNS,
+                  "task_macro": demand.MACRO_COLUMNS, "session_cost": demand.SESSION_COLUMNS,
+                  "demand_revisions": demand.REVISION_COLUMNS}
 
 
 def prepared_key(vintages: list[archive.Vintage]) -> str:
@@ -36,8 +42,11 @@ def prepared_key(vintages: list[archive.Vintage]) -> str:
 
 def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
     """Stack every catalog (or price) vintage with its id and as_of; empty when there is none."""
-    reader = read_models_catalog if kind == archive.MODELS else read_catalog_prices
-    frames = [reader(v.path).assign(vintage=v.vintage_id, as_of=v.as_of) for v in vintages if v.kind == kind]
+    # The derived CSV layout is the same catalog: it is read wherever the JSON catalog is.
+    readers = ({archive.MODELS: read_models_catalog, archive.MODELS_DERIVED: read_models_derived}
+               if kind == archive.MODELS else {kind: read_catalog_prices})
+    frames = [readers[v.kind](v.path).assign(vintage=v.vintage_id, as_of=v.as_of)
+              for v in vintages if v.kind in readers]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["model_id", "canonical_slug", "name", "hugging_face_id", "prompt_usd_per_mtok",
                  "completion_usd_per_mtok", "vintage", "as_of"])
@@ -66,6 +75,7 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     labs, rules, revealed = reference.load_reference()
     models = reference.classify_slugs(usage["model_permaslug"].unique(), labs, rules, catalog, revealed)
     kept = usage["vintage"].value_counts()
+    demand_tables = demand.prepare_demand(vintages, log)
 
     vintage_rows = []
     for v in vintages:
@@ -81,6 +91,8 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
                 abs_change_tokens=int(summary["abs_change_tokens"].get(v.vintage_id, 0)),
                 net_change_tokens=int(summary["net_change_tokens"].get(v.vintage_id, 0)),
             )
+        if v.kind in (archive.APPS, archive.TASKS, archive.SESSION_COST):
+            row["params"] = v.provenance.get("params")  # the query: app-rankings responses do not echo it
         vintage_rows.append(row)
     for row in vintage_rows:
         if row.get("values_revised"):
@@ -111,6 +123,8 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         models.to_parquet(tmp / MODELS, index=False)
         catalog.to_parquet(tmp / CATALOG, index=False)
         prices.to_parquet(tmp / PRICES, index=False)
+        for name, table in demand_tables.items():
+            table.to_parquet(tmp / f"{name}.parquet", index=False)
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2))
         os.replace(tmp, out)
     except OSError:
@@ -146,6 +160,36 @@ def load_catalog(processed_dir: str | Path) -> pd.DataFrame:
 
 def load_prices(processed_dir: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(processed_dir) / PRICES)
+
+
+def load_demand(processed_dir: str | Path, name: str) -> pd.DataFrame:
+    """One demand table; empty with the right columns when the prepared folder has none."""
+    path = Path(processed_dir) / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else demand.empty(DEMAND_COLUMNS[name])
+
+
+def load_apps(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "apps")
+
+
+def load_tasks(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "tasks")
+
+
+def load_task_models(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "task_models")
+
+
+def load_task_macro(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "task_macro")
+
+
+def load_session_cost(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "session_cost")
+
+
+def load_demand_revisions(processed_dir: str | Path) -> pd.DataFrame:
+    return load_demand(processed_dir, "demand_revisions")
 
 
 def load_manifest(processed_dir: str | Path) -> dict:

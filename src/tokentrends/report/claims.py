@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import disruptors, leaders, prices, specialists, volume
+from tokentrends.metrics import apps, disruptors, leaders, prices, specialists, tasks, volume
 from tokentrends.metrics.weekly import full_weeks, week_quarter
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd
 
@@ -344,3 +344,70 @@ def pace_continues_through(data: YearData, month: str, origin: str) -> Evaluatio
              f"{'above' if actual > value['high'] else 'below'} the interval")
     return Evaluation(how, value, verdict, f"{projected}; the week carried {fmt_tokens(actual)}, {where}")
 
+
+def _window_words(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    return f"the week {fmt_date(start)} to {fmt_date(end)}"
+
+
+def _series_words(frame: pd.DataFrame, column: str, of_what: str) -> str:
+    """'X of <what> in the week A to B' for one window; 'from X (week of A) to Y (week of B) of <what>' for several."""
+    first, last = frame.iloc[0], frame.iloc[-1]
+    if len(frame) == 1:
+        return f"{fmt_pct(last[column])} of {of_what} in {_window_words(last['window_start'], last['window_end'])}"
+    return (
+        f"from {fmt_pct(first[column])} (week of {fmt_date(first['window_start'])}) to {fmt_pct(last[column])} "
+        f"(week of {fmt_date(last['window_start'])}) of {of_what}, over {len(frame)} weeks"
+    )
+
+
+@measure
+def agency_share(data: YearData, min_classified_share: float, min_agent_app_share: float) -> Evaluation:
+    """The review's closing line for 2026 ("the era of autonomous AI agents is our current reality"), measured
+    twice: agent + code work's share of the classified tokens (classifications/task), and the agent apps'
+    share of all tokens (the cli-agent, cloud-agent and personal-agent lists, each app once, over the week's
+    rankings-daily total), each in the latest week the year has. One week is a snapshot, and the verdict says so."""
+    how = (
+        f"agent + code share of classified tokens (at least {fmt_pct(min_classified_share, 0)}) and agent apps' "
+        f"share of all tokens, each app counted once (at least {fmt_pct(min_agent_app_share, 0)}), latest week"
+    )
+    macro = data.demand.get("task_macro", pd.DataFrame())
+    app_rows = data.demand.get("apps", pd.DataFrame())
+    classified = tasks.agency_share(macro) if not macro.empty else pd.DataFrame()
+    agents = apps.subcategory_shares(app_rows, data.all_totals) if not app_rows.empty else pd.DataFrame()
+    if not agents.empty:
+        agents = agents[(agents["kind"] == "group") & (agents["group"] == "agent") & agents["share"].notna()]
+    if classified.empty and agents.empty:
+        return Evaluation(how, {}, CANNOT, f"no task classification or agent app list covers {data.year}")
+    value: dict = {"classified_weeks": int(len(classified)), "agent_app_weeks": int(len(agents))}
+    hits, parts = 0, []
+    if not classified.empty:
+        latest = classified.iloc[-1]
+        value.update(
+            classified_share=float(latest["token_share"]),
+            classified_window=[latest["window_start"].strftime("%Y-%m-%d"), latest["window_end"].strftime("%Y-%m-%d")],
+        )
+        hits += latest["token_share"] >= min_classified_share
+        parts.append(f"agent and code work took {_series_words(classified, 'token_share', 'classified tokens')}")
+    else:
+        parts.append("no task classification covers the year")
+    if not agents.empty:
+        latest = agents.iloc[-1]
+        value.update(
+            agent_app_share=float(latest["share"]),
+            agent_apps=int(latest["apps"]),
+            agent_subcategories=latest["subcategories"],
+            agent_app_window=[latest["window_start"].strftime("%Y-%m-%d"), latest["window_end"].strftime("%Y-%m-%d")],
+        )
+        hits += latest["share"] >= min_agent_app_share
+        parts.append(f"{int(latest['apps'])} agent apps sent {_series_words(agents, 'share', 'all tokens')}")
+    else:
+        parts.append("no agent app list with a whole week of rankings data covers the year")
+    snapshot = max(len(classified), len(agents)) <= 1
+    value["snapshot"] = snapshot
+    tail = (
+        "; this is a snapshot of one week each, not a trend: whether the focus is shifting toward agents "
+        "needs the weekly pulls to accumulate"
+        if snapshot
+        else ""
+    )
+    return Evaluation(how, value, _grade(int(hits), 2), "; ".join(parts) + tail)

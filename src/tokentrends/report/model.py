@@ -9,7 +9,7 @@ import pandas as pd
 
 from tokentrends import config
 from tokentrends.inputs import prepare
-from tokentrends.metrics import concentration, groups, leaders, prices, volume, weekly
+from tokentrends.metrics import apps, concentration, groups, leaders, prices, volume, weekly
 from tokentrends.render.html import SYNTHETIC_CHART_NOTE, year_label
 from tokentrends.report.ledger import Ledger, read_ledger
 
@@ -24,6 +24,7 @@ class Prepared:
     catalog: pd.DataFrame
     prices: pd.DataFrame
     manifest: dict
+    demand: dict[str, pd.DataFrame] = field(default_factory=dict)  # apps, tasks... (inputs/demand.py)
 
 
 def load_prepared(processed_dir: str | Path) -> Prepared:
@@ -35,6 +36,7 @@ def load_prepared(processed_dir: str | Path) -> Prepared:
         prepare.load_catalog(folder),
         prepare.load_prices(folder),
         prepare.load_manifest(folder),
+        {name: prepare.load_demand(folder, name) for name in prepare.DEMAND_COLUMNS},
     )
 
 
@@ -55,6 +57,7 @@ class YearData:
     price_table: pd.DataFrame
     bars: pd.DataFrame  # the rankings chart: top N models and Others per week, with shares
     weekly_price: pd.DataFrame = field(default_factory=pd.DataFrame)
+    demand: dict[str, pd.DataFrame] = field(default_factory=dict)  # the demand tables' windows in this year
 
 
 def build_year_data(
@@ -156,6 +159,9 @@ def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledge
     if year not in available:
         raise ValueError(f"no data for {year}; the data cover {available}")
     data = build_year_data(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
+    data.demand = {
+        name: apps.windows_in_year(table, year) for name, table in prepared.demand.items() if name != "demand_revisions"
+    }
     ledger = ledger if ledger is not None else read_ledger(year)
     watch = ledger.watch or default_watch(data)
     return YearContext(

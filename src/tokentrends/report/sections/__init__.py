@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tokentrends.report.section import Section
 from tokentrends.report.sections import (
+    apps,
     claims,
     disruptors,
     efficiency,
@@ -15,6 +16,7 @@ from tokentrends.report.sections import (
     price,
     specialists,
     tail,
+    tasks,
     title,
     volume,
     yoy,
@@ -27,6 +29,8 @@ SECTIONS: tuple[Section, ...] = (
     volume.SECTION,
     leaders.SECTION,
     groups.SECTION,
+    apps.SECTION,
+    tasks.SECTION,
     efficiency.SECTION,
     disruptors.SECTION,
     specialists.SECTION,
