@@ -115,6 +115,7 @@ class YearContext:
     ledger: Ledger
     watch: list[str]  # the families the story follows
     contents: tuple[tuple[str, str], ...] = ()  # (anchor, title) of the page's sections, from the registry
+    results: dict = field(default_factory=dict)  # records of the sections computed so far (Section.needs)
 
     @property
     def manifest(self) -> dict:

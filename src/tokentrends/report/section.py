@@ -33,6 +33,8 @@ class Section:
     blocks(context, result) -> the section's sentences and charts, in page order;
     figures(context, result) -> its part of figures.json: top-level keys, or {"analyses": {...}}.
     title None: the section has no heading and is not in the contents (the page's title block).
+    needs: the sections whose records compute() reads from context.results (computed before it, whatever the
+    page order), so a summary never computes a number twice.
     """
 
     name: str
@@ -40,6 +42,7 @@ class Section:
     compute: Callable[[Any], Any]
     blocks: Callable[[Any, Any], list[Block]]
     figures: Callable[[Any, Any], dict]
+    needs: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str | None:

@@ -97,6 +97,14 @@ def compute_year(
 ) -> YearReport:
     """Compute the year's data and every section's numbers once."""
     context = year_context(prepared, year, top_n, ledger)
-    context = dataclasses.replace(context, contents=tuple((s.anchor, s.title) for s in sections if s.title))
-    results = {s.name: s.compute(context) for s in sections}
+    results: dict[str, Any] = {}
+    context = dataclasses.replace(
+        context, contents=tuple((s.anchor, s.title) for s in sections if s.title), results=results
+    )
+    # Sections that read others' records come after them; the page order stays the registry's.
+    for section in sorted(sections, key=lambda s: bool(s.needs)):
+        missing = set(section.needs) - set(results)
+        if missing:
+            raise ValueError(f"section {section.name!r} needs {sorted(missing)}, which are not computed before it")
+        results[section.name] = section.compute(context)
     return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None)

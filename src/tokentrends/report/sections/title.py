@@ -8,12 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import disruptors, groups, leaders, weekly
+from tokentrends.metrics import groups, weekly
 from tokentrends.render.charts import weekly_stack_chart
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens
 from tokentrends.render.html import banner, contents
 from tokentrends.report.claims import VERDICTS
-from tokentrends.report.ledger import evaluate
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section, no_figures
 from tokentrends.report.sections.claims import SECTION as CLAIMS
@@ -69,7 +68,7 @@ def previous_year_takeaway(context: YearContext) -> str | None:
 
 
 def leader_takeaway(context: YearContext) -> str | None:
-    top = leaders.top_for_period(context.data.model_shares, "model_permaslug", 1)
+    top = context.results["leaders"].top_models
     if top.empty:
         return None
     slug = top["model_permaslug"].iloc[0]
@@ -81,7 +80,7 @@ def leader_takeaway(context: YearContext) -> str | None:
 
 def shift_takeaway(context: YearContext) -> str | None:
     split = pd.Timestamp(year=context.year, month=config.SECOND_HALF_MONTH, day=1)
-    change = disruptors.period_share_change(context.data.lab_shares, "lab", split)
+    change = context.results["disruptors"].lab_change
     if change.empty or not (change["share_before"] > 0).any() or not (change["share_after"] > 0).any():
         return None
     gain = change.iloc[0]
@@ -103,7 +102,7 @@ def openness_takeaway(context: YearContext) -> str | None:
 
 
 def verdicts_takeaway(context: YearContext) -> str | None:
-    verdicts = [c["verdict"] for c in evaluate(context.ledger, context.data)]
+    verdicts = [c["verdict"] for c in context.results["claims"].verdicts]
     if not verdicts:
         return None
     counts = pd.Series(verdicts).value_counts()
@@ -181,4 +180,4 @@ def blocks(context: YearContext, title: Title) -> list[Block]:
     ]
 
 
-SECTION = Section("title", None, compute, blocks, no_figures)
+SECTION = Section("title", None, compute, blocks, no_figures, needs=("leaders", "disruptors", "claims"))
