@@ -24,6 +24,7 @@ from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import prepare
 from tokentrends.inputs.activity_sample import write_activity_sample
+from tokentrends.inputs.sample import write_sample
 from tokentrends.metrics.weekly import report_years
 from tokentrends.render.chart_renders import (
     PNG_SCALE,
@@ -71,8 +72,6 @@ def resolve_inputs(activity_dir: str | Path | None, data_dir: str | Path | None,
         log(synthetic_banner(chosen))
         market_dir = paths.sample_root()
         if not prepare.has_rankings(market_dir):
-            from tokentrends.inputs.sample import write_sample
-
             write_sample(market_dir)
     return chosen, prepare.prepare(market_dir, paths.processed_root(), log)
 

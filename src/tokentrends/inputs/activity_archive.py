@@ -20,8 +20,10 @@ import pandas as pd
 
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive
+from tokentrends.inputs.fetch import store_vintage
 from tokentrends.inputs.sources import activity as activity_source
 from tokentrends.inputs.sources.rankings_daily import parse_as_of
+from tokentrends.paths import project_root
 
 ACTIVITY = "activity"
 ACTIVITY_FILE = "activity.json"
@@ -32,22 +34,16 @@ VALUE_COLUMNS = (*activity_source.MONEY, *activity_source.COUNTS)
 
 def private_root() -> Path:
     """data/private/ of the project: git-ignored, never read by the public build."""
-    from tokentrends.paths import project_root
-
     return project_root() / "data" / "private"
 
 
 def private_reports_root() -> Path:
     """reports/private/: git-ignored, never listed by the public index (it lists only year folders)."""
-    from tokentrends.paths import project_root
-
     return project_root() / "reports" / "private"
 
 
 def activity_sample_root() -> Path:
     """Where the synthetic activity sample is written: apart from data/private so it never mixes with yours."""
-    from tokentrends.paths import project_root
-
     return project_root() / "data" / "sample-activity"
 
 
@@ -295,8 +291,6 @@ def parse_retrieved_at(text: str, now: datetime | None = None) -> str:
 
 def add_activity(file: str | Path, retrieved_at: str, activity_dir: str | Path) -> Path | None:
     """Add a hand-saved response as a vintage with its provenance; None when that exact pull is already there."""
-    from tokentrends.inputs.fetch import store_vintage
-
     source = Path(file)
     if not source.is_file():
         raise InputError(source, "no such file")

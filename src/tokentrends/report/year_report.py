@@ -87,16 +87,10 @@ class YearReport:
         return path
 
 
-def compute_year(
-    prepared: Prepared,
-    year: int,
-    top_n: int = config.TOP_N,
-    ledger: Ledger | None = None,
-    output_dir: str | Path | None = None,
-    sections: tuple[Section, ...] = SECTIONS,
+def compute_sections(
+    context: YearContext, sections: tuple[Section, ...], output_dir: str | Path | None = None
 ) -> YearReport:
-    """Compute the year's data and every section's numbers once."""
-    context = year_context(prepared, year, top_n, ledger)
+    """Every section's numbers, computed once, each section after those it reads (Section.needs)."""
     results: dict[str, Any] = {}
     context = dataclasses.replace(
         context, contents=tuple((s.anchor, s.title) for s in sections if s.title), results=results
@@ -108,3 +102,15 @@ def compute_year(
             raise ValueError(f"section {section.name!r} needs {sorted(missing)}, which are not computed before it")
         results[section.name] = section.compute(context)
     return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None)
+
+
+def compute_year(
+    prepared: Prepared,
+    year: int,
+    top_n: int = config.TOP_N,
+    ledger: Ledger | None = None,
+    output_dir: str | Path | None = None,
+    sections: tuple[Section, ...] = SECTIONS,
+) -> YearReport:
+    """Compute the year's data and every section's numbers once."""
+    return compute_sections(year_context(prepared, year, top_n, ledger), sections, output_dir)

@@ -7,8 +7,7 @@ price list kept beside the activity (the synthetic sample carries its own).
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +19,7 @@ from tokentrends.metrics.weekly import report_years
 from tokentrends.render.html import year_label
 from tokentrends.report.ledger import Ledger
 from tokentrends.report.model import Prepared, YearContext, year_context
+from tokentrends.report.year_report import compute_sections
 
 PRIVATE_NOTE = "PRIVATE: your own OpenRouter activity, not for publication"
 SYNTHETIC_NOTE = "SYNTHETIC SAMPLE: a fictional team in a fictional market"
@@ -39,6 +39,7 @@ class PersonalContext:
     weekly_price: pd.DataFrame  # metrics.prices.weekly_list_price of the market
     span: dict
     contents: tuple[tuple[str, str], ...] = ()
+    results: dict = field(default_factory=dict)  # records of the sections computed so far (Section.needs)
 
     @property
     def is_synthetic(self) -> bool:
@@ -135,14 +136,10 @@ def compute_personal(
     sections: tuple | None = None,
 ):
     """Every personal section's numbers, computed once: a YearReport over the personal sections."""
-    from tokentrends.report.personal import PERSONAL_SECTIONS
-    from tokentrends.report.year_report import YearReport
+    from tokentrends.report.personal import PERSONAL_SECTIONS  # noqa: PLC0415 (the sections import this module)
 
-    sections = sections or PERSONAL_SECTIONS
-    context = personal_context(prepared, activity, year, top_n)
-    context = dataclasses.replace(context, contents=tuple((s.anchor, s.title) for s in sections if s.title))
-    results = {s.name: s.compute(context) for s in sections}
-    return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None)
+    return compute_sections(personal_context(prepared, activity, year, top_n), sections or PERSONAL_SECTIONS,
+                            output_dir)
 
 
 def year_adoption(context: PersonalContext) -> pd.DataFrame:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tokentrends.metrics import personal
+from tokentrends.metrics.weekly import week_quarter
 from tokentrends.render.formatting import fmt_pct, sentence
 from tokentrends.report.claims import CANNOT, NOT_SUPPORTED, PARTLY, SUPPORTED, Evaluation
 from tokentrends.report.personal.common import quarter_text
@@ -80,7 +81,6 @@ def below_list(context: PersonalContext) -> Evaluation:
 
 def share_grew(context: PersonalContext) -> Evaluation:
     how = "your tokens as a share of the market's, your first quarter against your last"
-    from tokentrends.metrics.weekly import week_quarter
 
     share = personal.market_share(context.weekly, context.market.data.totals).dropna(subset=["market_tokens"])
     if share.empty:
