@@ -41,6 +41,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from tokentrends.metrics.weekly import full_weeks
+
 FIRST_ORIGIN = 13  # the first origin is the 13th full week: the longest log-linear window plus one
 MAX_HORIZON = 13  # forecasts run 1..13 weeks ahead (a quarter); the table reports HORIZONS
 HORIZONS = (1, 4, 13)
@@ -65,9 +67,9 @@ FORECAST_COLUMNS = [
 ]
 
 
-def full_weeks(totals: pd.DataFrame) -> pd.DataFrame:
+def log_record(totals: pd.DataFrame) -> pd.DataFrame:
     """`week_start | t | y`: the full weeks, sorted, with t the calendar week number from the first and y log tokens."""
-    full = totals[totals["days_present"] == 7].sort_values("week_start")
+    full = full_weeks(totals).sort_values("week_start")
     weeks = pd.to_datetime(full["week_start"]).reset_index(drop=True)
     t = ((weeks - weeks.iloc[0]).dt.days // 7).to_numpy(dtype=int) if len(weeks) else np.array([], dtype=int)
     return pd.DataFrame({"week_start": weeks, "t": t, "y": np.log(full["total_tokens"].to_numpy(dtype=float))})
@@ -126,7 +128,7 @@ def rolling_forecasts(
     `actual_log` and `log_error` are NaN where the target week is not a full week of the record (not yet
     happened, or partial), so the last origin's rows are the projection from the last full week.
     """
-    weeks = full_weeks(totals)
+    weeks = log_record(totals)
     actual = dict(zip(weeks["t"], weeks["y"], strict=True))
     horizons = np.arange(1, max_horizon + 1)
     rows = []
@@ -430,8 +432,8 @@ def run_backtest(totals: pd.DataFrame, year: int | None = None) -> Backtest:
     totals = totals.assign(week_start=pd.to_datetime(totals["week_start"]))
     year = int(totals["report_year"].max()) if year is None else year
     record = totals[totals["report_year"] <= year]
-    later = totals[totals["days_present"] == 7].set_index("week_start")["total_tokens"].astype(float)
-    weeks = full_weeks(record)
+    later = full_weeks(totals).set_index("week_start")["total_tokens"].astype(float)
+    weeks = log_record(record)
     rows = rolling_forecasts(record)
     if rows.empty:
         rows = pd.DataFrame(columns=FORECAST_COLUMNS)
@@ -447,7 +449,7 @@ def run_backtest(totals: pd.DataFrame, year: int | None = None) -> Backtest:
         last = rows[(rows["origin"] == rows["origin"].max()) & (rows["method"] == choice.method)]
         projection = projection_frame(last, later)
         projection_score = score_outlook(projection)
-    previous_weeks = record[(record["report_year"] == year - 1) & (record["days_present"] == 7)]
+    previous_weeks = full_weeks(record[record["report_year"] == year - 1])
     previous_origin = previous_weeks["week_start"].max() if len(previous_weeks) else None
     previous_rows = rows[rows["origin"] == previous_origin] if previous_origin is not None else rows.iloc[0:0]
     previous_projections = projection_frame(previous_rows, later) if len(previous_rows) else empty
