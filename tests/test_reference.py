@@ -49,7 +49,7 @@ def test__classify__variants_and_dates():
     assert classify("deepseek/deepseek-chat-v3")["family"] == "DeepSeek V3"
     dated, plain = classify("deepseek/deepseek-chat-v3-0324"), classify("deepseek/deepseek-chat-v3")
     assert dated["base_model"] != plain["base_model"] and dated["family"] == plain["family"]
-    assert dated["display_name"] == "DeepSeek V3 (0324)"
+    assert dated["display_name"] == "DeepSeek V3"  # no catalog: the family; a second V3 release adds its date
     assert "coding" in classify("x-ai/grok-code-fast-1")["tags"].split(";")
     assert "reasoning" in classify("anthropic/claude-3-7-sonnet-20250219:thinking")["tags"].split(";")
 
@@ -63,8 +63,8 @@ def test__classify__unknown_is_a_value_not_a_crash():
 
 @pytest.mark.parametrize(("slug", "family", "lab", "origin", "open_weights"), [
     ("tencent/hy4-preview-20260827", "Hunyuan HY4", "Tencent", "China", "true"),
-    ("xiaomi/mimo-v2.6-flash-20260921", "MiMo v2.6 flash", "Xiaomi", "China", "true"),
-    ("xiaomi/mimo-v2.6-pro-20260921", "MiMo v2.6 pro", "Xiaomi", "China", "true"),
+    ("xiaomi/mimo-v2.6-flash-20260921", "MiMo V2.6 Flash", "Xiaomi", "China", "true"),
+    ("xiaomi/mimo-v2.6-pro-20260921", "MiMo V2.6 Pro", "Xiaomi", "China", "true"),
     ("poolside/laguna-s-2.1-20260720:free", "Laguna", "Poolside", "United States", "true"),
     ("typesafe/jev-1.13-20260917", "Jev", "TypeSafe AI", "United States", "false"),
     ("thinkingmachines/inkling-20260715:free", "Inkling", "Thinking Machines Lab", "United States", "true"),
@@ -210,3 +210,29 @@ def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
     with_stealth = method.coverage_block(method_record(cov, named, 0.1, empty))
     assert "stealth models aside" in with_stealth and "took 10.00% of the named-model tokens" in with_stealth
     assert with_stealth.count("100.00%") == len(groups.GROUPS)
+
+
+@pytest.mark.parametrize(("raw", "tidy"), [
+    ("Claude sonnet 4.6", "Claude Sonnet 4.6"), ("GPT-5.6 luna", "GPT-5.6 Luna"), ("qwen3.7 max", "Qwen3.7 Max"),
+    ("Qwen3 VL 235b-a22b", "Qwen3 VL 235B-A22B"), ("Kimi k2", "Kimi K2"), ("GLM-4.5v", "GLM-4.5V"),
+    ("gpt-oss-120b", "gpt-oss-120b"), ("OpenAI o3-mini", "OpenAI o3-mini"), ("Gemma 3n", "Gemma 3n"),
+    ("Stealth: space-bunny", "Stealth: space-bunny"), ("DeepSeek V3", "DeepSeek V3"),
+])
+def test__tidy_name__one_capitalisation(raw, tidy):
+    assert reference.tidy_name(raw) == tidy
+
+
+def test__display_names__catalog_name_variant_and_release_date():
+    catalog = pd.DataFrame({"model_id": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
+                            "canonical_slug": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
+                            "name": ["DeepSeek: DeepSeek V3 0324", "DeepSeek: R1"], "hugging_face_id": ["x", "y"],
+                            "as_of": ["2026-01-01", "2026-01-01"]})
+    slugs = ["deepseek/deepseek-chat-v3-0324:free", "deepseek/deepseek-r1", "anthropic/claude-4.6-sonnet-20260217",
+             "deepseek/deepseek-v4-flash-20260731", "deepseek/deepseek-v4-flash-20260821", "nobody/mystery-model-7"]
+    got = reference.classify_slugs(slugs, LABS, RULES, catalog, REVEALED).set_index("model_permaslug")["display_name"]
+    assert got["deepseek/deepseek-chat-v3-0324:free"] == "DeepSeek V3 0324 (free)"
+    assert got["deepseek/deepseek-r1"] == "DeepSeek R1"  # the provider kept: 'R1' alone says nothing
+    assert got["anthropic/claude-4.6-sonnet-20260217"] == "Claude Sonnet 4.6"
+    assert got["deepseek/deepseek-v4-flash-20260731"] == "DeepSeek V4 Flash (31 Jul 2026)"
+    assert got["deepseek/deepseek-v4-flash-20260821"] == "DeepSeek V4 Flash (21 Aug 2026)"
+    assert got["nobody/mystery-model-7"] == "Mystery Model 7"

@@ -125,12 +125,79 @@ def latest_catalog(catalog: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_slug, extra])
 
 
+# Official lower-case names that capitalising would get wrong.
+_KEEP_LOWER = re.compile(r"^(gpt-oss[\w.-]*|o\d[\w.-]*|dots[\w.]*|\d+(\.\d+)?n?)$")
+_SIZE_WORD = re.compile(r"^(a?\d+(\.\d+)?[bmk]|\d+x\d+b)$")  # 70b, a22b, 8x22b -> 70B, A22B, 8x22B
+_VARIANT_NAMES = {"free": "free", "beta": "self-moderated", "thinking": "thinking", "extended": "extended"}
+
+
+def _tidy_part(part: str) -> str:
+    if not part or _KEEP_LOWER.match(part) or not part.islower():
+        return part
+    if _SIZE_WORD.match(part):
+        return part.upper().replace("X", "x")
+    if re.fullmatch(r"[a-z]\d[\w.]*", part) or re.fullmatch(r"\d[\d.]*[a-z]", part):
+        return part.upper()  # k2 -> K2, m2.5 -> M2.5, 4.5v -> 4.5V
+    return part[0].upper() + part[1:]  # sonnet -> Sonnet, qwen3.7 -> Qwen3.7
+
+
+def tidy_name(name: str) -> str:
+    """One capitalisation for names built from slug words: 'Claude sonnet 4.6' -> 'Claude Sonnet 4.6',
+    'GPT-5.6 luna' -> 'GPT-5.6 Luna', 'Qwen3 VL 235b-a22b' -> 'Qwen3 VL 235B-A22B'. Stealth code names and
+    official lower-case names (gpt-oss, o3, dots) stay as they are."""
+    if name.startswith("Stealth:"):
+        return name
+    return " ".join("-".join(_tidy_part(p) for p in word.split("-")) if not _KEEP_LOWER.match(word) else word
+                    for word in name.split(" "))
+
+
+def name_from_slug(base: str) -> str:
+    """A readable name from a permaslug alone: 'nobody/mystery-model-7-20260101' -> 'Mystery Model 7'."""
+    model = release_key(base).split("/", 1)[-1]
+    return tidy_name(model.replace("-", " ").replace("_", " ").strip()) or base
+
+
+def _release_label(base: str) -> str:
+    """The release date of a dated slug as a reader writes it: '20260731' -> '31 Jul 2026'; other forms as is."""
+    found = _DATE_SUFFIX.search(base)
+    if not found:
+        return ""
+    stamp = found.group(1)
+    if len(stamp) == 3:
+        return ""  # '-001' is a build number, not a date
+    if re.fullmatch(r"20\d{6}", stamp):
+        return pd.Timestamp(stamp).strftime("%-d %b %Y")
+    return stamp
+
+
 def _display_name(catalog_name: str, family: str, base: str) -> str:
+    """The catalog's name without its 'Provider: ' prefix (the provider kept where the family starts with it:
+    'DeepSeek: R1' -> 'DeepSeek R1'); otherwise the family, or for a model no rule knows, a name from its slug."""
     if catalog_name:
-        name = catalog_name.split(": ", 1)[-1]
-        return re.sub(r"\s*\((free|beta|thinking|extended)\)$", "", name)
-    date = _DATE_SUFFIX.search(base)
-    return f"{family} ({date.group(1)})" if date and family != UNKNOWN else family
+        provider, sep, name = catalog_name.partition(": ")
+        name = name if sep else catalog_name
+        name = re.sub(r"\s*\((free|beta|thinking|extended|self-moderated)\)$", "", name)
+        if sep and family.lower().startswith(provider.lower() + " ") and provider.lower() not in name.lower():
+            name = f"{provider} {name}"
+        return name
+    if family == UNKNOWN or family == release_key(base):  # no rule named it: the slug is all there is
+        return name_from_slug(base)
+    return family
+
+
+def with_variant(name: str, variant: str) -> str:
+    """'DeepSeek V3 0324' + 'free' -> 'DeepSeek V3 0324 (free)': a variant is ranked on its own, so it is named."""
+    label = _VARIANT_NAMES.get(variant, variant)
+    return f"{name} ({label})" if label and not name.endswith(f"({label})") else name
+
+
+def unique_display_names(models: pd.DataFrame) -> pd.Series:
+    """`display_name`, with different dated releases that share a name told apart by their release date (two
+    uncatalogued DeepSeek V4 Flash releases). Other clashes are settled where names meet, in a chart."""
+    names = models["display_name"]
+    clash = models.groupby(names)["base_model"].transform("nunique") > 1
+    extra = models["base_model"].map(_release_label)
+    return names.where(~clash | (extra == ""), names + " (" + extra + ")")
 
 
 def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFrame,
@@ -152,7 +219,7 @@ def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFr
         family, family_source = reveal["family"], f"revealed.csv: {reveal['source']}"
     elif rule is not None:
         pattern, row = rule
-        family = pattern.search(base).expand(row["family"]).strip()
+        family = tidy_name(pattern.search(base).expand(row["family"]).strip())
         family_source = f"families.csv: {row['source']}"
     else:
         row = {"tier": "", "tags": "", "open_weights": ""}
@@ -180,7 +247,7 @@ def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFr
         "model_permaslug": slug,
         "base_model": base,
         "variant": variant,
-        "display_name": _display_name(entry["name"] if entry is not None else "", family, base),
+        "display_name": _display_name(entry["name"] if entry is not None else "", family, base),  # variant: below
         "lab_id": prefix or UNKNOWN,
         "lab": lab["lab"] if lab else UNKNOWN,
         "origin": lab["origin_country"] if lab else UNKNOWN,
@@ -202,7 +269,12 @@ def classify_slugs(slugs: pd.Series | list[str], labs: pd.DataFrame, rules: list
     """One row per distinct permaslug (the API `other` row is not a model and is left out)."""
     latest = latest_catalog(catalog)
     unique = sorted(set(slugs) - {"other"})
-    return pd.DataFrame([classify_slug(s, labs, rules, latest, revealed) for s in unique])
+    out = pd.DataFrame([classify_slug(s, labs, rules, latest, revealed) for s in unique])
+    if out.empty:
+        return out
+    names = unique_display_names(out)
+    out["display_name"] = [with_variant(n, v) for n, v in zip(names, out["variant"], strict=True)]
+    return out
 
 
 def reference_dir() -> Path:
