@@ -114,11 +114,33 @@ class ChartView:
         if self.written:
             links.append(f'<a href="charts/{esc(self.name)}.csv" download>CSV (data)</a>')
         return (
-            f'<figure class="tt-figure"><div class="tt-chart" id="{div}" data-chart="{self.name}"></div>'
+            f'<figure class="tt-figure">{html_title(self.spec)}<div class="tt-chart" id="{div}" '
+            f'data-chart="{self.name}"></div>'
             f'<script type="text/javascript">(function () {{ var spec = {_script_json(self.spec)};'
-            f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg"}})'
+            f' if (window.vegaEmbed) {{ vegaEmbed("#{div}", spec, {{actions: false, renderer: "svg",{NARROW_PATCH}}})'
             f".then(function (r) {{ if (window.ttDownloads) {{"
             f' ttDownloads(document.getElementById("{div}"), r.view); }} }})'
             f".catch(function (e) {{ console.error(e); }}); }} }})();</script>"
             f'<p class="tt-chart-files">Download: {" · ".join(links)}</p></figure>'
         )
+
+
+NARROW = 900  # px: below this the chart's title is HTML (report.css shows .tt-chart-title at the same width)
+# On a narrow screen the chart is drawn without its own title (the HTML one above it wraps instead).
+NARROW_PATCH = (f" patch: window.matchMedia('(max-width: {NARROW - 1}px)').matches"
+                " ? function (v) { delete v.title; return v; } : undefined")
+
+
+def html_title(spec: dict) -> str:
+    """The chart's title and subtitle as HTML, shown on narrow screens where they wrap (SVG text would be cut
+    off at 390 px); wider screens, the static files and the downloads keep the chart's own."""
+    title = spec.get("title")
+    if not isinstance(title, dict):
+        return ""
+    text = title.get("text", "")
+    subtitle = title.get("subtitle") or []
+    lines = [subtitle] if isinstance(subtitle, str) else subtitle
+    heading = f'<figcaption class="tt-chart-title">{esc(text if isinstance(text, str) else " ".join(text))}'
+    if lines:
+        heading += f'<span class="tt-chart-subtitle">{esc(" ".join(lines))}</span>'
+    return heading + "</figcaption>"

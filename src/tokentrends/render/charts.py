@@ -5,6 +5,7 @@ page and on disk).
 from __future__ import annotations
 
 import hashlib
+import textwrap
 from itertools import cycle
 
 import altair as alt
@@ -12,21 +13,30 @@ import pandas as pd
 
 from tokentrends.metrics.groups import is_known
 from tokentrends.metrics.weekly import OTHERS
+from tokentrends.render import palette
+from tokentrends.render.formatting import display_text, fmt_tokens
+from tokentrends.render.names import model_labels, without_variant
+from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades, rest_shade
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
            "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#9C755F", "#FF9DA7",
            "#1B7837", "#762A83", "#B35806", "#2166AC"]
-OTHERS_COLOR = "#BDBDBD"
+OTHERS_COLOR = palette.OTHERS_COLOR
 # Unknown or undisclosed values (a stealth model's lab): greys darker than Others, never a hue.
 UNCLASSIFIED_COLORS = ["#6E6E6E", "#4A4A4A", "#939393"]
 FONT = "-apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
-def token_axis() -> alt.Axis:
-    """Token counts as 900B, 8T: the prose's units (SI would print a billion as 'G')."""
-    return alt.Axis(format="~s", labelExpr="replace(datum.label, 'G', 'B')")
+def token_axis(log_switch: bool = False) -> alt.Axis:
+    """Token counts as 900B, 8T: the prose's units (SI would print a billion as 'G'). With `log_switch` the
+    axis also reads the log view, whose values are powers of ten."""
+    linear = "replace(datum.label, 'G', 'B')"
+    if not log_switch:
+        return alt.Axis(format="~s", labelExpr=linear)
+    log = "replace(format(pow(10, datum.value), '.2~s'), 'G', 'B')"
+    return alt.Axis(format="~s", labelExpr=f"scale == 'log' ? {log} : {linear}")
 
 
 def series_color(name: str) -> str:
@@ -67,34 +77,206 @@ def color_scale(names: list[str]) -> alt.Scale:
     return alt.Scale(domain=list(names), range=distinct_colors(list(names)))
 
 
+SUBTITLE_LINE = 110  # characters per subtitle line in the static images (860 px wide)
+
+
+def wrap_lines(text: str | list[str], width: int) -> list[str]:
+    """Split text into lines of at most `width` characters at spaces (lists: each item wrapped on its own)."""
+    items = [text] if isinstance(text, str) else list(text)
+    return [line for item in items for line in (textwrap.wrap(item, width) or [""]) if item]
+
+
+def legend_columns() -> alt.ExprRef:
+    """One legend column on a phone, two on a tablet, four on a desktop: entries reflow, none is dropped."""
+    return alt.ExprRef("width < 430 ? 1 : width < 700 ? 2 : 4")
+
+
+def legend_label_limit() -> alt.ExprRef:
+    """Labels as wide as their column allows (long names end in an ellipsis; the tooltip has them whole)."""
+    return alt.ExprRef("width < 430 ? width - 30 : width < 700 ? width / 2 - 30 : width / 4 - 30")
+
+
 def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
+    """One look for every chart; the width follows the page (phone to desktop) and the legend reflows."""
     return chart.properties(
-        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=16, subtitleFontSize=12),
-        width="container", height=360,
+        title=alt.TitleParams(title, subtitle=wrap_lines(subtitle, SUBTITLE_LINE), anchor="start", fontSize=16,
+                              subtitleFontSize=12),
+        width="container", height=360, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
     ).configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=12, grid=False) \
-     .configure_view(stroke=None).configure_legend(labelLimit=260, orient="bottom", columns=3)
+     .configure_view(stroke=None).configure_legend(orient="bottom", columns=legend_columns(),
+                                                   labelLimit=legend_label_limit(), symbolLimit=0)
 
 
-def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str] = "") -> alt.Chart:
-    """Stacked weekly bars of `week_start | series | tokens | rank | share`, biggest series at the bottom."""
-    order = (bars.groupby("series")["tokens"].sum().sort_values(ascending=False).index.tolist())
-    if OTHERS in order:
-        order = [s for s in order if s != OTHERS] + [OTHERS]
-    data = bars.assign(week=bars["week_start"].dt.strftime("%Y-%m-%d"),
-                       series_order=bars["series"].map({s: i for i, s in enumerate(order)}))
-    pick = legend_pick("series")
-    chart = alt.Chart(data).mark_bar().encode(
-        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
-        y=alt.Y("sum(tokens):Q", title="Tokens per week", axis=token_axis()),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-        color=alt.Color("series:N", title=None, scale=color_scale(order), sort=order,
-                        legend=alt.Legend(symbolLimit=len(order), columns=3)),
-        order=alt.Order("series_order:Q", sort="ascending"),  # biggest at the bottom, Others on top
-        tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("week:T", title="Week of"),
-                 alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
-                 alt.Tooltip("share:Q", title="Share of week", format=".1%")],
-    ).add_params(pick)
+DAY = pd.Timedelta(days=1)
+
+
+def week_axis() -> alt.Axis:
+    """Ticks at month starts ('Jan', 'Feb'...), as a reader counts time; weeks themselves start on Mondays."""
+    return alt.Axis(title=None, tickCount={"interval": "month", "step": 1}, labelOverlap="greedy", labelAngle=0,
+                    labelExpr="utcFormat(datum.value, '%b')")
+
+
+def partial_weeks(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Add `days_present`, `is_partial` and `period_days` ('partial (6 of 7 days)' / 'full week') per week.
+
+    Days come from the frame's own `days_present` column, else from `days` (`week_start | days_present`, the
+    weekly totals); with neither, no week is marked.
+    """
+    out = frame.copy()
+    if "days_present" not in out.columns and days is not None:
+        present = days.drop_duplicates("week_start").set_index("week_start")["days_present"]
+        out["days_present"] = out["week_start"].map(present)
+    if "days_present" not in out.columns:
+        return out.assign(is_partial=False, period_days="")
+    count = out["days_present"].fillna(7).astype(int)
+    out["is_partial"] = count < 7
+    out["period_days"] = ["full week (7 days)" if c >= 7 else f"partial ({c} of 7 days)" for c in count]
+    return out
+
+
+def week_fields(frame: pd.DataFrame) -> pd.DataFrame:
+    """`week` and `week_end` (ISO dates for a UTC time axis: a bar spans its Monday to Sunday) and `week_label`."""
+    start = pd.to_datetime(frame["week_start"])
+    return frame.assign(week=start.dt.strftime("%Y-%m-%d"),
+                        week_end=(start + 7 * DAY).dt.strftime("%Y-%m-%d"),
+                        week_label=start.dt.strftime("%-d %b %Y"))
+
+
+def with_model_attributes(bars: pd.DataFrame, models: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The bars with each series' display `name` and `lab` (from the models table when given, else from the
+    permaslug), so the chart can name and colour models while tooltips and CSVs keep the permaslug."""
+    labels = model_labels(bars["series"].tolist(), models).rename(columns={"model_permaslug": "series"})
+    labels["model"] = [without_variant(n, s) for n, s in zip(labels["name"], labels["series"], strict=True)]
+    out = bars.merge(labels, on="series", how="left", validate="m:1")
+    if "share" not in out.columns:
+        out["share"] = out["tokens"] / out.groupby("week_start")["tokens"].transform("sum")
+    return out
+
+
+PER_LAB = 4  # models per lab with an entry of their own in the main chart's legend
+MIN_PEAK_SHARE = 0.03  # ...and only if they took at least this share of some week
+
+
+def legend_entries(named: pd.DataFrame, per_lab: int = PER_LAB, min_peak: float = MIN_PEAK_SHARE) -> pd.DataFrame:
+    """`series | entry | color | lab_rank | entry_rank` for the named bars `week_start | series | name | model |
+    lab | tokens | share` (`model`: the name without its variant, so ':free' and ':beta' share an entry).
+
+    Labs in order of the year's tokens; within a lab, the models that peaked highest (a share of some week,
+    so an early leader like Claude 3.5 Sonnet in January keeps its entry) get an entry and a shade of the
+    lab's hue of their own, up to `per_lab` and only above `min_peak`; the lab's other models share one pale
+    entry ("Google: 12 other models"), still named one by one in the tooltip. A fold of one keeps its name.
+    """
+    weekly = named.groupby(["week_start", "model", "lab"], as_index=False)[["tokens", "share"]].sum()
+    totals = weekly.groupby(["model", "lab"], as_index=False).agg(tokens=("tokens", "sum"), peak=("share", "max"))
+    lab_order = totals.groupby("lab")["tokens"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    rows = []
+    for lab_rank, lab in enumerate(lab_order):
+        models = totals[totals["lab"] == lab].sort_values(["peak", "model"], ascending=[False, True])
+        own = models.head(per_lab)
+        own = own[own["peak"] >= min_peak]
+        rest = models[~models["model"].isin(own["model"])]
+        if len(rest) == 1:
+            own, rest = models, rest.iloc[0:0]
+        entry = dict(zip(own["model"], own["model"], strict=True))
+        colour = dict(zip(own["model"], lab_shades(lab, len(own)), strict=True))
+        rank = {m: i for i, m in enumerate(own["model"])}
+        fold = f"{lab}: {len(rest)} {'other ' if len(own) else ''}models"
+        for row in named[named["lab"] == lab].drop_duplicates("series").itertuples():
+            if row.model in entry:
+                rows.append((row.series, entry[row.model], colour[row.model], lab_rank, rank[row.model]))
+            else:
+                rows.append((row.series, fold, rest_shade(lab), lab_rank, len(own)))
+    return pd.DataFrame(rows, columns=["series", "entry", "color", "lab_rank", "entry_rank"])
+
+
+LOG_SPAN = 10  # a year whose weekly totals span more than this factor gets a log-scale view
+
+
+def stack_frame(bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None,
+                per_lab: int = PER_LAB) -> pd.DataFrame:
+    """The main chart's data: the bars with names, labs, legend entries and colours, partial weeks, token labels
+    like the prose's ('1.80T'), and each segment's stacked bounds `y0`/`y1` (biggest lab at the bottom, its
+    models together, Others on top)."""
+    data = partial_weeks(week_fields(with_model_attributes(bars, models)), totals)
+    named = data[data["series"] != OTHERS]
+    entries = legend_entries(named, per_lab)
+    data = data.merge(entries, on="series", how="left")
+    others = data["series"] == OTHERS
+    data.loc[others, ["entry", "color", "lab_rank", "entry_rank"]] = [OTHERS, OTHERS_COLOR, 10**6, 0]
+    data["tokens_label"] = data["tokens"].map(fmt_tokens)
+    data["stack_order"] = data["lab_rank"] * 1000 + data["entry_rank"]
+    return stacked(data.sort_values("tokens", ascending=False, kind="stable"), "stack_order", "tokens")
+
+
+def stacked(frame: pd.DataFrame, order: str, value: str) -> pd.DataFrame:
+    """Each row's bounds `y0`/`y1` in its week's stack, in `order` (ties keep the frame's order), bottom up.
+    Computed here rather than by the chart so a log view and partial-week styling can use them row by row."""
+    out = frame.sort_values(["week_start", order], kind="stable")
+    out["y1"] = out.groupby("week_start")[value].cumsum().astype("float64")
+    out["y0"] = out["y1"] - out[value]
+    return out.reset_index(drop=True)
+
+
+def spans_orders_of_magnitude(data: pd.DataFrame, factor: float = LOG_SPAN) -> bool:
+    """Whether the weekly totals of full weeks span more than `factor` (a linear axis then squashes the start)."""
+    weeks = data[~data["is_partial"]].groupby("week_start")["tokens"].sum()
+    weeks = weeks[weeks > 0]
+    return len(weeks) > 1 and weeks.max() / weeks.min() > factor
+
+
+def log_floor(data: pd.DataFrame) -> float:
+    """Where the log view's bars start: a third of the smallest week, so every bar has a visible height."""
+    weeks = data.groupby("week_start")["tokens"].sum()
+    return max(float(weeks[weeks > 0].min()) / 3, 1.0) if (weeks > 0).any() else 1.0
+
+
+def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str] = "", *,
+                       models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None,
+                       per_lab: int = PER_LAB, log_toggle: bool | None = None) -> alt.Chart:
+    """Stacked weekly bars of `week_start | series | tokens | rank | share` (and `days_present`, or `totals=` the
+    weekly totals): a hue per lab with shades per model, named by `models=` (the models table) where given.
+
+    Hover a bar to follow its model across the weeks; click a legend entry to keep it highlighted. Weeks with
+    fewer than 7 days are drawn lighter. Where the full weeks span more than 10x, a linear/log switch sits
+    under the chart (`log_toggle=` forces it on or off).
+    """
+    data = stack_frame(bars, models, totals, per_lab)
+    legend = data.drop_duplicates("entry").sort_values(["lab_rank", "entry_rank"])
+    toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
+    pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
+    hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+        x2="week_end:T",
+        y=alt.Y("lo:Q", title="Tokens per week", axis=token_axis(log_switch=toggle),
+                scale=alt.Scale(zero=not toggle, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
+                if toggle else alt.Scale()),
+        y2="hi:Q",
+        color=alt.Color("entry:N", title=None, sort=legend["entry"].tolist(),
+                        scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["color"].tolist()),
+                        legend=alt.Legend(symbolLimit=0, orient="bottom")),
+        opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
+        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        tooltip=[alt.Tooltip("name:N", title="Model"), alt.Tooltip("lab:N", title="Lab"),
+                 alt.Tooltip("series:N", title="Permaslug"), alt.Tooltip("week_label:N", title="Week of"),
+                 alt.Tooltip("tokens_label:N", title="Tokens"),
+                 alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of week", format=".1%"),
+                 alt.Tooltip("period_days:N", title="Week")],
+    ).add_params(pick, hover)
+    if toggle:
+        floor = log_floor(data)
+        view = alt.param(name="scale", value="linear",
+                         bind=alt.binding_radio(options=["linear", "log"], name="Scale: "))
+        chart = chart.add_params(view).transform_calculate(
+            lo=f"scale == 'log' ? log(max(datum.y0, {floor}))/LN10 : datum.y0",
+            hi=f"scale == 'log' ? log(max(datum.y1, {floor}))/LN10 : datum.y1")
+    else:
+        chart = chart.transform_calculate(lo="datum.y0", hi="datum.y1")
     return themed(chart, title, subtitle)
+
+
+PARTIAL_OPACITY = 0.4  # partial periods (a week with fewer than 7 days, a month in progress) are drawn lighter
 
 
 def legend_pick(field: str) -> alt.Parameter:
@@ -102,62 +284,151 @@ def legend_pick(field: str) -> alt.Parameter:
     return alt.selection_point(fields=[field], bind="legend")
 
 
+def group_colors(order: list[str], attribute: str, rest: str | None, models: pd.DataFrame | None) -> list[str]:
+    """Labs in their own hue; families in their lab's hue (shades) when `models` says which lab; unknown or
+    undisclosed values in greys darker than the rest's grey; anything else a distinct palette colour."""
+    unclassified = [g for g, known in zip(order, is_known(pd.Series(order)), strict=True) if not known and g != rest]
+    greys = dict(zip(unclassified, cycle(UNCLASSIFIED_COLORS), strict=False))
+    lab_of: dict[str, str] = {}
+    if attribute == "lab":
+        lab_of = {g: g for g in order}
+    elif attribute == "family" and models is not None and "family" in models.columns:
+        lab_of = models.groupby("family")["lab"].agg(lambda v: v.mode().iloc[0]).to_dict()
+    colours: dict[str, str] = {}
+    by_lab: dict[str, list[str]] = {}
+    for g in order:
+        if g in lab_of and g not in greys and g != rest:
+            by_lab.setdefault(lab_of[g], []).append(g)
+    for lab, values in by_lab.items():
+        colours.update(zip(values, lab_shades(lab, len(values)), strict=True))
+    own = iter(distinct_colors([g for g in order if g != rest and g not in greys and g not in colours]))
+    return [OTHERS_COLOR if g == rest else greys[g] if g in greys else colours[g] if g in colours else next(own)
+            for g in order]
+
+
 def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitle: str | list[str] = "",
-                       labels: dict[str, str] | None = None, rest: str | None = None) -> alt.Chart:
-    """100% stacked weekly bars of `week_start | <attribute> | tokens | share`."""
+                       labels: dict[str, str] | None = None, rest: str | None = None, *,
+                       days: pd.DataFrame | None = None, models: pd.DataFrame | None = None) -> alt.Chart:
+    """100% stacked weekly bars of `week_start | <attribute> | tokens | share`. Labs keep their hue (families
+    their lab's, given `models=`); `days=` (weekly totals with days_present) marks partial weeks lighter."""
     labels = labels or {}
-    data = shares.assign(week=shares["week_start"].dt.strftime("%Y-%m-%d"),
-                         group=shares[attribute].astype(str).map(lambda v: labels.get(v, v)))
+    data = partial_weeks(week_fields(shares), days)
+    data["group"] = data[attribute].astype(str).map(lambda v: display_text(labels.get(v, v)))
     order = data.groupby("group")["tokens"].sum().sort_values(ascending=False).index.tolist()
     if rest in order:
         order = [g for g in order if g != rest] + [rest]
     data["group_order"] = data["group"].map({g: i for i, g in enumerate(order)})
-    unclassified = [g for g, known in zip(order, is_known(pd.Series(order)), strict=True) if not known and g != rest]
-    greys = dict(zip(unclassified, cycle(UNCLASSIFIED_COLORS), strict=False))
-    own = iter(distinct_colors([g for g in order if g != rest and g not in greys]))
-    colors = [OTHERS_COLOR if g == rest else greys[g] if g in greys else next(own) for g in order]
+    data["tokens_label"] = data["tokens"].map(fmt_tokens)
+    data = stacked(data, "group_order", "share")
+    colors = group_colors(order, attribute, rest, models)
     pick = legend_pick("group")
-    chart = alt.Chart(data).mark_bar().encode(
+    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.3).encode(
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
-        y=alt.Y("sum(share):Q", title="Share of named-model tokens", axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1])),
-        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=order, range=colors), sort=order),
-        order=alt.Order("group_order:Q", sort="ascending"),
+        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+        x2="week_end:T",
+        y=alt.Y("y0:Q", title="Share of named-model tokens", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        y2="y1:Q",
+        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=order, range=colors), sort=order,
+                        legend=alt.Legend(symbolLimit=0)),
         tooltip=[alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
-                 alt.Tooltip("week:T", title="Week of"), alt.Tooltip("tokens:Q", title="Tokens", format=",.0f"),
-                 alt.Tooltip("share:Q", title="Share of week", format=".1%")],
+                 alt.Tooltip("week_label:N", title="Week of"), alt.Tooltip("tokens_label:N", title="Tokens"),
+                 alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
+                 alt.Tooltip("share:Q", title="Share of week", format=".1%"),
+                 alt.Tooltip("period_days:N", title="Week")],
     ).add_params(pick)
     return themed(chart, title, subtitle)
+
+
+def from_first_week(frame: pd.DataFrame, series: str, value: str) -> pd.DataFrame:
+    """Drop each series' weeks before its first non-zero value: no flat 0% line before a model or family launched."""
+    ordered = frame.sort_values("week_start", kind="stable")
+    started = (ordered[value].fillna(0) != 0).groupby(ordered[series]).cummax()
+    return ordered[started].sort_index()
+
+
+def line_colors(names: list[str], models: pd.DataFrame | None = None) -> tuple[list[str], list[str]]:
+    """(colour per name, the names drawn solid): a lab's line in its hue, a family's in its lab's (given
+    `models`); other lines (open weights, Chinese labs, the long tail) in distinct colours far from those, and
+    dashed when the chart also has labs' lines so a group never reads as a lab."""
+    lab_of = {n: n for n in names if lab_key(n) in LAB_HUES}
+    if models is not None and "family" in models.columns:
+        families = models.groupby("family")["lab"].agg(lambda v: v.mode().iloc[0]).to_dict()
+        lab_of.update({n: families[n] for n in names if n in families and n not in lab_of})
+    colours: dict[str, str] = {}
+    by_lab: dict[str, list[str]] = {}
+    for n in names:
+        if n in lab_of:
+            by_lab.setdefault(lab_of[n], []).append(n)
+    for lab, values in by_lab.items():
+        colours.update(zip(values, lab_shades(lab, len(values)), strict=True))
+    others = [n for n in names if n not in colours]
+    colours.update(zip(others, categorical_colors(others, list(colours.values())), strict=True))
+    solid = names if not by_lab or not others else [n for n in names if n in lab_of]
+    return [colours[n] for n in names], solid
 
 
 def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", y_title: str = "Share of weekly tokens",
-               y_format: str = "%", value: str = "share", series: str = "series") -> alt.Chart:
-    """Weekly lines of `week_start | <series> | <value>`, one colour per series (stable across charts)."""
-    data = frame.assign(week=frame["week_start"].dt.strftime("%Y-%m-%d"))
-    names = list(dict.fromkeys(data[series].astype(str)))
+               y_format: str = "%", value: str = "share", series: str = "series", *,
+               series_title: str | None = None, days: pd.DataFrame | None = None,
+               models: pd.DataFrame | None = None) -> alt.Chart:
+    """Weekly lines of `week_start | <series> | <value>`, each from its first week with a value.
+
+    `series_title` names what a line is in the tooltip ("Family", "Lab"; default: the column's name);
+    `days=` (weekly totals) draws partial weeks' points hollow with "partial (6 of 7 days)" in the tooltip;
+    `models=` colours families in their lab's hue.
+    """
+    data = partial_weeks(week_fields(from_first_week(frame, series, value)), days)
+    data[series] = data[series].astype(str).map(display_text)
+    names = list(dict.fromkeys(data[series]))
+    colours, solid = line_colors(names, models)
+    dashes = [[1, 0] if n in solid else [6, 3] for n in names]
     tooltip_format = ".1%" if y_format == "%" else ",.3f" if y_format.startswith("$") else ",.0f"
+    label = series_title or ("Line" if series == "series" else series.replace("_", " ").capitalize())
     pick = legend_pick(series)
-    chart = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-        x=alt.X("week:T", title="Week starting (Monday, UTC)"),
+    base = alt.Chart(data).encode(
+        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-        color=alt.Color(f"{series}:N", title=None, scale=color_scale(names), sort=names),
-        tooltip=[alt.Tooltip(f"{series}:N", title="Series"), alt.Tooltip("week:T", title="Week of"),
-                 alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format)],
-    ).add_params(pick)
-    return themed(chart, title, subtitle)
+        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(domain=names, range=colours), sort=names,
+                        legend=alt.Legend(symbolLimit=0, symbolType="stroke", symbolStrokeWidth=3)),
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(domain=names, range=dashes), sort=names,
+                                  title=None),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
+        tooltip=[alt.Tooltip(f"{series}:N", title=label), alt.Tooltip("week_label:N", title="Week of"),
+                 alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format),
+                 alt.Tooltip("period_days:N", title="Week")],
+    )
+    lines = base.mark_line(strokeWidth=2).add_params(pick)
+    points = base.mark_point(size=22, filled=True).encode(
+        fill=alt.condition("datum.is_partial", alt.value("white"),
+                           alt.Color(f"{series}:N", legend=None, scale=alt.Scale(domain=names, range=colours))),
+        strokeDash=alt.value([1, 0]))
+    return themed(alt.layer(lines, points), title, subtitle)
+
+
+def month_fields(monthly: pd.DataFrame) -> pd.DataFrame:
+    """`month_label`, `is_partial` (fewer days than the month has) and `period_days` for a monthly frame."""
+    month = pd.to_datetime(monthly["month"])
+    length = month.dt.days_in_month
+    present = monthly["days_present"].astype(int)
+    return monthly.assign(month_label=month.dt.strftime("%b %Y"), month_short=month.dt.strftime("%b"),
+                          is_partial=present < length,
+                          period_days=[f"partial ({p} of {n} days)" if p < n else f"full month ({n} days)"
+                                       for p, n in zip(present, length, strict=True)])
 
 
 def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] = "") -> alt.Chart:
-    """Average tokens per day, by month (partial months comparable)."""
-    data = monthly.assign(month_label=monthly["month"].dt.strftime("%Y-%m"))
+    """Average tokens per day, by month (partial months comparable, drawn lighter and said so)."""
+    data = month_fields(monthly)
+    data["avg_label"] = data["daily_avg_tokens"].map(fmt_tokens)
     chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X("month_label:O", title="Month"),
+        x=alt.X("month_short:O", title=None, sort=data["month_short"].tolist(), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=token_axis()),
-        tooltip=[alt.Tooltip("month_label:O", title="Month"),
-                 alt.Tooltip("daily_avg_tokens:Q", title="Tokens per day", format=",.0f"),
-                 alt.Tooltip("days_present:Q", title="Days with data")],
+        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        tooltip=[alt.Tooltip("month_label:N", title="Month"),
+                 alt.Tooltip("avg_label:N", title="Tokens per day"),
+                 alt.Tooltip("daily_avg_tokens:Q", title="Exact tokens per day", format=",.0f"),
+                 alt.Tooltip("period_days:N", title="Days with data")],
     )
     return themed(chart, title, subtitle)
 
@@ -165,20 +436,21 @@ def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] =
 def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
                      subtitle: str | list[str] = "") -> alt.Chart:
     """Weekly totals (full weeks) as a line, the projection as a dashed line inside its band."""
-    line = actual.assign(week=actual["week_start"].dt.strftime("%Y-%m-%d"), kind="actual")
-    band = projection.assign(week=projection["week_start"].dt.strftime("%Y-%m-%d"), kind="projected")
-    x = alt.X("week:T", title="Week starting (Monday, UTC)")
-    fmt = token_axis()
+    line = week_fields(actual).assign(kind="actual")
+    line["total_label"] = line["total_tokens"].map(fmt_tokens)
+    band = week_fields(projection).assign(kind="projected")
+    for column in ("low", "high", "projected"):
+        band[f"{column}_label"] = band[column].map(fmt_tokens)
+    x = alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc"))
+    week = alt.Tooltip("week_label:N", title="Week of")
     layers = alt.layer(
         alt.Chart(band).mark_area(opacity=0.25, color=PALETTE[1]).encode(
-            x=x, y=alt.Y("low:Q", title="Tokens per week", axis=fmt), y2="high:Q",
-            tooltip=[alt.Tooltip("week:T", title="Week of"), alt.Tooltip("low:Q", format=",.0f", title="Low"),
-                     alt.Tooltip("high:Q", format=",.0f", title="High")]),
+            x=x, y=alt.Y("low:Q", title="Tokens per week", axis=token_axis()), y2="high:Q",
+            tooltip=[week, alt.Tooltip("low_label:N", title="Low"), alt.Tooltip("high_label:N", title="High")]),
         alt.Chart(band).mark_line(strokeDash=[6, 4], color=PALETTE[1]).encode(
-            x=x, y="projected:Q", tooltip=[alt.Tooltip("week:T", title="Week of"),
-                                           alt.Tooltip("projected:Q", format=",.0f", title="Projected")]),
+            x=x, y="projected:Q", tooltip=[week, alt.Tooltip("projected_label:N", title="Projected")]),
         alt.Chart(line).mark_line(point=alt.OverlayMarkDef(size=18), color=PALETTE[0]).encode(
-            x=x, y="total_tokens:Q", tooltip=[alt.Tooltip("week:T", title="Week of"),
-                                              alt.Tooltip("total_tokens:Q", format=",.0f", title="Actual")]),
+            x=x, y="total_tokens:Q", tooltip=[week, alt.Tooltip("total_label:N", title="Actual"),
+                                              alt.Tooltip("total_tokens:Q", title="Exact", format=",.0f")]),
     )
     return themed(layers, title, subtitle)

@@ -1,0 +1,121 @@
+"""Colours that mean something: a hue per lab, kept in every chart and every year, and shades of it per model.
+
+A reader learns "Google is blue" once. Labs listed here keep the hue given; any other lab gets one from a
+hash of its name (so it too is the same everywhere). Others is always light grey, unknown or undisclosed
+labs (stealth models) darker greys.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import re
+
+OTHERS_COLOR = "#C8C8C8"
+UNDISCLOSED_COLORS = ["#5F5F5F", "#7A7A7A", "#949494", "#474747"]
+
+# Hue (degrees) and saturation per lab, chosen so that labs big in the same year sit far apart on the wheel.
+# Keys are normalised (lower case, letters and digits only): lab names and slug prefixes both match.
+LAB_HUES: dict[str, tuple[float, float]] = {
+    "anthropic": (15, 0.72),
+    "xiaomi": (42, 0.95),
+    "nvidia": (72, 0.65),
+    "tencent": (298, 0.60),
+    "openai": (145, 0.60),
+    "meta": (168, 0.55),
+    "metallama": (168, 0.55),
+    "deepseek": (190, 0.85),
+    "google": (225, 0.78),
+    "moonshotai": (240, 0.45),
+    "alibabaqwen": (255, 0.60),
+    "qwen": (255, 0.60),
+    "alibaba": (255, 0.60),
+    "zaizhipuai": (280, 0.55),
+    "zai": (280, 0.55),
+    "xai": (322, 0.38),
+    "minimax": (345, 0.75),
+    "mistralai": (0, 0.60),
+    "cohere": (55, 0.70),
+    "stepfun": (60, 0.40),
+}
+# Hues for labs not listed above, picked by a hash of the name.
+SPARE_HUES = [0, 45, 75, 125, 160, 230, 250, 280, 315, 340]
+
+
+def lab_key(lab: str) -> str:
+    """'Z.ai (Zhipu AI)' -> 'zaizhipuai', 'x-ai' -> 'xai': one key for a lab's name and its slug prefix."""
+    return re.sub(r"[^a-z0-9]", "", lab.lower())
+
+
+def is_undisclosed(lab: str) -> bool:
+    """Unknown labs and stealth models: drawn grey, never given a hue a real lab could own."""
+    key = lab_key(lab)
+    return key in ("", "unknown", "stealth", "openrouter") or key.startswith("undisclosed")
+
+
+def lab_hue(lab: str) -> tuple[float, float]:
+    """(hue in degrees, saturation) of a lab: its own from LAB_HUES, else a spare hue from a hash of its name."""
+    key = lab_key(lab)
+    if key in LAB_HUES:
+        return LAB_HUES[key]
+    index = int(hashlib.md5(key.encode()).hexdigest(), 16) % len(SPARE_HUES)
+    return SPARE_HUES[index], 0.6
+
+
+def _hex(hue: float, saturation: float, lightness: float) -> str:
+    r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
+    return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
+
+
+def lab_color(lab: str) -> str:
+    """The lab's main colour (its largest model's shade): for charts with one entry per lab."""
+    return lab_shades(lab, 1)[0]
+
+
+def lab_shades(lab: str, n: int) -> list[str]:
+    """n shades of the lab's hue, darkest first (the lab's biggest model gets the darkest)."""
+    if n <= 0:
+        return []
+    if is_undisclosed(lab):
+        return [UNDISCLOSED_COLORS[i % len(UNDISCLOSED_COLORS)] for i in range(n)]
+    hue, saturation = lab_hue(lab)
+    if n == 1:
+        return [_hex(hue, saturation, 0.45)]
+    low, high = (0.30, 0.72) if n > 3 else (0.34, 0.64)
+    return [_hex(hue, saturation, low + (high - low) * i / (n - 1)) for i in range(n)]
+
+
+def rest_shade(lab: str) -> str:
+    """A pale shade of the lab's hue for its models folded into one legend entry ("Google: 12 other models")."""
+    if is_undisclosed(lab):
+        return "#B0B0B0"
+    hue, saturation = lab_hue(lab)
+    return _hex(hue, saturation * 0.7, 0.80)
+
+
+# For lines that are not labs (open weights, the long tail, prices): Okabe-Ito, colour-blind safe and distinct.
+CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#B8A100"]
+
+
+def hue_distance(a: str, b: str) -> float:
+    """The 'redmean' approximation of the perceived distance between two #rrggbb colours (0 to ~765)."""
+    (r1, g1, b1), (r2, g2, b2) = ([int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
+    red = (r1 + r2) / 2
+    return ((2 + red / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + (2 + (255 - red) / 256) * (b1 - b2) ** 2) ** 0.5
+
+
+MIN_DISTANCE = 150  # "redmean" distance under which two line colours read as one
+
+
+def categorical_colors(names: list[str], taken: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """A colour per name, in order: the first of CATEGORICAL that is unused and far from every colour already
+    in the chart (so the same names get the same colours in every year), else the farthest one."""
+    used = list(taken)
+    out = []
+    for _ in names:
+        free = [c for c in CATEGORICAL if c not in used] or CATEGORICAL
+        apart = [c for c in free if all(hue_distance(c, u) >= MIN_DISTANCE for u in used)]
+        best = apart[0] if apart else max(free, key=lambda c: min((hue_distance(c, u) for u in used), default=765))
+        out.append(best)
+        used.append(best)
+    return out
