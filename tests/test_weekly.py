@@ -33,6 +33,7 @@ def test__top_n_with_others__top_models_then_others():
         [pd.Timestamp("2024-12-30"), "a/x", 10, 1], [pd.Timestamp("2024-12-30"), weekly.OTHERS, 5, 2],
         [pd.Timestamp("2025-01-06"), "c/z", 22, 1], [pd.Timestamp("2025-01-06"), weekly.OTHERS, 17, 2],
     ]
+    assert got["days_present"].tolist() == [1, 1, 2, 2]  # so the chart can mark a partial week
 
 
 def test__top_n_with_others__the_api_other_row_is_never_a_top_model():

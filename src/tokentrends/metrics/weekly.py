@@ -69,8 +69,8 @@ def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame | None = None,
 def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
     """The rankings chart's bars: per week the top n models plus `Others` (everything else, `other` row included).
 
-    Columns `week_start | report_year | series | tokens | rank`; `Others` has rank n + 1. Per week the
-    series sum to the week's total.
+    Columns `week_start | report_year | series | tokens | rank | days_present`; `Others` has rank n + 1. Per
+    week the series sum to the week's total; `days_present` lets a chart mark a partial week.
     """
     if n < 1:
         raise ValueError("top_n must be at least 1")
@@ -83,6 +83,7 @@ def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
                            "series": OTHERS, "tokens": (weeks["total_tokens"] - top_sum).to_numpy(),
                            "rank": n + 1})
     out = pd.concat([top, others], ignore_index=True)
+    out["days_present"] = out["week_start"].map(weeks["days_present"]).astype("int64")
     return out.sort_values(["week_start", "rank"]).reset_index(drop=True).astype({"tokens": "int64"})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens
@@ -11,26 +12,46 @@ from tokentrends.render.html import banner
 TEMPLATE_CSS = Path(__file__).resolve().parent / "templates" / "tokentrends" / "report.css"
 
 
+def year_total(figures: dict) -> int:
+    """The year's tokens: the sum of its weekly totals (exact integers)."""
+    return sum(int(w["total_tokens"]) for w in figures["weekly"])
+
+
 def year_summary(figures: dict) -> str:
-    """One line: peak week and growth, or that no full week exists yet."""
+    """One line that adds to the cards, never repeats them: when the peak came and how the year ended."""
     head = figures["headline"]
     if head["first_full_week"] is None:
         return "No full week of data yet."
-    return (f"Peak week {fmt_tokens(head['peak_week']['total_tokens'])} tokens "
-            f"(from {fmt_date(head['peak_week']['week_start'])}), {fmt_multiple(head['growth_peak_over_first'])} "
-            f"the first full week; last full week {fmt_tokens(head['last_full_week']['total_tokens'])}.")
+    peak, last = head["peak_week"], head["last_full_week"]
+    text = (f"Weekly volume peaked in the week from {fmt_date(peak['week_start'])}; the first full week began "
+            f"{fmt_date(head['first_full_week']['week_start'])}.")
+    if last["week_start"] == peak["week_start"]:
+        return text + " The peak is the last full week" + (" so far." if figures.get("is_partial") else ".")
+    return text + (f" The last full week (from {fmt_date(last['week_start'])}) carried "
+                   f"{fmt_tokens(last['total_tokens'])}, {fmt_multiple(head['growth_last_over_first'])} the first.")
 
 
-def sparkline(values: list[float], width: int = 240, height: int = 48) -> str:
-    """An inline SVG line of the weekly totals: no script, no network."""
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_LEFT = 480, 72, 40  # px; the left margin holds the shared axis' labels
+
+
+def sparkline(values: list[float], top: float | None = None, width: int = SPARK_WIDTH,
+              height: int = SPARK_HEIGHT) -> str:
+    """An inline SVG line of the weekly totals (no script, no network) on the scale 0..`top`, shared by every
+    year so that one year's level reads against another's; the axis says tokens per week at 0 and at `top`."""
     if len(values) < 2:
         return ""
-    top = max(values) or 1
-    step = width / (len(values) - 1)
-    points = " ".join(f"{i * step:.1f},{height - 2 - (v / top) * (height - 4):.1f}" for i, v in enumerate(values))
+    top = top or max(values) or 1
+    plot = width - SPARK_LEFT
+    step = plot / (len(values) - 1)
+    points = " ".join(f"{SPARK_LEFT + i * step:.1f},{height - 2 - (v / top) * (height - 6):.1f}"
+                      for i, v in enumerate(values))
+    axis = (f'<line x1="{SPARK_LEFT - 3}" y1="4" x2="{SPARK_LEFT - 3}" y2="{height - 2}" stroke="#999"/>'
+            f'<text x="{SPARK_LEFT - 6}" y="10" text-anchor="end" font-size="10" fill="#555">{esc(fmt_tokens(top))}'
+            f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">0</text>')
     return (f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="weekly tokens"><polyline fill="none" stroke="#0072B2" stroke-width="2" '
-            f'points="{points}"/></svg>')
+            f'aria-label="tokens per full week, on a scale shared by every year">{axis}<polyline fill="none" '
+            f'stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
+            '<span class="tt-spark-label">tokens per full week (one scale for every year)</span>')
 
 
 def full_week_totals(figures: dict) -> list[int]:
@@ -39,40 +60,56 @@ def full_week_totals(figures: dict) -> list[int]:
 
 
 def headline_numbers(figures: dict) -> str:
+    """Cards: the year's total, its peak week, and the growth from the first full week to the peak."""
     head = figures["headline"]
+    total = (f"tokens in {figures['year']}'s weeks" + (" so far" if figures.get("is_partial") else ""),
+             fmt_tokens(year_total(figures)))
     if head["first_full_week"] is None:
-        return ""
-    items = [("first full week", fmt_tokens(head["first_full_week"]["total_tokens"])),
-             ("peak week", fmt_tokens(head["peak_week"]["total_tokens"])),
-             ("last full week", fmt_tokens(head["last_full_week"]["total_tokens"])),
-             ("peak / first", fmt_multiple(head["growth_peak_over_first"]))]
+        items = [total]
+    else:
+        items = [total, ("peak week", fmt_tokens(head["peak_week"]["total_tokens"])),
+                 ("peak / first full week", fmt_multiple(head["growth_peak_over_first"]))]
     return '<div class="tt-headline">' + "".join(f"<div><b>{esc(v)}</b><span>{esc(k)}</span></div>"
                                                  for k, v in items) + "</div>"
 
 
+_ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+def human_dates(text: str) -> str:
+    """'as of 2026-10-11T00:27:00Z' -> 'as of 11 Oct 2026, 00:27 UTC': no raw timestamps for a reader."""
+    def one(match: re.Match) -> str:
+        zone = " UTC" if match.group(4) in ("Z", "+00:00", "+0000", None) else f" (UTC{match.group(4)})"
+        return f"{fmt_date(match.group(1))}, {match.group(2)}:{match.group(3)}{zone}"
+    return _ISO_TIME.sub(one, text)
+
+
 def write_index(reports_dir: str | Path) -> Path:
     reports_dir = Path(reports_dir)
-    cards, synthetic, citations = [], False, set()
+    cards, synthetic, citations, years = [], False, set(), []
     for folder in sorted((p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()),
                          key=lambda p: int(p.name)):
         if not (folder / "figures.json").exists():
             continue
-        figures = json.loads((folder / "figures.json").read_text())
+        years.append((folder, json.loads((folder / "figures.json").read_text())))
+    top = max((v for _, f in years for v in full_week_totals(f)), default=0)
+    for folder, figures in years:
         synthetic |= bool(figures.get("is_synthetic"))
         citations.add(figures["citation"])
         label = (f"{figures['year']} so far, through {fmt_date(figures['through_date'])}"
                  if figures.get("is_partial") else str(figures["year"]))
         cards.append(f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-                     f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures))}"
+                     f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top)}"
                      f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>")
     warning = banner(synthetic)
-    cites = "".join(f'<p class="tt-citation">{esc(c)}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
+    cites = "".join(f'<p class="tt-citation">{esc(human_dates(c))}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
     html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>tokentrends: LLM usage on OpenRouter, year by year</title><style>{TEMPLATE_CSS.read_text()}"
         ".tt-card{border:1px solid var(--tt-rule);border-radius:8px;padding:0.4rem 1rem;margin:1rem 0}"
-        ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}</style></head>"
+        ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}.tt-spark{display:block;max-width:100%;height:auto}"
+        ".tt-spark-label{font-size:0.8rem;color:var(--tt-muted)}</style></head>"
         f'<body class="tt-page"><main class="tt-main">{warning}<h1>LLM usage on OpenRouter, year by year</h1>'
         f'<p class="tt-lede">Year-in-Review reports built from OpenRouter\'s public rankings data.</p>'
         f"{''.join(cards) or '<p>No report has been built yet.</p>'}{cites}</main></body></html>"
