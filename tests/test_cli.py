@@ -42,3 +42,11 @@ def test__cli__edited_vintage_is_refused(tmp_path):
                                                         "sha256": "0" * 64}))
     result = run("prepare", "--data-dir", str(tmp_path))
     assert result.returncode == 2 and "sha256 differs from provenance.json" in result.stderr
+
+
+def test__cli__top_n_is_capped_at_the_apis_50(tmp_path):
+    for value in ("100000", "0", "51"):
+        result = run("report", "--top-n", value, "--reports-dir", str(tmp_path / "out"))
+        assert result.returncode == 2, value
+        assert "TOP_N must be from 1 to 50" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()

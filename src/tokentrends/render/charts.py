@@ -134,6 +134,16 @@ def partial_weeks(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> pd.D
     return out
 
 
+def clean_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of a chart's data without NUL, control or bidi characters: the renderer writes them into
+    the SVG (labels, aria descriptions), where a NUL is not even valid XML."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: display_text(v) if isinstance(v, str) else v)
+    return out
+
+
 def week_fields(frame: pd.DataFrame) -> pd.DataFrame:
     """`week` and `week_end` (ISO dates for a UTC time axis: a bar spans its Monday to Sunday) and `week_label`."""
     start = pd.to_datetime(frame["week_start"])
@@ -240,7 +250,7 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
     fewer than 7 days are drawn lighter. Where the full weeks span more than 10x, a linear/log switch sits
     under the chart (`log_toggle=` forces it on or off).
     """
-    data = stack_frame(bars, models, totals, per_lab)
+    data = clean_text_columns(stack_frame(bars, models, totals, per_lab))
     legend = data.drop_duplicates("entry").sort_values(["lab_rank", "entry_rank"])
     toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
@@ -312,7 +322,7 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     """100% stacked weekly bars of `week_start | <attribute> | tokens | share`. Labs keep their hue (families
     their lab's, given `models=`); `days=` (weekly totals with days_present) marks partial weeks lighter."""
     labels = labels or {}
-    data = partial_weeks(week_fields(shares), days)
+    data = clean_text_columns(partial_weeks(week_fields(shares), days))
     data["group"] = data[attribute].astype(str).map(lambda v: display_text(labels.get(v, v)))
     order = data.groupby("group")["tokens"].sum().sort_values(ascending=False).index.tolist()
     if rest in order:
@@ -344,7 +354,8 @@ def from_first_week(frame: pd.DataFrame, series: str, value: str) -> pd.DataFram
     """Drop each series' weeks before its first non-zero value: no flat 0% line before a model or family launched."""
     ordered = frame.sort_values("week_start", kind="stable")
     started = (ordered[value].fillna(0) != 0).groupby(ordered[series]).cummax()
-    return ordered[started].sort_index()
+    # A chart whose series never start keeps its zeros: an empty chart has no size to render at.
+    return ordered[started].sort_index() if started.any() else frame
 
 
 def line_colors(names: list[str], models: pd.DataFrame | None = None) -> tuple[list[str], list[str]]:
@@ -378,8 +389,8 @@ def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", 
     `days=` (weekly totals) draws partial weeks' points hollow with "partial (6 of 7 days)" in the tooltip;
     `models=` colours families in their lab's hue.
     """
-    data = partial_weeks(week_fields(from_first_week(frame, series, value)), days)
-    data[series] = data[series].astype(str).map(display_text)
+    data = clean_text_columns(partial_weeks(week_fields(from_first_week(frame, series, value)), days))
+    data[series] = data[series].astype(str)
     names = list(dict.fromkeys(data[series]))
     colours, solid = line_colors(names, models)
     dashes = [[1, 0] if n in solid else [6, 3] for n in names]

@@ -35,14 +35,15 @@ def model_labels(slugs: list[str], models: pd.DataFrame | None = None) -> pd.Dat
                                         frame["model_permaslug"].map(fallback_name))
     lab = frame["lab"].where(frame["lab"].notna() & (frame["lab"] != UNKNOWN_LAB), prefix)
     names = names.map(lambda n: shorten(display_text(n).strip() or "(no name)", NAME_LIMIT))
+    lab = lab.map(lambda v: shorten(display_text(v), 40))
+    # Two models with one name: told apart by their slug's model part, or by their lab where that clashes too.
     clash = names.duplicated(keep=False) & (frame["model_permaslug"] != OTHERS)
     detail = frame["model_permaslug"].map(lambda s: s.split("/", 1)[-1])
-    detail = detail.where(~(clash & detail.duplicated(keep=False)), frame["model_permaslug"])  # two labs' 'x'
+    detail = detail.where(~(clash & detail.duplicated(keep=False)), lab)
     names = names.where(~clash, names + " (" + detail.map(lambda s: shorten(display_text(s), 40)) + ")")
     names = names.where(frame["model_permaslug"] != OTHERS, OTHERS)
     lab = lab.where(frame["model_permaslug"] != OTHERS, OTHERS)
-    return pd.DataFrame({"model_permaslug": frame["model_permaslug"], "name": names,
-                         "lab": lab.map(lambda v: shorten(display_text(v), 40))})
+    return pd.DataFrame({"model_permaslug": frame["model_permaslug"], "name": names, "lab": lab})
 
 
 def without_variant(name: str, slug: str) -> str:

@@ -1,0 +1,153 @@
+"""Chart data and colours: names, lab hues, partial periods, lines from their first week, the log switch."""
+
+from __future__ import annotations
+
+import colorsys
+from itertools import combinations
+
+import pandas as pd
+
+from tokentrends.metrics.weekly import OTHERS
+from tokentrends.render import charts, names, palette
+from tokentrends.render.formatting import fmt_tokens
+
+
+def hue(colour: str) -> float:
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[0] * 360
+
+
+def hue_gap(a: float, b: float) -> float:
+    return min(abs(a - b), 360 - abs(a - b))
+
+
+def bars(week_models: dict[str, dict[str, int]], days: dict[str, int] | None = None) -> pd.DataFrame:
+    """Bars `week_start | series | tokens | rank | share | days_present` from {week: {slug: tokens}}."""
+    rows = []
+    for week, models in week_models.items():
+        total = sum(models.values())
+        for rank, (slug, tokens) in enumerate(models.items(), start=1):
+            rows.append({"week_start": pd.Timestamp(week), "series": slug, "tokens": tokens, "rank": rank,
+                         "share": tokens / total, "days_present": (days or {}).get(week, 7)})
+    return pd.DataFrame(rows)
+
+
+MODELS = pd.DataFrame({
+    "model_permaslug": ["google/gemini-2.5-flash", "google/gemini-2.5-pro", "google/gemma-3-27b-it",
+                        "anthropic/claude-4.5-sonnet-20250929", "anthropic/claude-4.5-sonnet-20250929:free",
+                        "x-ai/grok-4-fast"],
+    "display_name": ["Gemini 2.5 Flash", "Gemini 2.5 Pro", "Gemma 3 27B", "Claude Sonnet 4.5",
+                     "Claude Sonnet 4.5 (free)", "Grok 4 Fast"],
+    "lab": ["Google", "Google", "Google", "Anthropic", "Anthropic", "xAI"],
+    "family": ["Gemini 2.5 Flash", "Gemini 2.5 Pro", "Gemma 3", "Claude Sonnet 4.5", "Claude Sonnet 4.5",
+               "Grok 4 Fast"],
+})
+
+
+def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
+    for lab in ("Google", "Anthropic", "DeepSeek", "some-new-lab"):
+        shades = palette.lab_shades(lab, 4) + palette.lab_shades(lab, 2) + [palette.lab_color(lab)]
+        assert all(hue_gap(hue(c), hue(shades[0])) < 6 for c in shades), lab
+        assert len(set(palette.lab_shades(lab, 4))) == 4  # shades within a lab differ
+    assert palette.lab_hue("x-ai") == palette.lab_hue("xAI")  # slug prefix and lab name: one lab, one hue
+    assert palette.lab_shades("Undisclosed (stealth model)", 2)[0] in palette.UNDISCLOSED_COLORS
+    big = ["DeepSeek", "Tencent", "Xiaomi", "Z.ai (Zhipu AI)", "OpenAI", "Anthropic", "MiniMax", "Google", "xAI"]
+    gaps = [hue_gap(palette.lab_hue(a)[0], palette.lab_hue(b)[0]) for a, b in combinations(big, 2)]
+    assert min(gaps) >= 25  # the labs big in 2025-2026 never share a hue
+
+
+def test__stack_frame__same_lab_same_hue_across_years_and_others_grey():
+    y2025 = charts.stack_frame(bars({"2025-01-06": {"google/gemini-2.5-flash": 50, "x-ai/grok-4-fast": 30,
+                                                    OTHERS: 20}}), MODELS)
+    y2026 = charts.stack_frame(bars({"2026-01-05": {"anthropic/claude-4.5-sonnet-20250929": 60,
+                                                    "google/gemini-2.5-pro": 20, "google/gemini-2.5-flash": 10,
+                                                    OTHERS: 10}}), MODELS)
+    google = [c for f in (y2025, y2026) for c in f.loc[f["lab"] == "Google", "color"]]
+    assert all(hue_gap(hue(c), hue(google[0])) < 6 for c in google)
+    assert set(y2025.loc[y2025["series"] == OTHERS, "color"]) == {palette.OTHERS_COLOR}
+    assert y2026["name"].tolist()[:1] == ["Claude Sonnet 4.5"]  # biggest lab at the bottom of the stack
+    assert y2026.loc[y2026["series"] == OTHERS, "y1"].iloc[0] == 100  # Others on top, stack sums to the week
+
+
+def test__legend_entries__top_models_per_lab_by_peak_week_the_rest_folded():
+    weeks = {"2025-01-06": {"google/gemini-2.5-flash": 50, "google/gemini-2.5-pro": 30, "google/gemma-3-27b-it": 2,
+                            "anthropic/claude-4.5-sonnet-20250929": 10,
+                            "anthropic/claude-4.5-sonnet-20250929:free": 8, OTHERS: 10}}
+    data = charts.stack_frame(bars(weeks), MODELS, per_lab=1)
+    entry = dict(zip(data["series"], data["entry"], strict=True))
+    assert entry["google/gemini-2.5-flash"] == "Gemini 2.5 Flash"
+    assert entry["google/gemini-2.5-pro"] == entry["google/gemma-3-27b-it"] == "Google: 2 other models"
+    # a model's :free variant shares its entry (one model for the reader), each still named in the tooltip
+    assert entry["anthropic/claude-4.5-sonnet-20250929:free"] == "Claude Sonnet 4.5"
+    assert "Claude Sonnet 4.5 (free)" in set(data["name"])
+
+
+def test__stack_frame__partial_weeks_and_prose_token_labels():
+    data = charts.stack_frame(bars({"2025-06-09": {"google/gemini-2.5-flash": 1_804_729_753_881, OTHERS: 5},
+                                    "2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5}},
+                                   days={"2025-06-09": 6}), MODELS)
+    first = data[data["week_start"] == "2025-06-09"]
+    assert first["is_partial"].all() and set(first["period_days"]) == {"partial (6 of 7 days)"}
+    assert not data.loc[data["week_start"] == "2025-06-16", "is_partial"].any()
+    assert fmt_tokens(1_804_729_753_881) in set(first["tokens_label"])  # as the prose writes it
+    assert (first["week_end"] == "2025-06-16").all()  # a bar spans its whole week
+
+
+def test__weekly_stack_chart__legend_names_not_slugs_hover_and_log_switch():
+    quiet = bars({"2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+                  "2025-01-13": {"google/gemini-2.5-flash": 12, OTHERS: 6}})
+    spec = charts.weekly_stack_chart(quiet, "t", models=MODELS).to_dict()
+    domain = spec["encoding"]["color"]["scale"]["domain"]
+    assert domain == ["Gemini 2.5 Flash", OTHERS]
+    assert {p["name"] for p in spec["params"]} == {"pick", "hover"}  # no log switch under 10x
+    assert [t["title"] for t in spec["encoding"]["tooltip"]][:3] == ["Model", "Lab", "Permaslug"]
+    growth = bars({"2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+                   "2025-12-01": {"google/gemini-2.5-flash": 500, OTHERS: 100}})
+    spec = charts.weekly_stack_chart(growth, "t").to_dict()
+    assert "scale" in {p["name"] for p in spec["params"]}
+    assert not any("/" in entry for entry in spec["encoding"]["color"]["scale"]["domain"])  # names from slugs
+
+
+def test__model_labels__unique_clean_short():
+    got = names.model_labels(["a/x", "b/x", "evil/a\u202egpj.exe", "evil/nul\x00", "evil/" + "w" * 10_000], None)
+    assert got["name"].is_unique
+    assert not got["name"].str.contains("[\u202e\x00]").any()
+    assert got["name"].str.len().max() <= names.NAME_LIMIT
+
+
+def test__line_chart__no_line_before_first_week_and_named_tooltip():
+    frame = pd.DataFrame({"week_start": pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"] * 2),
+                          "family": ["Old"] * 3 + ["New"] * 3, "share": [0.5, 0.4, 0.3, 0.0, 0.0, 0.2]})
+    kept = charts.from_first_week(frame, "family", "share")
+    assert kept[kept["family"] == "New"]["week_start"].tolist() == [pd.Timestamp("2026-01-19")]
+    spec = charts.line_chart(frame, "t", series="family",
+                             days=pd.DataFrame({"week_start": [pd.Timestamp("2026-01-19")], "days_present": [5]}))
+    layer = spec.to_dict()["layer"][0]
+    assert layer["encoding"]["tooltip"][0]["title"] == "Family"
+    values = spec.to_dict()["datasets"]
+    rows = [r for v in values.values() for r in v]
+    assert {r["period_days"] for r in rows if r["is_partial"]} == {"partial (5 of 7 days)"}
+
+
+def test__line_colors__labs_in_their_hue_groups_dashed_and_distinct():
+    names_ = ["DeepSeek", "xAI", "Open weights (of named models)", "Chinese labs (of named models)"]
+    colours, solid = charts.line_colors(names_)
+    assert colours[0] == palette.lab_color("DeepSeek") and colours[1] == palette.lab_color("xAI")
+    assert solid == ["DeepSeek", "xAI"]  # groups are dashed beside labs
+    assert all(palette.hue_distance(a, b) >= 100 for a, b in combinations(colours, 2))
+    tail, solid = charts.line_colors(["Top 10 models", "Others (outside the week's top 9)", "API other row"])
+    assert len(set(tail)) == 3 and len(solid) == 3
+
+
+def test__monthly_chart__partial_month_marked():
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2026-09-01", "2026-10-01"]), "days_present": [30, 9],
+                            "total_tokens": [300, 90], "daily_avg_tokens": [10.0, 10.0]})
+    data = charts.month_fields(monthly)
+    assert data["is_partial"].tolist() == [False, True]
+    assert data["period_days"].tolist() == ["full month (30 days)", "partial (9 of 31 days)"]
+
+
+def test__chart_view__title_is_html_and_static_spec_keeps_it():
+    spec = charts.weekly_stack_chart(bars({"2025-01-06": {"a/x": 1, OTHERS: 1}}), "A <b> title", "sub").to_dict()
+    heading, rest = charts.html_title(spec)
+    assert "A &lt;b&gt; title" in heading and "sub" in heading and "title" not in rest
