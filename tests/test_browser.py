@@ -168,3 +168,118 @@ def test__spreadsheet_safe__formulas_become_text():
     got = spreadsheet_safe(frame)
     assert got["series"].tolist() == ["'=HYPERLINK(1)", "'@x", "a/b", "'-2+3"]
     assert got["tokens"].tolist() == [-1, 2, 3, 4]
+
+
+VIEWPORTS = [(1280, 800), (390, 844)]
+
+# Per chart: its box, the text elements lying outside it, its legend labels (each with whether it is visible
+# inside the box) and the legend's expected entries (the colour domain of the spec the page embeds).
+CHART_LAYOUT = """() => Array.from(document.querySelectorAll('.tt-chart')).map(c => {
+  const box = c.getBoundingClientRect();
+  const inside = r => r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1
+                      && r.bottom <= box.bottom + 1;
+  const texts = Array.from(c.querySelectorAll('svg text')).filter(t => t.textContent.trim());
+  const outside = texts.filter(t => !inside(t.getBoundingClientRect())).map(t => t.textContent);
+  const legend = Array.from(c.querySelectorAll('.role-legend-label text')).map(t => {
+    const r = t.getBoundingClientRect();
+    return {text: t.textContent, visible: r.width > 0 && r.height > 0 && inside(r)};
+  });
+  const script = c.nextElementSibling.textContent;
+  const spec = JSON.parse(script.slice(script.indexOf('var spec = ') + 11, script.indexOf('; if (window.vegaEmbed')));
+  const find = s => s && s.encoding && s.encoding.color && s.encoding.color.scale
+                    ? s.encoding.color.scale.domain : (s && s.layer ? find(s.layer[0]) : null);
+  return {name: c.dataset.chart, outside, legend, domain: find(spec) || []};
+})"""
+
+
+def open_at(browser, page_path: Path, width: int, height: int):
+    page, seen = open_offline(browser, page_path, width)
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_timeout(400)  # charts re-fit to the new width
+    return page, seen
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS)
+def test__browser__charts_fit_legends_complete_names_not_slugs(browser, sample_reports, width, height):
+    for year in (2025, 2026):
+        folder = sample_reports / str(year)
+        page, seen = open_at(browser, folder / "report.html", width, height)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+        slugs = set(pd.read_csv(folder / "charts" / "weekly-top-models.csv")["series"]) - {"Others"}
+        for chart in page.evaluate(CHART_LAYOUT):
+            assert chart["outside"] == [], (year, width, chart["name"], chart["outside"][:5])
+            assert len(chart["legend"]) == len(chart["domain"]), (year, width, chart["name"])  # none dropped
+            assert all(label["visible"] for label in chart["legend"]), (year, width, chart["name"])
+            labels = [label["text"] for label in chart["legend"]]
+            assert not [t for t in labels if any(slug in t for slug in slugs)], (chart["name"], labels)
+        page.screenshot(path=str(folder / f"screenshot-{width}.png"), full_page=True)
+        assert seen["errors"] == [] and seen["requests"] == []
+        page.close()
+
+
+def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_reports):
+    for year in (2025, 2026):
+        page, seen = open_offline(browser, sample_reports / str(year) / "report.html", 1280)
+        chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
+        assert '"is_partial": true' in chart.locator("xpath=following-sibling::script[1]").inner_text()
+        lighter = chart.locator('path[aria-roledescription="bar"][fill-opacity="0.4"]')
+        assert lighter.count() > 0, year  # the partial first (2025) or last (2026) week is drawn lighter
+        lighter.first.scroll_into_view_if_needed()
+        box = lighter.first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tooltip = page.locator("#vg-tooltip-element")
+        tooltip.wait_for(state="visible", timeout=5_000)
+        assert "partial (" in tooltip.inner_text() and "of 7 days)" in tooltip.inner_text()
+        assert seen["errors"] == []
+        page.close()
+
+
+def test__browser__hover_highlights_one_model_across_weeks(browser, sample_reports):
+    page, seen = open_offline(browser, sample_reports / "2026" / "report.html", 1280)
+    chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
+    faded = "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))" \
+            ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    bar = chart.locator('path[aria-roledescription="bar"]').nth(3)
+    bar.scroll_into_view_if_needed()
+    box = bar.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    total = chart.locator('path[aria-roledescription="bar"]').count()
+    assert 0 < chart.evaluate(faded) < total - 1  # the model's bars in other weeks stay lit too
+    assert seen["errors"] == []
+
+
+@pytest.fixture(scope="module")
+def display_hostile_reports(tmp_path_factory) -> Path:
+    """Names built to break a page: 10,000 characters, a right-to-left override, a NUL byte."""
+    data = tmp_path_factory.mktemp("display-data") / "rankings-daily" / "names"
+    data.mkdir(parents=True)
+    with open(data / "rankings-daily.csv", "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["date", "model_permaslug", "total_tokens"])
+        for i, day in enumerate(pd.date_range("2025-01-06", "2025-02-12")):
+            for j, slug in enumerate(["lab/normal-model", LONG_NAME, SPOOF, NUL_NAME]):
+                writer.writerow([day.strftime("%Y-%m-%d"), slug, 1000 - 100 * j + 10 * i])
+            writer.writerow([day.strftime("%Y-%m-%d"), "other", 50])
+    out = tmp_path_factory.mktemp("display-reports")
+    build.build_reports(data.parent.parent, reports_dir=out, log=lambda *_: None)
+    return out / "2025"
+
+
+LONG_NAME = "evil/" + "w" * 10_000
+SPOOF = "evil/model\u202egpj.exe"
+NUL_NAME = "evil/nul\x00byte"
+
+
+def test__browser__hostile_names_never_widen_spoof_or_reach_the_html(browser, display_hostile_reports):
+    raw = (display_hostile_reports / "report.html").read_bytes()
+    assert b"\x00" not in raw and "\u202e".encode() not in raw
+    for width, height in VIEWPORTS:
+        page, seen = open_at(browser, display_hostile_reports / "report.html", width, height)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert "\u202e" not in page.locator("main").inner_text()
+        for chart in page.evaluate(CHART_LAYOUT):
+            assert all(label["visible"] for label in chart["legend"]), chart["name"]
+            assert chart["outside"] == [], (width, chart["name"])
+        assert seen["errors"] == [] and seen["dialogs"] == []
+        page.close()

@@ -15,7 +15,7 @@ from tokentrends.metrics.groups import is_known
 from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens
-from tokentrends.render.names import model_labels, without_variant
+from tokentrends.render.names import model_labels, readable, without_variant
 from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades, rest_shade
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
@@ -323,7 +323,8 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     their lab's, given `models=`); `days=` (weekly totals with days_present) marks partial weeks lighter."""
     labels = labels or {}
     data = clean_text_columns(partial_weeks(week_fields(shares), days))
-    data["group"] = data[attribute].astype(str).map(lambda v: display_text(labels.get(v, v)))
+    values = data[attribute].astype(str).map(lambda v: labels.get(v, v))
+    data["group"] = values.map(readable(values.tolist()))
     order = data.groupby("group")["tokens"].sum().sort_values(ascending=False).index.tolist()
     if rest in order:
         order = [g for g in order if g != rest] + [rest]
@@ -390,7 +391,7 @@ def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", 
     `models=` colours families in their lab's hue.
     """
     data = clean_text_columns(partial_weeks(week_fields(from_first_week(frame, series, value)), days))
-    data[series] = data[series].astype(str)
+    data[series] = data[series].astype(str).map(readable(data[series].astype(str).tolist()))
     names = list(dict.fromkeys(data[series]))
     colours, solid = line_colors(names, models)
     dashes = [[1, 0] if n in solid else [6, 3] for n in names]

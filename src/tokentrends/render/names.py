@@ -3,6 +3,8 @@ name exists), its lab, and the legend entry it is drawn under."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from tokentrends.inputs.reference import name_from_slug, split_variant, with_variant
@@ -51,3 +53,14 @@ def without_variant(name: str, slug: str) -> str:
     variant = split_variant(slug)[1]
     suffix = with_variant("", variant)
     return name[: -len(suffix)] if variant and suffix and name.endswith(suffix) else name
+
+
+_SLUG = re.compile(r"^[\w.-]+/[\w.:-]+$")
+
+
+def readable(values: list[str]) -> dict[str, str]:
+    """Label per value of a grouping (a family, a line): a value that is a permaslug (a family no rule named is
+    its slug) reads as a model name; anything else stays as it is."""
+    slugs = [v for v in dict.fromkeys(values) if _SLUG.match(v) and v != OTHERS]
+    named = dict(zip(slugs, model_labels(slugs)["name"], strict=True)) if slugs else {}
+    return {v: named.get(v, v) for v in values}
