@@ -131,9 +131,17 @@ _SIZE_WORD = re.compile(r"^(a?\d+(\.\d+)?[bmk]|\d+x\d+b)$")  # 70b, a22b, 8x22b 
 _VARIANT_NAMES = {"free": "free", "beta": "self-moderated", "thinking": "thinking", "extended": "extended"}
 
 
+# How labs write their own names, for names built from slug words alone.
+_BRANDS = {"deepseek": "DeepSeek", "glm": "GLM", "gpt": "GPT", "mimo": "MiMo", "minimax": "MiniMax", "qwq": "QwQ",
+           "vl": "VL", "oss": "oss", "lfm": "LFM", "hy": "HY", "kat": "KAT", "ai": "AI", "llm": "LLM"}
+
+
 def _tidy_part(part: str) -> str:
     if not part or _KEEP_LOWER.match(part) or not part.islower():
         return part
+    brand = re.fullmatch(r"([a-z]+)(\d[\w.]*)?", part)
+    if brand and brand.group(1) in _BRANDS:
+        return _BRANDS[brand.group(1)] + (brand.group(2) or "").upper()  # glm -> GLM, hy3 -> HY3
     if _SIZE_WORD.match(part):
         return part.upper().replace("X", "x")
     if re.fullmatch(r"[a-z]\d[\w.]*", part) or re.fullmatch(r"\d[\d.]*[a-z]", part):
@@ -157,7 +165,7 @@ def name_from_slug(base: str) -> str:
     return tidy_name(model.replace("-", " ").replace("_", " ").strip()) or base
 
 
-def _release_label(base: str) -> str:
+def release_label(base: str) -> str:
     """The release date of a dated slug as a reader writes it: '20260731' -> '31 Jul 2026'; other forms as is."""
     found = _DATE_SUFFIX.search(base)
     if not found:
@@ -196,7 +204,7 @@ def unique_display_names(models: pd.DataFrame) -> pd.Series:
     uncatalogued DeepSeek V4 Flash releases). Other clashes are settled where names meet, in a chart."""
     names = models["display_name"]
     clash = models.groupby(names)["base_model"].transform("nunique") > 1
-    extra = models["base_model"].map(_release_label)
+    extra = models["base_model"].map(release_label)
     return names.where(~clash | (extra == ""), names + " (" + extra + ")")
 
 

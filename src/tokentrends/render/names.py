@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from tokentrends.inputs.reference import name_from_slug, split_variant, with_variant
+from tokentrends.inputs.reference import name_from_slug, release_label, split_variant, with_variant
 from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render.formatting import display_text, shorten
 
@@ -40,8 +40,9 @@ def model_labels(slugs: list[str], models: pd.DataFrame | None = None) -> pd.Dat
     lab = lab.map(lambda v: shorten(display_text(v), 40))
     # Two models with one name: told apart by their slug's model part, or by their lab where that clashes too.
     clash = names.duplicated(keep=False) & (frame["model_permaslug"] != OTHERS)
-    detail = frame["model_permaslug"].map(lambda s: s.split("/", 1)[-1])
-    detail = detail.where(~(clash & detail.duplicated(keep=False)), lab)
+    dated = frame["model_permaslug"].map(lambda s: release_label(split_variant(s)[0]))
+    detail = frame["model_permaslug"].map(lambda s: s.split("/", 1)[-1]).where(dated == "", dated)
+    detail = detail.where(~(clash & (names + "\n" + detail).duplicated(keep=False)), lab)
     names = names.where(~clash, names + " (" + detail.map(lambda s: shorten(display_text(s), 40)) + ")")
     names = names.where(frame["model_permaslug"] != OTHERS, OTHERS)
     lab = lab.where(frame["model_permaslug"] != OTHERS, OTHERS)
