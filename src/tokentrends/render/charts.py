@@ -411,10 +411,11 @@ def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", 
                  alt.Tooltip("period_days:N", title="Week")],
     )
     lines = base.mark_line(strokeWidth=2).add_params(pick)
-    points = base.mark_point(size=22, filled=True).encode(
+    same_colours = alt.Scale(domain=names, range=colours)
+    points = base.mark_point(size=26, filled=True, strokeWidth=1.5).encode(  # a partial week's point is hollow
         fill=alt.condition("datum.is_partial", alt.value("white"),
-                           alt.Color(f"{series}:N", legend=None, scale=alt.Scale(domain=names, range=colours))),
-        strokeDash=alt.value([1, 0]))
+                           alt.Color(f"{series}:N", legend=None, scale=same_colours)),
+        stroke=alt.Stroke(f"{series}:N", legend=None, scale=same_colours), strokeDash=alt.value([1, 0]))
     return themed(alt.layer(lines, points), title, subtitle)
 
 
