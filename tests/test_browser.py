@@ -13,8 +13,15 @@ from tokentrends import build
 from tokentrends.render.formatting import fmt_multiple, fmt_tokens
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-quic", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 HOSTILE = ["evil/<script>alert(1)</script>", "evil/<img src=x onerror=alert(2)>", "evil/\"quoted\" & 'single'"]
 
 
@@ -47,8 +54,10 @@ def open_offline(browser, page_path: Path, width: int = 1100):
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
     page.goto(page_path.resolve().as_uri())
-    page.wait_for_function("() => Array.from(document.querySelectorAll('.tt-chart'))"
-                           ".every(c => c.querySelector('svg, canvas'))", timeout=30_000)
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.tt-chart')).every(c => c.querySelector('svg, canvas'))",
+        timeout=30_000,
+    )
     return page, seen
 
 
@@ -61,11 +70,13 @@ def check_page(browser, folder: Path) -> tuple[object, dict]:
         assert charts.nth(i).locator("svg path, svg rect, canvas").count() > 0
     figures = json.loads((folder / "figures.json").read_text())
     head = figures["headline"]
-    expected = {"first_full_week": fmt_tokens(head["first_full_week"]["total_tokens"]),
-                "peak_week": fmt_tokens(head["peak_week"]["total_tokens"]),
-                "last_full_week": fmt_tokens(head["last_full_week"]["total_tokens"]),
-                "growth_peak_over_first": fmt_multiple(head["growth_peak_over_first"]),
-                "growth_last_over_first": fmt_multiple(head["growth_last_over_first"])}
+    expected = {
+        "first_full_week": fmt_tokens(head["first_full_week"]["total_tokens"]),
+        "peak_week": fmt_tokens(head["peak_week"]["total_tokens"]),
+        "last_full_week": fmt_tokens(head["last_full_week"]["total_tokens"]),
+        "growth_peak_over_first": fmt_multiple(head["growth_peak_over_first"]),
+        "growth_last_over_first": fmt_multiple(head["growth_last_over_first"]),
+    }
     for key, text in expected.items():
         assert page.locator(f'[data-figure~="{key}"] b').inner_text() == text, key
     for claim in figures["claims"]:
@@ -151,8 +162,10 @@ def test__browser__legend_click_highlights_one_series(browser, sample_reports):
     page, seen = open_offline(browser, sample_reports / "2025" / "report.html")
     chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
     chart.scroll_into_view_if_needed()
-    faded = "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))" \
-            ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    faded = (
+        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
+        ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    )
     assert chart.evaluate(faded) == 0
     chart.locator("g.role-legend-symbol path").first.click(force=True)
     page.wait_for_timeout(300)
@@ -237,8 +250,10 @@ def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_
 def test__browser__hover_highlights_one_model_across_weeks(browser, sample_reports):
     page, seen = open_offline(browser, sample_reports / "2026" / "report.html", 1280)
     chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
-    faded = "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))" \
-            ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    faded = (
+        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
+        ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    )
     bar = chart.locator('path[aria-roledescription="bar"]').nth(3)
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()

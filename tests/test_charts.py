@@ -13,7 +13,7 @@ from tokentrends.render.formatting import fmt_tokens
 
 
 def hue(colour: str) -> float:
-    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
     return colorsys.rgb_to_hls(r, g, b)[0] * 360
 
 
@@ -27,21 +27,48 @@ def bars(week_models: dict[str, dict[str, int]], days: dict[str, int] | None = N
     for week, models in week_models.items():
         total = sum(models.values())
         for rank, (slug, tokens) in enumerate(models.items(), start=1):
-            rows.append({"week_start": pd.Timestamp(week), "series": slug, "tokens": tokens, "rank": rank,
-                         "share": tokens / total, "days_present": (days or {}).get(week, 7)})
+            rows.append(
+                {
+                    "week_start": pd.Timestamp(week),
+                    "series": slug,
+                    "tokens": tokens,
+                    "rank": rank,
+                    "share": tokens / total,
+                    "days_present": (days or {}).get(week, 7),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-MODELS = pd.DataFrame({
-    "model_permaslug": ["google/gemini-2.5-flash", "google/gemini-2.5-pro", "google/gemma-3-27b-it",
-                        "anthropic/claude-4.5-sonnet-20250929", "anthropic/claude-4.5-sonnet-20250929:free",
-                        "x-ai/grok-4-fast"],
-    "display_name": ["Gemini 2.5 Flash", "Gemini 2.5 Pro", "Gemma 3 27B", "Claude Sonnet 4.5",
-                     "Claude Sonnet 4.5 (free)", "Grok 4 Fast"],
-    "lab": ["Google", "Google", "Google", "Anthropic", "Anthropic", "xAI"],
-    "family": ["Gemini 2.5 Flash", "Gemini 2.5 Pro", "Gemma 3", "Claude Sonnet 4.5", "Claude Sonnet 4.5",
-               "Grok 4 Fast"],
-})
+MODELS = pd.DataFrame(
+    {
+        "model_permaslug": [
+            "google/gemini-2.5-flash",
+            "google/gemini-2.5-pro",
+            "google/gemma-3-27b-it",
+            "anthropic/claude-4.5-sonnet-20250929",
+            "anthropic/claude-4.5-sonnet-20250929:free",
+            "x-ai/grok-4-fast",
+        ],
+        "display_name": [
+            "Gemini 2.5 Flash",
+            "Gemini 2.5 Pro",
+            "Gemma 3 27B",
+            "Claude Sonnet 4.5",
+            "Claude Sonnet 4.5 (free)",
+            "Grok 4 Fast",
+        ],
+        "lab": ["Google", "Google", "Google", "Anthropic", "Anthropic", "xAI"],
+        "family": [
+            "Gemini 2.5 Flash",
+            "Gemini 2.5 Pro",
+            "Gemma 3",
+            "Claude Sonnet 4.5",
+            "Claude Sonnet 4.5",
+            "Grok 4 Fast",
+        ],
+    }
+)
 
 
 def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
@@ -57,11 +84,22 @@ def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
 
 
 def test__stack_frame__same_lab_same_hue_across_years_and_others_grey():
-    y2025 = charts.stack_frame(bars({"2025-01-06": {"google/gemini-2.5-flash": 50, "x-ai/grok-4-fast": 30,
-                                                    OTHERS: 20}}), MODELS)
-    y2026 = charts.stack_frame(bars({"2026-01-05": {"anthropic/claude-4.5-sonnet-20250929": 60,
-                                                    "google/gemini-2.5-pro": 20, "google/gemini-2.5-flash": 10,
-                                                    OTHERS: 10}}), MODELS)
+    y2025 = charts.stack_frame(
+        bars({"2025-01-06": {"google/gemini-2.5-flash": 50, "x-ai/grok-4-fast": 30, OTHERS: 20}}), MODELS
+    )
+    y2026 = charts.stack_frame(
+        bars(
+            {
+                "2026-01-05": {
+                    "anthropic/claude-4.5-sonnet-20250929": 60,
+                    "google/gemini-2.5-pro": 20,
+                    "google/gemini-2.5-flash": 10,
+                    OTHERS: 10,
+                }
+            }
+        ),
+        MODELS,
+    )
     google = [c for f in (y2025, y2026) for c in f.loc[f["lab"] == "Google", "color"]]
     assert all(hue_gap(hue(c), hue(google[0])) < 6 for c in google)
     assert set(y2025.loc[y2025["series"] == OTHERS, "color"]) == {palette.OTHERS_COLOR}
@@ -70,9 +108,16 @@ def test__stack_frame__same_lab_same_hue_across_years_and_others_grey():
 
 
 def test__legend_entries__top_models_per_lab_by_peak_week_the_rest_folded():
-    weeks = {"2025-01-06": {"google/gemini-2.5-flash": 50, "google/gemini-2.5-pro": 30, "google/gemma-3-27b-it": 2,
-                            "anthropic/claude-4.5-sonnet-20250929": 10,
-                            "anthropic/claude-4.5-sonnet-20250929:free": 8, OTHERS: 10}}
+    weeks = {
+        "2025-01-06": {
+            "google/gemini-2.5-flash": 50,
+            "google/gemini-2.5-pro": 30,
+            "google/gemma-3-27b-it": 2,
+            "anthropic/claude-4.5-sonnet-20250929": 10,
+            "anthropic/claude-4.5-sonnet-20250929:free": 8,
+            OTHERS: 10,
+        }
+    }
     data = charts.stack_frame(bars(weeks), MODELS, per_lab=1)
     entry = dict(zip(data["series"], data["entry"], strict=True))
     assert entry["google/gemini-2.5-flash"] == "Gemini 2.5 Flash"
@@ -83,9 +128,16 @@ def test__legend_entries__top_models_per_lab_by_peak_week_the_rest_folded():
 
 
 def test__stack_frame__partial_weeks_and_prose_token_labels():
-    data = charts.stack_frame(bars({"2025-06-09": {"google/gemini-2.5-flash": 1_804_729_753_881, OTHERS: 5},
-                                    "2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5}},
-                                   days={"2025-06-09": 6}), MODELS)
+    data = charts.stack_frame(
+        bars(
+            {
+                "2025-06-09": {"google/gemini-2.5-flash": 1_804_729_753_881, OTHERS: 5},
+                "2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+            },
+            days={"2025-06-09": 6},
+        ),
+        MODELS,
+    )
     first = data[data["week_start"] == "2025-06-09"]
     assert first["is_partial"].all() and set(first["period_days"]) == {"partial (6 of 7 days)"}
     assert not data.loc[data["week_start"] == "2025-06-16", "is_partial"].any()
@@ -94,15 +146,23 @@ def test__stack_frame__partial_weeks_and_prose_token_labels():
 
 
 def test__weekly_stack_chart__legend_names_not_slugs_hover_and_log_switch():
-    quiet = bars({"2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
-                  "2025-01-13": {"google/gemini-2.5-flash": 12, OTHERS: 6}})
+    quiet = bars(
+        {
+            "2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+            "2025-01-13": {"google/gemini-2.5-flash": 12, OTHERS: 6},
+        }
+    )
     spec = charts.weekly_stack_chart(quiet, "t", models=MODELS).to_dict()
     domain = spec["encoding"]["color"]["scale"]["domain"]
     assert domain == ["Gemini 2.5 Flash", OTHERS]
     assert {p["name"] for p in spec["params"]} == {"pick", "hover"}  # no log switch under 10x
     assert [t["title"] for t in spec["encoding"]["tooltip"]][:3] == ["Model", "Lab", "Permaslug"]
-    growth = bars({"2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
-                   "2025-12-01": {"google/gemini-2.5-flash": 500, OTHERS: 100}})
+    growth = bars(
+        {
+            "2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+            "2025-12-01": {"google/gemini-2.5-flash": 500, OTHERS: 100},
+        }
+    )
     spec = charts.weekly_stack_chart(growth, "t").to_dict()
     assert "scale" in {p["name"] for p in spec["params"]}
     assert not any("/" in entry for entry in spec["encoding"]["color"]["scale"]["domain"])  # names from slugs
@@ -116,12 +176,21 @@ def test__model_labels__unique_clean_short():
 
 
 def test__line_chart__no_line_before_first_week_and_named_tooltip():
-    frame = pd.DataFrame({"week_start": pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"] * 2),
-                          "family": ["Old"] * 3 + ["New"] * 3, "share": [0.5, 0.4, 0.3, 0.0, 0.0, 0.2]})
+    frame = pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"] * 2),
+            "family": ["Old"] * 3 + ["New"] * 3,
+            "share": [0.5, 0.4, 0.3, 0.0, 0.0, 0.2],
+        }
+    )
     kept = charts.from_first_week(frame, "family", "share")
     assert kept[kept["family"] == "New"]["week_start"].tolist() == [pd.Timestamp("2026-01-19")]
-    spec = charts.line_chart(frame, "t", series="family",
-                             days=pd.DataFrame({"week_start": [pd.Timestamp("2026-01-19")], "days_present": [5]}))
+    spec = charts.line_chart(
+        frame,
+        "t",
+        series="family",
+        days=pd.DataFrame({"week_start": [pd.Timestamp("2026-01-19")], "days_present": [5]}),
+    )
     layer = spec.to_dict()["layer"][0]
     assert layer["encoding"]["tooltip"][0]["title"] == "Family"
     values = spec.to_dict()["datasets"]
@@ -140,14 +209,23 @@ def test__line_colors__labs_in_their_hue_groups_dashed_and_distinct():
 
 
 def test__monthly_chart__partial_month_marked():
-    monthly = pd.DataFrame({"month": pd.to_datetime(["2026-09-01", "2026-10-01"]), "days_present": [30, 9],
-                            "total_tokens": [300, 90], "daily_avg_tokens": [10.0, 10.0]})
+    monthly = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2026-09-01", "2026-10-01"]),
+            "days_present": [30, 9],
+            "total_tokens": [300, 90],
+            "daily_avg_tokens": [10.0, 10.0],
+        }
+    )
     data = charts.month_fields(monthly)
     assert data["is_partial"].tolist() == [False, True]
     assert data["period_days"].tolist() == ["full month (30 days)", "partial (9 of 31 days)"]
 
 
-def test__chart_view__title_is_html_and_static_spec_keeps_it():
-    spec = charts.weekly_stack_chart(bars({"2025-01-06": {"a/x": 1, OTHERS: 1}}), "A <b> title", "sub").to_dict()
-    heading, rest = charts.html_title(spec)
-    assert "A &lt;b&gt; title" in heading and "sub" in heading and "title" not in rest
+def test__chart_view__title_also_as_html_for_narrow_screens():
+    from tokentrends.render.chart_files import ChartView
+
+    chart = charts.weekly_stack_chart(bars({"2025-01-06": {"a/x": 1, OTHERS: 1}}), "A <b> title", "sub")
+    html = ChartView(chart, "weekly", pd.DataFrame(), None)._repr_html_()
+    assert '<figcaption class="tt-chart-title">A &lt;b&gt; title<span class="tt-chart-subtitle">sub' in html
+    assert "max-width: 899px" in html and "delete v.title" in html  # the chart's own title only where it fits

@@ -38,8 +38,9 @@ def test__cli__edited_vintage_is_refused(tmp_path):
     folder = tmp_path / "v"
     folder.mkdir()
     (folder / "rankings-daily.csv").write_text("date,model_permaslug,total_tokens\n2025-01-02,a/x,12\n")
-    (folder / "provenance.json").write_text(json.dumps({"kind": "rankings-daily", "as_of": "2025-01-03",
-                                                        "sha256": "0" * 64}))
+    (folder / "provenance.json").write_text(
+        json.dumps({"kind": "rankings-daily", "as_of": "2025-01-03", "sha256": "0" * 64})
+    )
     result = run("prepare", "--data-dir", str(tmp_path))
     assert result.returncode == 2 and "sha256 differs from provenance.json" in result.stderr
 

@@ -7,8 +7,14 @@ from tokentrends.render import index_page
 
 
 def test__sparkline__full_weeks_only():
-    figures = {"weekly": [{"total_tokens": 5, "days_present": 3}, {"total_tokens": 70, "days_present": 7},
-                          {"total_tokens": 80, "days_present": 7}, {"total_tokens": 20, "days_present": 2}]}
+    figures = {
+        "weekly": [
+            {"total_tokens": 5, "days_present": 3},
+            {"total_tokens": 70, "days_present": 7},
+            {"total_tokens": 80, "days_present": 7},
+            {"total_tokens": 20, "days_present": 2},
+        ]
+    }
     assert index_page.full_week_totals(figures) == [70, 80]
     line = index_page.sparkline(index_page.full_week_totals(figures))
     points = re.search(r'points="([^"]+)"', line).group(1)
@@ -20,13 +26,19 @@ def year(y: int, weeks: list[int], partial: bool = False) -> dict:
     first, peak = weeks[0], max(weeks)
     starts = [f"{y}-01-{6 + 7 * i:02d}" for i in range(len(weeks))]
     return {
-        "year": y, "is_partial": partial, "through_date": f"{y}-01-31", "is_synthetic": False,
+        "year": y,
+        "is_partial": partial,
+        "through_date": f"{y}-01-31",
+        "is_synthetic": False,
         "citation": "Source: OpenRouter (openrouter.ai/rankings), as of 2026-10-11T00:27:00Z",
         "weekly": [{"week_start": s, "days_present": 7, "total_tokens": t} for s, t in zip(starts, weeks, strict=True)],
-        "headline": {"first_full_week": {"week_start": starts[0], "total_tokens": first},
-                     "peak_week": {"week_start": starts[weeks.index(peak)], "total_tokens": peak},
-                     "last_full_week": {"week_start": starts[-1], "total_tokens": weeks[-1]},
-                     "growth_peak_over_first": peak / first, "growth_last_over_first": weeks[-1] / first},
+        "headline": {
+            "first_full_week": {"week_start": starts[0], "total_tokens": first},
+            "peak_week": {"week_start": starts[weeks.index(peak)], "total_tokens": peak},
+            "last_full_week": {"week_start": starts[-1], "total_tokens": weeks[-1]},
+            "growth_peak_over_first": peak / first,
+            "growth_last_over_first": weeks[-1] / first,
+        },
     }
 
 

@@ -17,29 +17,49 @@ def classify(slug: str, catalog: pd.DataFrame = EMPTY_CATALOG) -> dict:
     return reference.classify_slugs([slug], LABS, RULES, catalog, REVEALED).iloc[0].to_dict()
 
 
-@pytest.mark.parametrize(("slug", "family", "lab", "origin", "open_weights", "tier"), [
-    ("google/gemini-2.0-flash-001", "Gemini 2.0 Flash", "Google", "United States", "false", "efficient"),
-    ("google/gemini-2.0-flash-exp:free", "Gemini 2.0 Flash", "Google", "United States", "false", "efficient"),
-    ("google/gemini-2.5-flash", "Gemini 2.5 Flash", "Google", "United States", "false", "efficient"),
-    ("google/gemini-2.5-flash-preview-05-20:thinking", "Gemini 2.5 Flash", "Google", "United States", "false",
-     "efficient"),
-    ("google/gemini-2.5-flash-lite", "Gemini 2.5 Flash Lite", "Google", "United States", "false", "efficient"),
-    ("openai/gpt-4.1-mini-2025-04-14", "GPT-4.1 Mini", "OpenAI", "United States", "false", "efficient"),
-    ("deepseek/deepseek-chat-v3-0324", "DeepSeek V3", "DeepSeek", "China", "true", "frontier"),
-    ("deepseek/deepseek-chat-v3-0324:free", "DeepSeek V3", "DeepSeek", "China", "true", "frontier"),
-    ("deepseek/deepseek-chat-v3.1", "DeepSeek V3.1", "DeepSeek", "China", "true", "frontier"),
-    ("deepseek/deepseek-chat-v3.1:free", "DeepSeek V3.1", "DeepSeek", "China", "true", "frontier"),
-    ("qwen/qwen3-30b-a3b-04-28", "Qwen3 30B A3B", "Alibaba (Qwen)", "China", "true", "efficient"),
-    ("qwen/qwen3-30b-a3b-instruct-2507", "Qwen3 30B A3B", "Alibaba (Qwen)", "China", "true", "efficient"),
-    ("x-ai/grok-code-fast-1", "Grok Code Fast 1", "xAI", "United States", "false", "efficient"),
-    ("anthropic/claude-4-sonnet-20250522", "Claude Sonnet 4", "Anthropic", "United States", "false", "frontier"),
-    ("anthropic/claude-4.5-sonnet-20250929", "Claude Sonnet 4.5", "Anthropic", "United States", "false",
-     "frontier"),
-])
+@pytest.mark.parametrize(
+    ("slug", "family", "lab", "origin", "open_weights", "tier"),
+    [
+        ("google/gemini-2.0-flash-001", "Gemini 2.0 Flash", "Google", "United States", "false", "efficient"),
+        ("google/gemini-2.0-flash-exp:free", "Gemini 2.0 Flash", "Google", "United States", "false", "efficient"),
+        ("google/gemini-2.5-flash", "Gemini 2.5 Flash", "Google", "United States", "false", "efficient"),
+        (
+            "google/gemini-2.5-flash-preview-05-20:thinking",
+            "Gemini 2.5 Flash",
+            "Google",
+            "United States",
+            "false",
+            "efficient",
+        ),
+        ("google/gemini-2.5-flash-lite", "Gemini 2.5 Flash Lite", "Google", "United States", "false", "efficient"),
+        ("openai/gpt-4.1-mini-2025-04-14", "GPT-4.1 Mini", "OpenAI", "United States", "false", "efficient"),
+        ("deepseek/deepseek-chat-v3-0324", "DeepSeek V3", "DeepSeek", "China", "true", "frontier"),
+        ("deepseek/deepseek-chat-v3-0324:free", "DeepSeek V3", "DeepSeek", "China", "true", "frontier"),
+        ("deepseek/deepseek-chat-v3.1", "DeepSeek V3.1", "DeepSeek", "China", "true", "frontier"),
+        ("deepseek/deepseek-chat-v3.1:free", "DeepSeek V3.1", "DeepSeek", "China", "true", "frontier"),
+        ("qwen/qwen3-30b-a3b-04-28", "Qwen3 30B A3B", "Alibaba (Qwen)", "China", "true", "efficient"),
+        ("qwen/qwen3-30b-a3b-instruct-2507", "Qwen3 30B A3B", "Alibaba (Qwen)", "China", "true", "efficient"),
+        ("x-ai/grok-code-fast-1", "Grok Code Fast 1", "xAI", "United States", "false", "efficient"),
+        ("anthropic/claude-4-sonnet-20250522", "Claude Sonnet 4", "Anthropic", "United States", "false", "frontier"),
+        (
+            "anthropic/claude-4.5-sonnet-20250929",
+            "Claude Sonnet 4.5",
+            "Anthropic",
+            "United States",
+            "false",
+            "frontier",
+        ),
+    ],
+)
 def test__classify__models_the_story_names(slug, family, lab, origin, open_weights, tier):
     got = classify(slug)
     assert (got["family"], got["lab"], got["origin"], got["open_weights"], got["tier"]) == (
-        family, lab, origin, open_weights, tier)
+        family,
+        lab,
+        origin,
+        open_weights,
+        tier,
+    )
 
 
 def test__classify__variants_and_dates():
@@ -61,14 +81,17 @@ def test__classify__unknown_is_a_value_not_a_crash():
     assert got["tier"] == "frontier"
 
 
-@pytest.mark.parametrize(("slug", "family", "lab", "origin", "open_weights"), [
-    ("tencent/hy4-preview-20260827", "Hunyuan HY4", "Tencent", "China", "true"),
-    ("xiaomi/mimo-v2.6-flash-20260921", "MiMo V2.6 Flash", "Xiaomi", "China", "true"),
-    ("xiaomi/mimo-v2.6-pro-20260921", "MiMo V2.6 Pro", "Xiaomi", "China", "true"),
-    ("poolside/laguna-s-2.1-20260720:free", "Laguna", "Poolside", "United States", "true"),
-    ("typesafe/jev-1.13-20260917", "Jev", "TypeSafe AI", "United States", "false"),
-    ("thinkingmachines/inkling-20260715:free", "Inkling", "Thinking Machines Lab", "United States", "true"),
-])
+@pytest.mark.parametrize(
+    ("slug", "family", "lab", "origin", "open_weights"),
+    [
+        ("tencent/hy4-preview-20260827", "Hunyuan HY4", "Tencent", "China", "true"),
+        ("xiaomi/mimo-v2.6-flash-20260921", "MiMo V2.6 Flash", "Xiaomi", "China", "true"),
+        ("xiaomi/mimo-v2.6-pro-20260921", "MiMo V2.6 Pro", "Xiaomi", "China", "true"),
+        ("poolside/laguna-s-2.1-20260720:free", "Laguna", "Poolside", "United States", "true"),
+        ("typesafe/jev-1.13-20260917", "Jev", "TypeSafe AI", "United States", "false"),
+        ("thinkingmachines/inkling-20260715:free", "Inkling", "Thinking Machines Lab", "United States", "true"),
+    ],
+)
 def test__classify__late_2026_models_from_curated_sources(slug, family, lab, origin, open_weights):
     """Newer than the newest catalog vintage: their facts come from curated rows with sources."""
     got = classify(slug)
@@ -89,8 +112,15 @@ def test__classify__stealth_and_revealed():
 
 
 def test__classify__catalog_hugging_face_id_is_evidence():
-    catalog = pd.DataFrame({"model_id": ["lab/x"], "canonical_slug": ["z-ai/glm-9-20300101"], "name": ["Z.ai: GLM 9"],
-                            "hugging_face_id": [""], "as_of": ["2030-01-02"]})
+    catalog = pd.DataFrame(
+        {
+            "model_id": ["lab/x"],
+            "canonical_slug": ["z-ai/glm-9-20300101"],
+            "name": ["Z.ai: GLM 9"],
+            "hugging_face_id": [""],
+            "as_of": ["2030-01-02"],
+        }
+    )
     got = classify("z-ai/glm-9-20300101", catalog)
     assert got["open_weights"] == "false"  # in the catalog without weights: the lab default (true) is overruled
     assert got["open_weights_conflict"]
@@ -100,9 +130,14 @@ def test__classify__catalog_hugging_face_id_is_evidence():
     assert (got["open_weights"], got["open_weights_conflict"]) == ("true", False)
 
 
-@pytest.mark.parametrize(("base", "key"), [("google/gemini-2.5-flash-preview-09-2025", "google/gemini-2.5-flash"),
-                                           ("openai/gpt-5-2025-08-07", "openai/gpt-5"),
-                                           ("qwen/qwen3-235b-a22b-07-25", "qwen/qwen3-235b-a22b")])
+@pytest.mark.parametrize(
+    ("base", "key"),
+    [
+        ("google/gemini-2.5-flash-preview-09-2025", "google/gemini-2.5-flash"),
+        ("openai/gpt-5-2025-08-07", "openai/gpt-5"),
+        ("qwen/qwen3-235b-a22b-07-25", "qwen/qwen3-235b-a22b"),
+    ],
+)
 def test__release_key(base, key):
     assert reference.release_key(base) == key
 
@@ -122,10 +157,18 @@ def test__load_family_rules__bad_rows_are_named(tmp_path):
 
 
 def test__coverage_and_shares__hand_computed():
-    rows = pd.DataFrame({"date": pd.to_datetime(["2025-01-06"] * 3), "model_permaslug": ["a/x", "b/y", "c/z"],
-                         "tokens": [6, 3, 1], "lab": ["A", "B", reference.UNKNOWN],
-                         "origin": ["US", "US", "Undisclosed"], "open_weights": ["true", "false", "unknown"],
-                         "tier": ["efficient"] * 3, "family": ["X", "Y", "Z"]})
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-06"] * 3),
+            "model_permaslug": ["a/x", "b/y", "c/z"],
+            "tokens": [6, 3, 1],
+            "lab": ["A", "B", reference.UNKNOWN],
+            "origin": ["US", "US", "Undisclosed"],
+            "open_weights": ["true", "false", "unknown"],
+            "tier": ["efficient"] * 3,
+            "family": ["X", "Y", "Z"],
+        }
+    )
     cov = groups.coverage(rows)
     assert cov["lab"] == {"token_share": 0.9, "slug_share": 2 / 3}
     assert cov["origin"]["token_share"] == 0.9
@@ -137,10 +180,18 @@ def test__coverage_and_shares__hand_computed():
 
 
 def test__group_figures__coverage_without_stealth_models():
-    rows = pd.DataFrame({"date": pd.to_datetime(["2025-01-06"] * 3), "model_permaslug": ["a/x", "stealth/y", "c/z"],
-                         "tokens": [6, 3, 1], "lab": ["A", "Undisclosed (stealth model)", "C"],
-                         "origin": ["US", "Undisclosed", "China"], "open_weights": ["true", "unknown", "unknown"],
-                         "tier": ["efficient"] * 3, "family": ["X", "Y", "Z"]})
+    rows = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-06"] * 3),
+            "model_permaslug": ["a/x", "stealth/y", "c/z"],
+            "tokens": [6, 3, 1],
+            "lab": ["A", "Undisclosed (stealth model)", "C"],
+            "origin": ["US", "Undisclosed", "China"],
+            "open_weights": ["true", "unknown", "unknown"],
+            "tier": ["efficient"] * 3,
+            "family": ["X", "Y", "Z"],
+        }
+    )
     named = groups.disclosed(rows)
     assert 1 - named["tokens"].sum() / rows["tokens"].sum() == pytest.approx(0.3)
     assert groups.coverage(rows)["lab"]["token_share"] == 0.7
@@ -165,7 +216,8 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
     top20 = models[models["model_permaslug"].isin(ranked.loc[ranked["rank"] <= 20, "model_permaslug"])]
     disclosed = groups.disclosed(top20)
     assert set(top20["model_permaslug"]) - set(disclosed["model_permaslug"]) <= set(
-        models.loc[models["is_stealth"], "model_permaslug"])  # only stealth models lack a lab
+        models.loc[models["is_stealth"], "model_permaslug"]
+    )  # only stealth models lack a lab
     for attribute in ("family", "tier"):
         assert groups.is_known(top20[attribute]).all(), attribute
     assert groups.is_known(disclosed["lab"]).all()
@@ -186,8 +238,11 @@ def test__coverage_targets__real_data(shared_data, tmp_path):
         assert cov_named[attribute]["token_share"] >= 0.99, attribute
 
 
-@pytest.mark.xfail(strict=True, reason="2026: ~5.5% of named tokens went to stealth models whose labs OpenRouter "
-                                       "has not disclosed (Space Bunny, Ox, Owl Alpha...): classifying is guessing")
+@pytest.mark.xfail(
+    strict=True,
+    reason="2026: ~5.5% of named tokens went to stealth models whose labs OpenRouter "
+    "has not disclosed (Space Bunny, Ox, Owl Alpha...): classifying is guessing",
+)
 def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     rows = groups.year_rows(prepare.load_usage(processed), prepare.load_models(processed), 2026)
@@ -196,9 +251,18 @@ def test__coverage_targets__2026_lab_and_open_weights(shared_data, tmp_path):
 
 
 def method_record(coverage: dict, disclosed: dict, stealth: float, unclassified: pd.DataFrame) -> method.Method:
-    return method.Method(missing_days=[], vintages=[], top50={}, coverage=coverage, coverage_disclosed=disclosed,
-                         stealth_share=stealth, unclassified=unclassified,
-                         conflicts=pd.DataFrame(columns=["model_permaslug"]), build={}, names={})
+    return method.Method(
+        missing_days=[],
+        vintages=[],
+        top50={},
+        coverage=coverage,
+        coverage_disclosed=disclosed,
+        stealth_share=stealth,
+        unclassified=unclassified,
+        conflicts=pd.DataFrame(columns=["model_permaslug"]),
+        build={},
+        names={},
+    )
 
 
 def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
@@ -212,23 +276,44 @@ def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
     assert with_stealth.count("100.00%") == len(groups.GROUPS)
 
 
-@pytest.mark.parametrize(("raw", "tidy"), [
-    ("Claude sonnet 4.6", "Claude Sonnet 4.6"), ("GPT-5.6 luna", "GPT-5.6 Luna"), ("qwen3.7 max", "Qwen3.7 Max"),
-    ("Qwen3 VL 235b-a22b", "Qwen3 VL 235B-A22B"), ("Kimi k2", "Kimi K2"), ("GLM-4.5v", "GLM-4.5V"),
-    ("gpt-oss-120b", "gpt-oss-120b"), ("OpenAI o3-mini", "OpenAI o3-mini"), ("Gemma 3n", "Gemma 3n"),
-    ("Stealth: space-bunny", "Stealth: space-bunny"), ("DeepSeek V3", "DeepSeek V3"),
-])
+@pytest.mark.parametrize(
+    ("raw", "tidy"),
+    [
+        ("Claude sonnet 4.6", "Claude Sonnet 4.6"),
+        ("GPT-5.6 luna", "GPT-5.6 Luna"),
+        ("qwen3.7 max", "Qwen3.7 Max"),
+        ("Qwen3 VL 235b-a22b", "Qwen3 VL 235B-A22B"),
+        ("Kimi k2", "Kimi K2"),
+        ("GLM-4.5v", "GLM-4.5V"),
+        ("gpt-oss-120b", "gpt-oss-120b"),
+        ("OpenAI o3-mini", "OpenAI o3-mini"),
+        ("Gemma 3n", "Gemma 3n"),
+        ("Stealth: space-bunny", "Stealth: space-bunny"),
+        ("DeepSeek V3", "DeepSeek V3"),
+    ],
+)
 def test__tidy_name__one_capitalisation(raw, tidy):
     assert reference.tidy_name(raw) == tidy
 
 
 def test__display_names__catalog_name_variant_and_release_date():
-    catalog = pd.DataFrame({"model_id": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
-                            "canonical_slug": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
-                            "name": ["DeepSeek: DeepSeek V3 0324", "DeepSeek: R1"], "hugging_face_id": ["x", "y"],
-                            "as_of": ["2026-01-01", "2026-01-01"]})
-    slugs = ["deepseek/deepseek-chat-v3-0324:free", "deepseek/deepseek-r1", "anthropic/claude-4.6-sonnet-20260217",
-             "deepseek/deepseek-v4-flash-20260731", "deepseek/deepseek-v4-flash-20260821", "nobody/mystery-model-7"]
+    catalog = pd.DataFrame(
+        {
+            "model_id": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
+            "canonical_slug": ["deepseek/deepseek-chat-v3-0324", "deepseek/deepseek-r1"],
+            "name": ["DeepSeek: DeepSeek V3 0324", "DeepSeek: R1"],
+            "hugging_face_id": ["x", "y"],
+            "as_of": ["2026-01-01", "2026-01-01"],
+        }
+    )
+    slugs = [
+        "deepseek/deepseek-chat-v3-0324:free",
+        "deepseek/deepseek-r1",
+        "anthropic/claude-4.6-sonnet-20260217",
+        "deepseek/deepseek-v4-flash-20260731",
+        "deepseek/deepseek-v4-flash-20260821",
+        "nobody/mystery-model-7",
+    ]
     got = reference.classify_slugs(slugs, LABS, RULES, catalog, REVEALED).set_index("model_permaslug")["display_name"]
     assert got["deepseek/deepseek-chat-v3-0324:free"] == "DeepSeek V3 0324 (free)"
     assert got["deepseek/deepseek-r1"] == "DeepSeek R1"  # the provider kept: 'R1' alone says nothing

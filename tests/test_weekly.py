@@ -8,30 +8,50 @@ from tokentrends.metrics import weekly
 
 
 def usage(rows):
-    return pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
-                         "model_permaslug": [r[1] for r in rows], "tokens": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
+            "model_permaslug": [r[1] for r in rows],
+            "tokens": [r[2] for r in rows],
+        }
+    )
 
 
 # 2025-01-01 is a Wednesday: its week starts Monday 2024-12-30.
-DAYS = usage([
-    ("2025-01-01", "a/x", 10), ("2025-01-01", "b/y", 4), ("2025-01-01", "other", 1),
-    ("2025-01-06", "a/x", 3), ("2025-01-06", "b/y", 9), ("2025-01-06", "c/z", 2), ("2025-01-06", "other", 5),
-    ("2025-01-07", "c/z", 20),
-])
+DAYS = usage(
+    [
+        ("2025-01-01", "a/x", 10),
+        ("2025-01-01", "b/y", 4),
+        ("2025-01-01", "other", 1),
+        ("2025-01-06", "a/x", 3),
+        ("2025-01-06", "b/y", 9),
+        ("2025-01-06", "c/z", 2),
+        ("2025-01-06", "other", 5),
+        ("2025-01-07", "c/z", 20),
+    ]
+)
 
 
 def test__weekly_totals__sums_and_days_present():
     got = weekly.weekly_totals(DAYS)
-    expected = pd.DataFrame({"week_start": pd.to_datetime(["2024-12-30", "2025-01-06"]),
-                             "report_year": [2025, 2025], "days_present": [1, 2], "total_tokens": [15, 39]})
+    expected = pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2024-12-30", "2025-01-06"]),
+            "report_year": [2025, 2025],
+            "days_present": [1, 2],
+            "total_tokens": [15, 39],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
 def test__top_n_with_others__top_models_then_others():
     got = weekly.top_n_with_others(DAYS, 1)
     assert got[["week_start", "series", "tokens", "rank"]].values.tolist() == [
-        [pd.Timestamp("2024-12-30"), "a/x", 10, 1], [pd.Timestamp("2024-12-30"), weekly.OTHERS, 5, 2],
-        [pd.Timestamp("2025-01-06"), "c/z", 22, 1], [pd.Timestamp("2025-01-06"), weekly.OTHERS, 17, 2],
+        [pd.Timestamp("2024-12-30"), "a/x", 10, 1],
+        [pd.Timestamp("2024-12-30"), weekly.OTHERS, 5, 2],
+        [pd.Timestamp("2025-01-06"), "c/z", 22, 1],
+        [pd.Timestamp("2025-01-06"), weekly.OTHERS, 17, 2],
     ]
     assert got["days_present"].tolist() == [1, 1, 2, 2]  # so the chart can mark a partial week
 
@@ -54,8 +74,9 @@ def test__with_share__sums_to_one_per_week():
 
 
 def test__with_week__years_follow_the_week_start_except_the_first_week():
-    rows = usage([("2025-01-01", "a/x", 1), ("2025-12-31", "a/x", 1), ("2026-01-01", "a/x", 1),
-                  ("2026-01-05", "a/x", 1)])
+    rows = usage(
+        [("2025-01-01", "a/x", 1), ("2025-12-31", "a/x", 1), ("2026-01-01", "a/x", 1), ("2026-01-05", "a/x", 1)]
+    )
     got = weekly.with_week(rows)
     assert got["report_year"].tolist() == [2025, 2025, 2025, 2026]
     assert weekly.report_years(rows) == [2025, 2026]
@@ -64,8 +85,9 @@ def test__with_week__years_follow_the_week_start_except_the_first_week():
 def test__headline_weeks__uses_full_weeks_only():
     days = pd.date_range("2025-01-06", "2025-01-26", freq="D")
     tokens = [1] * 7 + [5] * 7 + [2] * 7
-    rows = usage([(d.strftime("%Y-%m-%d"), "a/x", t) for d, t in zip(days, tokens, strict=True)]
-                 + [("2025-01-27", "a/x", 1000)])  # a partial week with a huge value is not the peak
+    rows = usage(
+        [(d.strftime("%Y-%m-%d"), "a/x", t) for d, t in zip(days, tokens, strict=True)] + [("2025-01-27", "a/x", 1000)]
+    )  # a partial week with a huge value is not the peak
     head = weekly.headline_weeks(weekly.weekly_totals(rows))
     assert head["first_full_week"] == {"week_start": "2025-01-06", "total_tokens": 7}
     assert head["peak_week"] == {"week_start": "2025-01-13", "total_tokens": 35}

@@ -23,8 +23,10 @@ EFFICIENT_MAX_BILLIONS = 32  # a model named by its size counts as efficient up 
 
 _DATE_SUFFIX = re.compile(r"-(\d{8}|\d{4}-\d{2}-\d{2}|\d{2}-\d{4}|\d{2}-\d{2}|\d{4}|\d{3})$")
 _STAGE_SUFFIX = re.compile(r"-(preview|exp|experimental|latest|beta)$")
-_EFFICIENT_WORD = re.compile(r"(^|[-.])(flash|mini|lite|nano|small|haiku|air|fast|tiny|micro|turbo|flashx|"
-                             r"lightning|e\d+b)([-.]|$)")
+_EFFICIENT_WORD = re.compile(
+    r"(^|[-.])(flash|mini|lite|nano|small|haiku|air|fast|tiny|micro|turbo|flashx|"
+    r"lightning|e\d+b)([-.]|$)"
+)
 _SIZE = re.compile(r"(^|-)(\d+(?:\.\d+)?)b(-|$)")
 _TAG_WORDS = {
     "coding": re.compile(r"cod(e|er|estral|ex)|devstral"),
@@ -86,12 +88,16 @@ def _read_reference(path: Path, required: list[str]) -> pd.DataFrame:
 
 
 def load_labs(path: str | Path) -> pd.DataFrame:
-    frame = _read_reference(Path(path), ["slug_prefix", "lab", "origin_country", "origin_region",
-                                         "open_weights_default", "source"])
+    frame = _read_reference(
+        Path(path), ["slug_prefix", "lab", "origin_country", "origin_region", "open_weights_default", "source"]
+    )
     dup = frame["slug_prefix"].duplicated()
     if dup.any():
-        raise InputError(path, f"slug_prefix {frame['slug_prefix'][dup].iloc[0]!r} listed twice",
-                         int(dup.to_numpy().nonzero()[0][0]) + 2)
+        raise InputError(
+            path,
+            f"slug_prefix {frame['slug_prefix'][dup].iloc[0]!r} listed twice",
+            int(dup.to_numpy().nonzero()[0][0]) + 2,
+        )
     bad = ~frame["open_weights_default"].isin(["true", "false", ""])
     if bad.any():
         raise InputError(path, "open_weights_default must be true, false or empty", int(bad.to_numpy().argmax()) + 2)
@@ -132,8 +138,21 @@ _VARIANT_NAMES = {"free": "free", "beta": "self-moderated", "thinking": "thinkin
 
 
 # How labs write their own names, for names built from slug words alone.
-_BRANDS = {"deepseek": "DeepSeek", "glm": "GLM", "gpt": "GPT", "mimo": "MiMo", "minimax": "MiniMax", "qwq": "QwQ",
-           "vl": "VL", "oss": "oss", "lfm": "LFM", "hy": "HY", "kat": "KAT", "ai": "AI", "llm": "LLM"}
+_BRANDS = {
+    "deepseek": "DeepSeek",
+    "glm": "GLM",
+    "gpt": "GPT",
+    "mimo": "MiMo",
+    "minimax": "MiniMax",
+    "qwq": "QwQ",
+    "vl": "VL",
+    "oss": "oss",
+    "lfm": "LFM",
+    "hy": "HY",
+    "kat": "KAT",
+    "ai": "AI",
+    "llm": "LLM",
+}
 
 
 def _tidy_part(part: str) -> str:
@@ -155,8 +174,10 @@ def tidy_name(name: str) -> str:
     official lower-case names (gpt-oss, o3, dots) stay as they are."""
     if name.startswith("Stealth:"):
         return name
-    return " ".join("-".join(_tidy_part(p) for p in word.split("-")) if not _KEEP_LOWER.match(word) else word
-                    for word in name.split(" "))
+    return " ".join(
+        "-".join(_tidy_part(p) for p in word.split("-")) if not _KEEP_LOWER.match(word) else word
+        for word in name.split(" ")
+    )
 
 
 def name_from_slug(base: str) -> str:
@@ -208,8 +229,9 @@ def unique_display_names(models: pd.DataFrame) -> pd.Series:
     return names.where(~clash | (extra == ""), names + " (" + extra + ")")
 
 
-def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFrame,
-                  revealed: pd.DataFrame | None = None) -> dict:
+def classify_slug(
+    slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFrame, revealed: pd.DataFrame | None = None
+) -> dict:
     """Every attribute of one permaslug, with where each came from."""
     base, variant = split_variant(slug)
     prefix = base.split("/", 1)[0] if "/" in base else ""
@@ -272,8 +294,13 @@ def classify_slug(slug: str, labs: pd.DataFrame, rules: list, catalog: pd.DataFr
     }
 
 
-def classify_slugs(slugs: pd.Series | list[str], labs: pd.DataFrame, rules: list,
-                   catalog: pd.DataFrame, revealed: pd.DataFrame | None = None) -> pd.DataFrame:
+def classify_slugs(
+    slugs: pd.Series | list[str],
+    labs: pd.DataFrame,
+    rules: list,
+    catalog: pd.DataFrame,
+    revealed: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per distinct permaslug (the API `other` row is not a model and is left out)."""
     latest = latest_catalog(catalog)
     unique = sorted(set(slugs) - {"other"})
@@ -300,5 +327,8 @@ def load_revealed(path: str | Path) -> pd.DataFrame:
 def load_reference(folder: str | Path | None = None) -> tuple[pd.DataFrame, list, pd.DataFrame]:
     """labs.csv, families.csv and revealed.csv from data/reference/ (or another folder)."""
     folder = Path(folder) if folder else reference_dir()
-    return (load_labs(folder / "labs.csv"), load_family_rules(folder / "families.csv"),
-            load_revealed(folder / "revealed.csv"))
+    return (
+        load_labs(folder / "labs.csv"),
+        load_family_rules(folder / "families.csv"),
+        load_revealed(folder / "revealed.csv"),
+    )

@@ -42,13 +42,15 @@ def week_quarter(week_start: pd.Series, report_year: pd.Series | int) -> pd.Seri
 def weekly_totals(usage: pd.DataFrame) -> pd.DataFrame:
     """`week_start | report_year | days_present | total_tokens`, all rows (the API `other` row included)."""
     weekly = with_week(usage)
-    out = (weekly.groupby(["week_start", "report_year"], as_index=False)
-           .agg(days_present=("date", "nunique"), total_tokens=("tokens", "sum")))
+    out = weekly.groupby(["week_start", "report_year"], as_index=False).agg(
+        days_present=("date", "nunique"), total_tokens=("tokens", "sum")
+    )
     return out.astype({"days_present": "int64", "total_tokens": "int64"})
 
 
-def weekly_shares_by(usage: pd.DataFrame, models: pd.DataFrame | None = None,
-                     key: str = "model_permaslug") -> pd.DataFrame:
+def weekly_shares_by(
+    usage: pd.DataFrame, models: pd.DataFrame | None = None, key: str = "model_permaslug"
+) -> pd.DataFrame:
     """`week_start | report_year | <key> | tokens | share | rank` per week, ranked by tokens.
 
     key is the permaslug or a model attribute from `models` (family, lab...). Shares are of the week's
@@ -76,12 +78,19 @@ def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
         raise ValueError("top_n must be at least 1")
     ranked = weekly_shares_by(usage)
     top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})[
-        ["week_start", "report_year", "series", "tokens", "rank"]]
+        ["week_start", "report_year", "series", "tokens", "rank"]
+    ]
     weeks = weekly_totals(usage).set_index("week_start")
     top_sum = top.groupby("week_start")["tokens"].sum().reindex(weeks.index, fill_value=0)
-    others = pd.DataFrame({"week_start": weeks.index, "report_year": weeks["report_year"].to_numpy(),
-                           "series": OTHERS, "tokens": (weeks["total_tokens"] - top_sum).to_numpy(),
-                           "rank": n + 1})
+    others = pd.DataFrame(
+        {
+            "week_start": weeks.index,
+            "report_year": weeks["report_year"].to_numpy(),
+            "series": OTHERS,
+            "tokens": (weeks["total_tokens"] - top_sum).to_numpy(),
+            "rank": n + 1,
+        }
+    )
     out = pd.concat([top, others], ignore_index=True)
     out["days_present"] = out["week_start"].map(weeks["days_present"]).astype("int64")
     return out.sort_values(["week_start", "rank"]).reset_index(drop=True).astype({"tokens": "int64"})
@@ -103,8 +112,13 @@ def headline_weeks(weekly: pd.DataFrame) -> dict:
     """
     full = full_weeks(weekly).sort_values("week_start")
     if full.empty:
-        return {"first_full_week": None, "peak_week": None, "last_full_week": None,
-                "growth_peak_over_first": None, "growth_last_over_first": None}
+        return {
+            "first_full_week": None,
+            "peak_week": None,
+            "last_full_week": None,
+            "growth_peak_over_first": None,
+            "growth_last_over_first": None,
+        }
 
     def week(row: pd.Series) -> dict:
         return {"week_start": row["week_start"].strftime("%Y-%m-%d"), "total_tokens": int(row["total_tokens"])}

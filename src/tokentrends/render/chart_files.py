@@ -127,8 +127,10 @@ class ChartView:
 
 NARROW = 900  # px: below this the chart's title is HTML (report.css shows .tt-chart-title at the same width)
 # On a narrow screen the chart is drawn without its own title (the HTML one above it wraps instead).
-NARROW_PATCH = (f" patch: window.matchMedia('(max-width: {NARROW - 1}px)').matches"
-                " ? function (v) { delete v.title; return v; } : undefined")
+NARROW_PATCH = (
+    f" patch: window.matchMedia('(max-width: {NARROW - 1}px)').matches"
+    " ? function (v) { delete v.title; return v; } : undefined"
+)
 
 
 def html_title(spec: dict) -> str:

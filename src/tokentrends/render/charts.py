@@ -14,14 +14,33 @@ import pandas as pd
 from tokentrends.metrics.groups import is_known
 from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render import palette
-from tokentrends.render.formatting import display_text, fmt_tokens
+from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
 from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades, rest_shade
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000",
-           "#4E79A7", "#F28E2B", "#59A14F", "#B07AA1", "#76B7B2", "#EDC948", "#9C755F", "#FF9DA7",
-           "#1B7837", "#762A83", "#B35806", "#2166AC"]
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#B07AA1",
+    "#76B7B2",
+    "#EDC948",
+    "#9C755F",
+    "#FF9DA7",
+    "#1B7837",
+    "#762A83",
+    "#B35806",
+    "#2166AC",
+]
 OTHERS_COLOR = palette.OTHERS_COLOR
 # Unknown or undisclosed values (a stealth model's lab): greys darker than Others, never a hue.
 UNCLASSIFIED_COLORS = ["#6E6E6E", "#4A4A4A", "#939393"]
@@ -52,7 +71,7 @@ MIN_COLOR_DISTANCE = 110  # "redmean" RGB distance under which two palette colou
 
 def color_distance(a: str, b: str) -> float:
     """The 'redmean' approximation of perceived distance between two #rrggbb colours (0 to ~765)."""
-    (r1, g1, b1), (r2, g2, b2) = ([int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
+    (r1, g1, b1), (r2, g2, b2) = ([int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
     red = (r1 + r2) / 2
     return ((2 + red / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + (2 + (255 - red) / 256) * (b1 - b2) ** 2) ** 0.5
 
@@ -86,6 +105,11 @@ def wrap_lines(text: str | list[str], width: int) -> list[str]:
     return [line for item in items for line in (textwrap.wrap(item, width) or [""]) if item]
 
 
+def human_dates_in(text: str | list[str]) -> str | list[str]:
+    """A subtitle's timestamps as a reader writes them ('as of 11 Oct 2026, 00:27 UTC')."""
+    return human_dates(text) if isinstance(text, str) else [human_dates(t) for t in text]
+
+
 def legend_columns() -> alt.ExprRef:
     """One legend column on a phone, two on a tablet, four on a desktop: entries reflow, none is dropped."""
     return alt.ExprRef("width < 430 ? 1 : width < 700 ? 2 : 4")
@@ -98,13 +122,24 @@ def legend_label_limit() -> alt.ExprRef:
 
 def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
     """One look for every chart; the width follows the page (phone to desktop) and the legend reflows."""
-    return chart.properties(
-        title=alt.TitleParams(title, subtitle=wrap_lines(subtitle, SUBTITLE_LINE), anchor="start", fontSize=16,
-                              subtitleFontSize=12),
-        width="container", height=360, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-    ).configure(font=FONT).configure_axis(labelFontSize=11, titleFontSize=12, grid=False) \
-     .configure_view(stroke=None).configure_legend(orient="bottom", columns=legend_columns(),
-                                                   labelLimit=legend_label_limit(), symbolLimit=0)
+    return (
+        chart.properties(
+            title=alt.TitleParams(
+                title,
+                subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
+                anchor="start",
+                fontSize=16,
+                subtitleFontSize=12,
+            ),
+            width="container",
+            height=360,
+            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        )
+        .configure(font=FONT)
+        .configure_axis(labelFontSize=11, titleFontSize=12, grid=False)
+        .configure_view(stroke=None)
+        .configure_legend(orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0)
+    )
 
 
 DAY = pd.Timedelta(days=1)
@@ -112,8 +147,13 @@ DAY = pd.Timedelta(days=1)
 
 def week_axis() -> alt.Axis:
     """Ticks at month starts ('Jan', 'Feb'...), as a reader counts time; weeks themselves start on Mondays."""
-    return alt.Axis(title=None, tickCount={"interval": "month", "step": 1}, labelOverlap="greedy", labelAngle=0,
-                    labelExpr="utcFormat(datum.value, '%b')")
+    return alt.Axis(
+        title=None,
+        tickCount={"interval": "month", "step": 1},
+        labelOverlap="greedy",
+        labelAngle=0,
+        labelExpr="utcFormat(datum.value, '%b')",
+    )
 
 
 def partial_weeks(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -147,9 +187,11 @@ def clean_text_columns(frame: pd.DataFrame) -> pd.DataFrame:
 def week_fields(frame: pd.DataFrame) -> pd.DataFrame:
     """`week` and `week_end` (ISO dates for a UTC time axis: a bar spans its Monday to Sunday) and `week_label`."""
     start = pd.to_datetime(frame["week_start"])
-    return frame.assign(week=start.dt.strftime("%Y-%m-%d"),
-                        week_end=(start + 7 * DAY).dt.strftime("%Y-%m-%d"),
-                        week_label=start.dt.strftime("%-d %b %Y"))
+    return frame.assign(
+        week=start.dt.strftime("%Y-%m-%d"),
+        week_end=(start + 7 * DAY).dt.strftime("%Y-%m-%d"),
+        week_label=start.dt.strftime("%-d %b %Y"),
+    )
 
 
 def with_model_attributes(bars: pd.DataFrame, models: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -202,8 +244,9 @@ def legend_entries(named: pd.DataFrame, per_lab: int = PER_LAB, min_peak: float 
 LOG_SPAN = 10  # a year whose weekly totals span more than this factor gets a log-scale view
 
 
-def stack_frame(bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None,
-                per_lab: int = PER_LAB) -> pd.DataFrame:
+def stack_frame(
+    bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None, per_lab: int = PER_LAB
+) -> pd.DataFrame:
     """The main chart's data: the bars with names, labs, legend entries and colours, partial weeks, token labels
     like the prose's ('1.80T'), and each segment's stacked bounds `y0`/`y1` (biggest lab at the bottom, its
     models together, Others on top)."""
@@ -240,9 +283,16 @@ def log_floor(data: pd.DataFrame) -> float:
     return max(float(weeks[weeks > 0].min()) / 3, 1.0) if (weeks > 0).any() else 1.0
 
 
-def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str] = "", *,
-                       models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None,
-                       per_lab: int = PER_LAB, log_toggle: bool | None = None) -> alt.Chart:
+def weekly_stack_chart(
+    bars: pd.DataFrame,
+    title: str,
+    subtitle: str | list[str] = "",
+    *,
+    models: pd.DataFrame | None = None,
+    totals: pd.DataFrame | None = None,
+    per_lab: int = PER_LAB,
+    log_toggle: bool | None = None,
+) -> alt.Chart:
     """Stacked weekly bars of `week_start | series | tokens | rank | share` (and `days_present`, or `totals=` the
     weekly totals): a hue per lab with shades per model, named by `models=` (the models table) where given.
 
@@ -255,32 +305,52 @@ def weekly_stack_chart(bars: pd.DataFrame, title: str, subtitle: str | list[str]
     toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
-    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.3).encode(
-        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
-        x2="week_end:T",
-        y=alt.Y("lo:Q", title="Tokens per week", axis=token_axis(log_switch=toggle),
+    chart = (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=0.3)
+        .encode(
+            x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+            x2="week_end:T",
+            y=alt.Y(
+                "lo:Q",
+                title="Tokens per week",
+                axis=token_axis(log_switch=toggle),
                 scale=alt.Scale(zero=not toggle, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
-                if toggle else alt.Scale()),
-        y2="hi:Q",
-        color=alt.Color("entry:N", title=None, sort=legend["entry"].tolist(),
-                        scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["color"].tolist()),
-                        legend=alt.Legend(symbolLimit=0, orient="bottom")),
-        opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
-        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
-        tooltip=[alt.Tooltip("name:N", title="Model"), alt.Tooltip("lab:N", title="Lab"),
-                 alt.Tooltip("series:N", title="Permaslug"), alt.Tooltip("week_label:N", title="Week of"),
-                 alt.Tooltip("tokens_label:N", title="Tokens"),
-                 alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
-                 alt.Tooltip("share:Q", title="Share of week", format=".1%"),
-                 alt.Tooltip("period_days:N", title="Week")],
-    ).add_params(pick, hover)
+                if toggle
+                else alt.Scale(),
+            ),
+            y2="hi:Q",
+            color=alt.Color(
+                "entry:N",
+                title=None,
+                sort=legend["entry"].tolist(),
+                scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["color"].tolist()),
+                legend=alt.Legend(symbolLimit=0, orient="bottom"),
+            ),
+            opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
+            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("name:N", title="Model"),
+                alt.Tooltip("lab:N", title="Lab"),
+                alt.Tooltip("series:N", title="Permaslug"),
+                alt.Tooltip("week_label:N", title="Week of"),
+                alt.Tooltip("tokens_label:N", title="Tokens"),
+                alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of week", format=".1%"),
+                alt.Tooltip("period_days:N", title="Week"),
+            ],
+        )
+        .add_params(pick, hover)
+    )
     if toggle:
         floor = log_floor(data)
-        view = alt.param(name="scale", value="linear",
-                         bind=alt.binding_radio(options=["linear", "log"], name="Scale: "))
+        view = alt.param(
+            name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: ")
+        )
         chart = chart.add_params(view).transform_calculate(
             lo=f"scale == 'log' ? log(max(datum.y0, {floor}))/LN10 : datum.y0",
-            hi=f"scale == 'log' ? log(max(datum.y1, {floor}))/LN10 : datum.y1")
+            hi=f"scale == 'log' ? log(max(datum.y1, {floor}))/LN10 : datum.y1",
+        )
     else:
         chart = chart.transform_calculate(lo="datum.y0", hi="datum.y1")
     return themed(chart, title, subtitle)
@@ -312,13 +382,23 @@ def group_colors(order: list[str], attribute: str, rest: str | None, models: pd.
     for lab, values in by_lab.items():
         colours.update(zip(values, lab_shades(lab, len(values)), strict=True))
     own = iter(distinct_colors([g for g in order if g != rest and g not in greys and g not in colours]))
-    return [OTHERS_COLOR if g == rest else greys[g] if g in greys else colours[g] if g in colours else next(own)
-            for g in order]
+    return [
+        OTHERS_COLOR if g == rest else greys[g] if g in greys else colours[g] if g in colours else next(own)
+        for g in order
+    ]
 
 
-def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitle: str | list[str] = "",
-                       labels: dict[str, str] | None = None, rest: str | None = None, *,
-                       days: pd.DataFrame | None = None, models: pd.DataFrame | None = None) -> alt.Chart:
+def weekly_share_chart(
+    shares: pd.DataFrame,
+    attribute: str,
+    title: str,
+    subtitle: str | list[str] = "",
+    labels: dict[str, str] | None = None,
+    rest: str | None = None,
+    *,
+    days: pd.DataFrame | None = None,
+    models: pd.DataFrame | None = None,
+) -> alt.Chart:
     """100% stacked weekly bars of `week_start | <attribute> | tokens | share`. Labs keep their hue (families
     their lab's, given `models=`); `days=` (weekly totals with days_present) marks partial weeks lighter."""
     labels = labels or {}
@@ -333,21 +413,36 @@ def weekly_share_chart(shares: pd.DataFrame, attribute: str, title: str, subtitl
     data = stacked(data, "group_order", "share")
     colors = group_colors(order, attribute, rest, models)
     pick = legend_pick("group")
-    chart = alt.Chart(data).mark_bar(stroke="white", strokeWidth=0.3).encode(
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
-        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
-        x2="week_end:T",
-        y=alt.Y("y0:Q", title="Share of named-model tokens", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        y2="y1:Q",
-        color=alt.Color("group:N", title=None, scale=alt.Scale(domain=order, range=colors), sort=order,
-                        legend=alt.Legend(symbolLimit=0)),
-        tooltip=[alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
-                 alt.Tooltip("week_label:N", title="Week of"), alt.Tooltip("tokens_label:N", title="Tokens"),
-                 alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
-                 alt.Tooltip("share:Q", title="Share of week", format=".1%"),
-                 alt.Tooltip("period_days:N", title="Week")],
-    ).add_params(pick)
+    chart = (
+        alt.Chart(data)
+        .mark_bar(stroke="white", strokeWidth=0.3)
+        .encode(
+            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
+            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+            x2="week_end:T",
+            y=alt.Y(
+                "y0:Q", title="Share of named-model tokens", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])
+            ),
+            y2="y1:Q",
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(domain=order, range=colors),
+                sort=order,
+                legend=alt.Legend(symbolLimit=0),
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
+                alt.Tooltip("week_label:N", title="Week of"),
+                alt.Tooltip("tokens_label:N", title="Tokens"),
+                alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
+                alt.Tooltip("share:Q", title="Share of week", format=".1%"),
+                alt.Tooltip("period_days:N", title="Week"),
+            ],
+        )
+        .add_params(pick)
+    )
     return themed(chart, title, subtitle)
 
 
@@ -380,10 +475,19 @@ def line_colors(names: list[str], models: pd.DataFrame | None = None) -> tuple[l
     return [colours[n] for n in names], solid
 
 
-def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", y_title: str = "Share of weekly tokens",
-               y_format: str = "%", value: str = "share", series: str = "series", *,
-               series_title: str | None = None, days: pd.DataFrame | None = None,
-               models: pd.DataFrame | None = None) -> alt.Chart:
+def line_chart(
+    frame: pd.DataFrame,
+    title: str,
+    subtitle: str | list[str] = "",
+    y_title: str = "Share of weekly tokens",
+    y_format: str = "%",
+    value: str = "share",
+    series: str = "series",
+    *,
+    series_title: str | None = None,
+    days: pd.DataFrame | None = None,
+    models: pd.DataFrame | None = None,
+) -> alt.Chart:
     """Weekly lines of `week_start | <series> | <value>`, each from its first week with a value.
 
     `series_title` names what a line is in the tooltip ("Family", "Lab"; default: the column's name);
@@ -401,21 +505,31 @@ def line_chart(frame: pd.DataFrame, title: str, subtitle: str | list[str] = "", 
     base = alt.Chart(data).encode(
         x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format)),
-        color=alt.Color(f"{series}:N", title=None, scale=alt.Scale(domain=names, range=colours), sort=names,
-                        legend=alt.Legend(symbolLimit=0, symbolType="stroke", symbolStrokeWidth=3)),
-        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(domain=names, range=dashes), sort=names,
-                                  title=None),
+        color=alt.Color(
+            f"{series}:N",
+            title=None,
+            scale=alt.Scale(domain=names, range=colours),
+            sort=names,
+            legend=alt.Legend(symbolLimit=0, symbolType="stroke", symbolStrokeWidth=3),
+        ),
+        strokeDash=alt.StrokeDash(f"{series}:N", scale=alt.Scale(domain=names, range=dashes), sort=names, title=None),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.15)),
-        tooltip=[alt.Tooltip(f"{series}:N", title=label), alt.Tooltip("week_label:N", title="Week of"),
-                 alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format),
-                 alt.Tooltip("period_days:N", title="Week")],
+        tooltip=[
+            alt.Tooltip(f"{series}:N", title=label),
+            alt.Tooltip("week_label:N", title="Week of"),
+            alt.Tooltip(f"{value}:Q", title=y_title, format=tooltip_format),
+            alt.Tooltip("period_days:N", title="Week"),
+        ],
     )
     lines = base.mark_line(strokeWidth=2).add_params(pick)
     same_colours = alt.Scale(domain=names, range=colours)
     points = base.mark_point(size=26, filled=True, strokeWidth=1.5).encode(  # a partial week's point is hollow
-        fill=alt.condition("datum.is_partial", alt.value("white"),
-                           alt.Color(f"{series}:N", legend=None, scale=same_colours)),
-        stroke=alt.Stroke(f"{series}:N", legend=None, scale=same_colours), strokeDash=alt.value([1, 0]))
+        fill=alt.condition(
+            "datum.is_partial", alt.value("white"), alt.Color(f"{series}:N", legend=None, scale=same_colours)
+        ),
+        stroke=alt.Stroke(f"{series}:N", legend=None, scale=same_colours),
+        strokeDash=alt.value([1, 0]),
+    )
     return themed(alt.layer(lines, points), title, subtitle)
 
 
@@ -424,30 +538,42 @@ def month_fields(monthly: pd.DataFrame) -> pd.DataFrame:
     month = pd.to_datetime(monthly["month"])
     length = month.dt.days_in_month
     present = monthly["days_present"].astype(int)
-    return monthly.assign(month_label=month.dt.strftime("%b %Y"), month_short=month.dt.strftime("%b"),
-                          is_partial=present < length,
-                          period_days=[f"partial ({p} of {n} days)" if p < n else f"full month ({n} days)"
-                                       for p, n in zip(present, length, strict=True)])
+    return monthly.assign(
+        month_label=month.dt.strftime("%b %Y"),
+        month_short=month.dt.strftime("%b"),
+        is_partial=present < length,
+        period_days=[
+            f"partial ({p} of {n} days)" if p < n else f"full month ({n} days)"
+            for p, n in zip(present, length, strict=True)
+        ],
+    )
 
 
 def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] = "") -> alt.Chart:
     """Average tokens per day, by month (partial months comparable, drawn lighter and said so)."""
     data = month_fields(monthly)
     data["avg_label"] = data["daily_avg_tokens"].map(fmt_tokens)
-    chart = alt.Chart(data).mark_bar(color=PALETTE[0]).encode(
-        x=alt.X("month_short:O", title=None, sort=data["month_short"].tolist(), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=token_axis()),
-        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
-        tooltip=[alt.Tooltip("month_label:N", title="Month"),
-                 alt.Tooltip("avg_label:N", title="Tokens per day"),
-                 alt.Tooltip("daily_avg_tokens:Q", title="Exact tokens per day", format=",.0f"),
-                 alt.Tooltip("period_days:N", title="Days with data")],
+    chart = (
+        alt.Chart(data)
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            x=alt.X("month_short:O", title=None, sort=data["month_short"].tolist(), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=token_axis()),
+            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            tooltip=[
+                alt.Tooltip("month_label:N", title="Month"),
+                alt.Tooltip("avg_label:N", title="Tokens per day"),
+                alt.Tooltip("daily_avg_tokens:Q", title="Exact tokens per day", format=",.0f"),
+                alt.Tooltip("period_days:N", title="Days with data"),
+            ],
+        )
     )
     return themed(chart, title, subtitle)
 
 
-def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
-                     subtitle: str | list[str] = "") -> alt.Chart:
+def projection_chart(
+    actual: pd.DataFrame, projection: pd.DataFrame, title: str, subtitle: str | list[str] = ""
+) -> alt.Chart:
     """Weekly totals (full weeks) as a line, the projection as a dashed line inside its band."""
     line = week_fields(actual).assign(kind="actual")
     line["total_label"] = line["total_tokens"].map(fmt_tokens)
@@ -457,13 +583,27 @@ def projection_chart(actual: pd.DataFrame, projection: pd.DataFrame, title: str,
     x = alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc"))
     week = alt.Tooltip("week_label:N", title="Week of")
     layers = alt.layer(
-        alt.Chart(band).mark_area(opacity=0.25, color=PALETTE[1]).encode(
-            x=x, y=alt.Y("low:Q", title="Tokens per week", axis=token_axis()), y2="high:Q",
-            tooltip=[week, alt.Tooltip("low_label:N", title="Low"), alt.Tooltip("high_label:N", title="High")]),
-        alt.Chart(band).mark_line(strokeDash=[6, 4], color=PALETTE[1]).encode(
-            x=x, y="projected:Q", tooltip=[week, alt.Tooltip("projected_label:N", title="Projected")]),
-        alt.Chart(line).mark_line(point=alt.OverlayMarkDef(size=18), color=PALETTE[0]).encode(
-            x=x, y="total_tokens:Q", tooltip=[week, alt.Tooltip("total_label:N", title="Actual"),
-                                              alt.Tooltip("total_tokens:Q", title="Exact", format=",.0f")]),
+        alt.Chart(band)
+        .mark_area(opacity=0.25, color=PALETTE[1])
+        .encode(
+            x=x,
+            y=alt.Y("low:Q", title="Tokens per week", axis=token_axis()),
+            y2="high:Q",
+            tooltip=[week, alt.Tooltip("low_label:N", title="Low"), alt.Tooltip("high_label:N", title="High")],
+        ),
+        alt.Chart(band)
+        .mark_line(strokeDash=[6, 4], color=PALETTE[1])
+        .encode(x=x, y="projected:Q", tooltip=[week, alt.Tooltip("projected_label:N", title="Projected")]),
+        alt.Chart(line)
+        .mark_line(point=alt.OverlayMarkDef(size=18), color=PALETTE[0])
+        .encode(
+            x=x,
+            y="total_tokens:Q",
+            tooltip=[
+                week,
+                alt.Tooltip("total_label:N", title="Actual"),
+                alt.Tooltip("total_tokens:Q", title="Exact", format=",.0f"),
+            ],
+        ),
     )
     return themed(layers, title, subtitle)

@@ -76,3 +76,16 @@ def shorten(text: str, limit: int) -> str:
 def sentence(template: str, **values: object) -> str:
     """Fill an HTML template with escaped values: the template is ours, the values may come from data."""
     return template.format(**{k: esc(v) for k, v in values.items()})
+
+
+_ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+def human_dates(text: str) -> str:
+    """'as of 2026-10-11T00:27:00Z' -> 'as of 11 Oct 2026, 00:27 UTC': no raw timestamps for a reader."""
+
+    def one(match: re.Match) -> str:
+        zone = " UTC" if match.group(4) in ("Z", "+00:00", "+0000", None) else f" (UTC{match.group(4)})"
+        return f"{fmt_date(match.group(1))}, {match.group(2)}:{match.group(3)}{zone}"
+
+    return _ISO_TIME.sub(one, text)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
-from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens, human_dates
 from tokentrends.render.html import banner
 
 TEMPLATE_CSS = Path(__file__).resolve().parent / "templates" / "tokentrends" / "report.css"
@@ -23,19 +22,24 @@ def year_summary(figures: dict) -> str:
     if head["first_full_week"] is None:
         return "No full week of data yet."
     peak, last = head["peak_week"], head["last_full_week"]
-    text = (f"Weekly volume peaked in the week from {fmt_date(peak['week_start'])}; the first full week began "
-            f"{fmt_date(head['first_full_week']['week_start'])}.")
+    text = (
+        f"Weekly volume peaked in the week from {fmt_date(peak['week_start'])}; the first full week began "
+        f"{fmt_date(head['first_full_week']['week_start'])}."
+    )
     if last["week_start"] == peak["week_start"]:
         return text + " The peak is the last full week" + (" so far." if figures.get("is_partial") else ".")
-    return text + (f" The last full week (from {fmt_date(last['week_start'])}) carried "
-                   f"{fmt_tokens(last['total_tokens'])}, {fmt_multiple(head['growth_last_over_first'])} the first.")
+    return text + (
+        f" The last full week (from {fmt_date(last['week_start'])}) carried "
+        f"{fmt_tokens(last['total_tokens'])}, {fmt_multiple(head['growth_last_over_first'])} the first."
+    )
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_LEFT = 480, 72, 40  # px; the left margin holds the shared axis' labels
 
 
-def sparkline(values: list[float], top: float | None = None, width: int = SPARK_WIDTH,
-              height: int = SPARK_HEIGHT) -> str:
+def sparkline(
+    values: list[float], top: float | None = None, width: int = SPARK_WIDTH, height: int = SPARK_HEIGHT
+) -> str:
     """An inline SVG line of the weekly totals (no script, no network) on the scale 0..`top`, shared by every
     year so that one year's level reads against another's; the axis says tokens per week at 0 and at `top`."""
     if len(values) < 2:
@@ -43,15 +47,20 @@ def sparkline(values: list[float], top: float | None = None, width: int = SPARK_
     top = top or max(values) or 1
     plot = width - SPARK_LEFT
     step = plot / (len(values) - 1)
-    points = " ".join(f"{SPARK_LEFT + i * step:.1f},{height - 2 - (v / top) * (height - 6):.1f}"
-                      for i, v in enumerate(values))
-    axis = (f'<line x1="{SPARK_LEFT - 3}" y1="4" x2="{SPARK_LEFT - 3}" y2="{height - 2}" stroke="#999"/>'
-            f'<text x="{SPARK_LEFT - 6}" y="10" text-anchor="end" font-size="10" fill="#555">{esc(fmt_tokens(top))}'
-            f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">0</text>')
-    return (f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-            f'aria-label="tokens per full week, on a scale shared by every year">{axis}<polyline fill="none" '
-            f'stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
-            '<span class="tt-spark-label">tokens per full week (one scale for every year)</span>')
+    points = " ".join(
+        f"{SPARK_LEFT + i * step:.1f},{height - 2 - (v / top) * (height - 6):.1f}" for i, v in enumerate(values)
+    )
+    axis = (
+        f'<line x1="{SPARK_LEFT - 3}" y1="4" x2="{SPARK_LEFT - 3}" y2="{height - 2}" stroke="#999"/>'
+        f'<text x="{SPARK_LEFT - 6}" y="10" text-anchor="end" font-size="10" fill="#555">{esc(fmt_tokens(top))}'
+        f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">0</text>'
+    )
+    return (
+        f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="tokens per full week, on a scale shared by every year">{axis}<polyline fill="none" '
+        f'stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
+        '<span class="tt-spark-label">tokens per full week (one scale for every year)</span>'
+    )
 
 
 def full_week_totals(figures: dict) -> list[int]:
@@ -62,33 +71,31 @@ def full_week_totals(figures: dict) -> list[int]:
 def headline_numbers(figures: dict) -> str:
     """Cards: the year's total, its peak week, and the growth from the first full week to the peak."""
     head = figures["headline"]
-    total = (f"tokens in {figures['year']}'s weeks" + (" so far" if figures.get("is_partial") else ""),
-             fmt_tokens(year_total(figures)))
+    total = (
+        f"tokens in {figures['year']}'s weeks" + (" so far" if figures.get("is_partial") else ""),
+        fmt_tokens(year_total(figures)),
+    )
     if head["first_full_week"] is None:
         items = [total]
     else:
-        items = [total, ("peak week", fmt_tokens(head["peak_week"]["total_tokens"])),
-                 ("peak / first full week", fmt_multiple(head["growth_peak_over_first"]))]
-    return '<div class="tt-headline">' + "".join(f"<div><b>{esc(v)}</b><span>{esc(k)}</span></div>"
-                                                 for k, v in items) + "</div>"
-
-
-_ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
-
-
-def human_dates(text: str) -> str:
-    """'as of 2026-10-11T00:27:00Z' -> 'as of 11 Oct 2026, 00:27 UTC': no raw timestamps for a reader."""
-    def one(match: re.Match) -> str:
-        zone = " UTC" if match.group(4) in ("Z", "+00:00", "+0000", None) else f" (UTC{match.group(4)})"
-        return f"{fmt_date(match.group(1))}, {match.group(2)}:{match.group(3)}{zone}"
-    return _ISO_TIME.sub(one, text)
+        items = [
+            total,
+            ("peak week", fmt_tokens(head["peak_week"]["total_tokens"])),
+            ("peak / first full week", fmt_multiple(head["growth_peak_over_first"])),
+        ]
+    return (
+        '<div class="tt-headline">'
+        + "".join(f"<div><b>{esc(v)}</b><span>{esc(k)}</span></div>" for k, v in items)
+        + "</div>"
+    )
 
 
 def write_index(reports_dir: str | Path) -> Path:
     reports_dir = Path(reports_dir)
     cards, synthetic, citations, years = [], False, set(), []
-    for folder in sorted((p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()),
-                         key=lambda p: int(p.name)):
+    for folder in sorted(
+        (p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)
+    ):
         if not (folder / "figures.json").exists():
             continue
         years.append((folder, json.loads((folder / "figures.json").read_text())))
@@ -96,11 +103,16 @@ def write_index(reports_dir: str | Path) -> Path:
     for folder, figures in years:
         synthetic |= bool(figures.get("is_synthetic"))
         citations.add(figures["citation"])
-        label = (f"{figures['year']} so far, through {fmt_date(figures['through_date'])}"
-                 if figures.get("is_partial") else str(figures["year"]))
-        cards.append(f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-                     f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top)}"
-                     f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>")
+        label = (
+            f"{figures['year']} so far, through {fmt_date(figures['through_date'])}"
+            if figures.get("is_partial")
+            else str(figures["year"])
+        )
+        cards.append(
+            f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
+            f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top)}"
+            f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>"
+        )
     warning = banner(synthetic)
     cites = "".join(f'<p class="tt-citation">{esc(human_dates(c))}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
     html = (

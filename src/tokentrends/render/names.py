@@ -33,8 +33,9 @@ def model_labels(slugs: list[str], models: pd.DataFrame | None = None) -> pd.Dat
         if column not in frame.columns:
             frame[column] = None
     prefix = frame["model_permaslug"].map(lambda s: s.split("/", 1)[0] if "/" in s else UNKNOWN_LAB)
-    names = frame["display_name"].where(frame["display_name"].notna() & (frame["display_name"] != ""),
-                                        frame["model_permaslug"].map(fallback_name))
+    names = frame["display_name"].where(
+        frame["display_name"].notna() & (frame["display_name"] != ""), frame["model_permaslug"].map(fallback_name)
+    )
     lab = frame["lab"].where(frame["lab"].notna() & (frame["lab"] != UNKNOWN_LAB), prefix)
     names = names.map(lambda n: shorten(display_text(n).strip() or "(no name)", NAME_LIMIT))
     lab = lab.map(lambda v: shorten(display_text(v), 40))
