@@ -285,6 +285,7 @@ def test__coverage_block__stealth_column_only_when_a_stealth_model_ran():
         ("Qwen3 VL 235b-a22b", "Qwen3 VL 235B-A22B"),
         ("Kimi k2", "Kimi K2"),
         ("GLM-4.5v", "GLM-4.5V"),
+        ("GPT-4o Mini", "GPT-4o Mini"),
         ("gpt-oss-120b", "gpt-oss-120b"),
         ("OpenAI o3-mini", "OpenAI o3-mini"),
         ("Gemma 3n", "Gemma 3n"),

@@ -163,8 +163,8 @@ def _tidy_part(part: str) -> str:
         return _BRANDS[brand.group(1)] + (brand.group(2) or "").upper()  # glm -> GLM, hy3 -> HY3
     if _SIZE_WORD.match(part):
         return part.upper().replace("X", "x")
-    if re.fullmatch(r"[a-z]\d[\w.]*", part) or re.fullmatch(r"\d[\d.]*[a-z]", part):
-        return part.upper()  # k2 -> K2, m2.5 -> M2.5, 4.5v -> 4.5V
+    if re.fullmatch(r"[a-z]\d[\w.]*", part) or re.fullmatch(r"\d[\d.]*v", part):
+        return part.upper()  # k2 -> K2, m2.5 -> M2.5, 4.5v -> 4.5V (not 4o)
     return part[0].upper() + part[1:]  # sonnet -> Sonnet, qwen3.7 -> Qwen3.7
 
 
