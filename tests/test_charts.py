@@ -229,3 +229,9 @@ def test__chart_view__title_also_as_html_for_narrow_screens():
     html = ChartView(chart, "weekly", pd.DataFrame(), None)._repr_html_()
     assert '<figcaption class="tt-chart-title">A &lt;b&gt; title<span class="tt-chart-subtitle">sub' in html
     assert "max-width: 899px" in html and "delete v.title" in html  # the chart's own title only where it fits
+
+
+def test__model_labels__without_a_models_table_names_and_labs_come_from_the_reference():
+    got = names.model_labels(["anthropic/claude-4.5-sonnet-20250929", "openai/gpt-4.1-2025-04-14", "x-ai/grok-4-fast"])
+    assert got["name"].tolist() == ["Claude Sonnet 4.5", "GPT-4.1", "Grok 4 Fast"]
+    assert got["lab"].tolist() == ["Anthropic", "OpenAI", "xAI"]  # the same hue as with the models table

@@ -194,7 +194,7 @@ def release_label(base: str) -> str:
     stamp = found.group(1)
     if len(stamp) == 3:
         return ""  # '-001' is a build number, not a date
-    if re.fullmatch(r"20\d{6}", stamp):
+    if re.fullmatch(r"20\d{6}|20\d\d-\d\d-\d\d", stamp):
         return pd.Timestamp(stamp).strftime("%-d %b %Y")
     return stamp
 

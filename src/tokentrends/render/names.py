@@ -21,11 +21,27 @@ def fallback_name(slug: str) -> str:
     return with_variant(name_from_slug(base), variant)
 
 
+def reference_models(slugs: list[str]) -> pd.DataFrame | None:
+    """Names and labs from the reviewed reference tables alone (no catalog), for a chart drawn without the models
+    table: families and labs as the rest of the report knows them. None if the tables cannot be read."""
+    from tokentrends.errors import InputError
+    from tokentrends.inputs import reference
+
+    try:
+        labs, rules, revealed = reference.load_reference()
+    except (InputError, OSError):
+        return None
+    catalog = pd.DataFrame(columns=["model_id", "canonical_slug", "name", "hugging_face_id", "as_of"])
+    return reference.classify_slugs([s for s in slugs if s != OTHERS], labs, rules, catalog, revealed)
+
+
 def model_labels(slugs: list[str], models: pd.DataFrame | None = None) -> pd.DataFrame:
     """`model_permaslug | name | lab`, one row per slug: the models table's display name and lab where it has
     them (else a name from the slug and the slug's prefix as lab); names cleaned of control and bidi characters,
     shortened, and made unique (a clash gets the slug's model part in brackets)."""
     frame = pd.DataFrame({"model_permaslug": list(dict.fromkeys(slugs))})
+    if models is None:
+        models = reference_models(frame["model_permaslug"].tolist())
     if models is not None and len(models):
         cols = [c for c in ("model_permaslug", "display_name", "lab", "lab_id") if c in models.columns]
         frame = frame.merge(models[cols].drop_duplicates("model_permaslug"), on="model_permaslug", how="left")
