@@ -146,5 +146,10 @@ def quarter_coverage(usage: pd.DataFrame, year: int) -> pd.DataFrame:
     dates = dates[dates.dt.year == year]
     present = dates.dt.to_period("Q").value_counts()
     quarters = sorted(present.index)
-    return pd.DataFrame({"quarter": [str(q) for q in quarters], "days_present": [int(present[q]) for q in quarters],
-                         "days_in_quarter": [int((q.end_time.normalize() - q.start_time).days + 1) for q in quarters]})
+    return pd.DataFrame(
+        {
+            "quarter": [str(q) for q in quarters],
+            "days_present": [int(present[q]) for q in quarters],
+            "days_in_quarter": [int((q.end_time.normalize() - q.start_time).days + 1) for q in quarters],
+        }
+    )
