@@ -333,7 +333,13 @@ def blocks(context: YearContext, result: Apps) -> list[Block]:
         out += [subcategory_text(result.subcategories), subcategory_table(result.subcategories)]
     trend = trend_series(result)
     if not is_snapshot(result):
-        out.append(Chart("apps-trend", line_chart(trend, f"Who sent the tokens, {context.label}", note), trend))
+        out.append(
+            Chart(
+                "apps-trend",
+                line_chart(trend, f"Who sent the tokens, {context.label}", note, series_title="Apps"),
+                trend,
+            )
+        )
     out.append(snapshot_text(result))
     out.append(pulls_text(result))
     out.append(f'<p class="tt-citation">{esc(citation(result.as_of))}.</p>')

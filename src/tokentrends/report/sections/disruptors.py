@@ -102,7 +102,12 @@ def blocks(context: YearContext, result: Disruptors) -> list[Block]:
         Chart(
             "disruptors",
             line_chart(
-                result.series, f"{', '.join(result.labs)}, open weights and Chinese labs, {context.label}", context.note
+                result.series,
+                f"{', '.join(result.labs)}, open weights and Chinese labs, {context.label}",
+                context.note,
+                series_title="Lab or group",
+                days=context.data.totals,
+                models=context.data.models,
             ),
             result.series,
         ),

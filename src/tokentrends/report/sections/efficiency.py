@@ -44,6 +44,7 @@ def blocks(context: YearContext, result: Efficiency) -> list[Block]:
                 "tier",
                 f"Efficient tier (Flash, Mini, Lite...) vs frontier, {context.label}",
                 context.note,
+                days=context.data.totals,
             ),
             result.weekly_tiers,
         ),

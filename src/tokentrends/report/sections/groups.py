@@ -58,7 +58,16 @@ def group_chart(context: YearContext, shares: pd.DataFrame, attribute: str) -> C
     labels = OPEN_WEIGHTS_LABELS if attribute == "open_weights" else None
     return Chart(
         f"share-by-{attribute.replace('_', '-')}",
-        weekly_share_chart(shares, attribute, f"{title}, {context.label}", context.note, labels=labels, rest=rest),
+        weekly_share_chart(
+            shares,
+            attribute,
+            f"{title}, {context.label}",
+            context.note,
+            labels=labels,
+            rest=rest,
+            days=context.data.totals,
+            models=context.data.models,
+        ),
         shares,
     )
 

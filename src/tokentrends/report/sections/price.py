@@ -107,6 +107,8 @@ def blocks(context: YearContext, result: Price) -> list[Block]:
                         y_title="USD per million tokens",
                         y_format="$.2f",
                         value="usd_per_mtok",
+                        series_title="List price of",
+                        days=context.data.totals,
                     ),
                     series,
                 )
@@ -122,6 +124,8 @@ def blocks(context: YearContext, result: Price) -> list[Block]:
                     f"How much of each week's tokens had a list price, {context.label}",
                     context.note,
                     y_title="Share of named-model tokens",
+                    series_title="Measure",
+                    days=context.data.totals,
                 ),
                 priced,
             )

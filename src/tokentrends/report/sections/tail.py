@@ -64,7 +64,11 @@ def blocks(context: YearContext, result: Tail) -> list[Block]:
         Chart(
             "long-tail",
             line_chart(
-                series, f"The top {context.top_n}, Others and the API's other row, {context.label}", context.note
+                series,
+                f"The top {context.top_n}, Others and the API's other row, {context.label}",
+                context.note,
+                series_title="Measure",
+                days=context.data.totals,
             ),
             series,
         ),

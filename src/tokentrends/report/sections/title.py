@@ -172,7 +172,10 @@ def blocks(context: YearContext, title: Title) -> list[Block]:
         Chart(
             "weekly-top-models",
             weekly_stack_chart(
-                bars, f"Weekly tokens, top {context.top_n} models and Others, {context.label}", context.note
+                bars,
+                f"Weekly tokens, top {context.top_n} models and Others, {context.label}",
+                context.note,
+                models=context.data.models,
             ),
             bars,
         ),
