@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from conftest import ROOT
 from tokentrends.inputs import prepare
 from tokentrends.report import claims
 from tokentrends.report.model import load_prepared
 from tokentrends.report.section import Chart
 from tokentrends.report.year_report import compute_year
 
-FIXTURES = Path(__file__).parents[1] / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 def html(report, name: str) -> str:

@@ -145,7 +145,6 @@ def test__report_you__page_in_a_browser_offline(synthetic_reports):
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
-
     from test_browser import ARGS
 
     with sync_playwright() as p:

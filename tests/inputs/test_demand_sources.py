@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources import app_rankings, models_derived, session_cost, task_classifications
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures"
 SESSION_COST = FIXTURES / "session-cost" / "2026-10-06-api" / "session-cost.json"
 META = {"as_of": "2026-10-07T02:44:53.086Z", "version": "v1", "start_date": "2026-09-28", "end_date": "2026-10-04"}
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import write_csv
+from conftest import ROOT, write_csv
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive, demand, prepare
 
-SESSION_FIXTURE = Path(__file__).parent / "fixtures" / "session-cost"
+SESSION_FIXTURE = ROOT / "tests" / "fixtures" / "session-cost"
 
 
 def vintage_dir(root: Path, name: str, filename: str, payload: dict, provenance: dict) -> Path:
