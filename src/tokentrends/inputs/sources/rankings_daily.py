@@ -18,6 +18,7 @@ from tokentrends.inputs.sources import strict
 
 COLUMNS = ("date", "model_permaslug", "total_tokens")
 OTHER_SLUG = "other"  # the API's reserved row: all models outside the day's top 50
+REPORT_LABELS = ("Others",)  # what the report calls its own rows (metrics.weekly.OTHERS): no model may be named so
 API_START = date(2025, 1, 1)
 INT64_MAX = 2**63 - 1
 FLOAT_EXACT_MAX = 2**53  # beyond this a JSON float no longer holds an exact integer
@@ -112,6 +113,11 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
     if empty.any():
         first = empty.to_numpy().nonzero()[0][0]
         raise InputError(path, "model_permaslug is empty", int(rows.iloc[first]))
+    taken = slugs.isin(REPORT_LABELS).to_numpy()
+    if taken.any():
+        first = taken.nonzero()[0][0]
+        raise InputError(path, f"model_permaslug {slugs.iloc[first]!r} is the report's own label for the rest of "
+                               "a week's models; a model cannot be called that", int(rows.iloc[first]))
 
     tidy = pd.DataFrame({
         "date": dates.astype("datetime64[s]").to_numpy(),
