@@ -34,6 +34,7 @@ KERNEL_START_RETRIES = 2
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond",
                          "Address already in use")
 _PARENT_PID: int | None = None  # set in each worker: the build process it works for
+_REPORTS_DIR: Path | None = None  # set in each worker: where its build folders are
 
 
 def notebook_path() -> Path:
@@ -114,8 +115,10 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
 def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str,
                source: Path) -> tuple[int, float]:
     """Build reports/<year>/ atomically; return the year and the seconds it took."""
+    global _REPORTS_DIR
     started = time.perf_counter()
     reports_dir.mkdir(parents=True, exist_ok=True)
+    _REPORTS_DIR = reports_dir
     tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-{os.getpid()}-", dir=reports_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published report folder is readable
     try:
@@ -144,8 +147,7 @@ def _worker_init(parent: int) -> None:
     global _PARENT_PID
     _PARENT_PID = parent
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
-    # SIGTERM raises SystemExit so that build_year's cleanup runs (the default action would skip it).
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    signal.signal(signal.SIGTERM, _abandon)
     try:
         import ctypes
 
@@ -154,6 +156,34 @@ def _worker_init(parent: int) -> None:
         pass  # elsewhere the parent check before the swap still holds
     if os.getppid() != parent:  # the parent died before prctl took effect
         sys.exit(143)
+
+
+def _abandon(*_args) -> None:
+    """SIGTERM in a worker: remove its build folder, end its kernel, exit now. (Raising SystemExit instead was
+    swallowed inside papermill's event loop and left the worker hanging.)"""
+    me = os.getpid()
+    if _REPORTS_DIR is not None:
+        for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
+            shutil.rmtree(tmp, ignore_errors=True)
+    for child in _children(me):
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(143)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is pid (the kernel a worker started), from /proc; empty where there is none."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
