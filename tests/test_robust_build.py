@@ -47,6 +47,7 @@ def home_without_data(tmp_path: Path) -> Path:
 # class 2: the sample never overwrites real reports
 
 
+@pytest.mark.slow
 def test__build__the_sample_goes_to_its_own_folder_not_over_real_reports(tmp_path, monkeypatch):
     home = home_without_data(tmp_path)
     monkeypatch.setenv("TOKENTRENDS_HOME", str(home))
@@ -153,6 +154,7 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+@pytest.mark.slow
 def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_data, tmp_path):
     out = tmp_path / "killed-reports"
     proc = subprocess.Popen(
@@ -191,6 +193,7 @@ def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_
 # class 6: a kernel that fails to start is retried
 
 
+@pytest.mark.slow
 def test__execute_notebook__a_kernel_start_failure_is_retried_once_with_a_line(tmp_path, monkeypatch, capsys):
     import papermill
 
@@ -259,20 +262,6 @@ def test__rankings__the_reserved_labels_are_the_reports_labels():
     from tokentrends.metrics.weekly import OTHERS
 
     assert OTHERS in REPORT_LABELS
-
-
-def test__write_figures__strict_json_with_null_for_nan(tmp_path):
-    from tokentrends.report.figures import write_figures
-
-    path = write_figures({"share": float("nan"), "rows": [{"growth": float("inf")}, (1.5, float("-inf"))]}, tmp_path)
-
-    def refuse(name: str) -> None:
-        raise ValueError(f"{name} in figures.json")
-
-    assert json.loads(path.read_text(), parse_constant=refuse) == {
-        "share": None,
-        "rows": [{"growth": None}, [1.5, None]],
-    }
 
 
 # class 14: make passes values as environment variables, never through the shell

@@ -93,7 +93,7 @@ def test__inputs_fingerprint__only_the_input_side_code(tmp_path):
     package = tmp_path / "tokentrends"
     shutil.copytree(Path(prepare.__file__).resolve().parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
     before = inputs_fingerprint(package)
-    for outside in ("report/story.py", "render/charts.py", "report/claims.py", "build.py"):
+    for outside in ("report/year_report.py", "render/charts.py", "report/claims.py", "build.py"):
         (package / outside).write_text((package / outside).read_text() + "\n# edited\n")
     assert inputs_fingerprint(package) == before
     (package / "inputs/sources/rankings_daily.py").write_text("# edited\n")

@@ -9,6 +9,7 @@ import sys
 import time
 import traceback
 from datetime import date
+from pathlib import Path
 
 from tokentrends import config
 from tokentrends.errors import TokentrendsError
