@@ -306,3 +306,21 @@ def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
     )
     assert cli.main(["sample", "--out", "/nowhere"]) == 2
     assert "cannot use /r: the file system is read-only" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_path):
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen([sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data),
+                             "--reports-dir", str(out), "--jobs", "2"], cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while not list(out.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "DeadKernelError" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted: nothing half-written is kept")
+    assert not list(out.glob(".build-*"))
+    assert all(build.report_damage(year) is None for year in out.glob("[0-9]*"))  # a year is whole or absent
