@@ -341,4 +341,7 @@ def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]
 
 def drop_failed(reports_dir: Path, year: int) -> None:
     """A `.failed-<year>.ipynb` is stale once that year has a good report."""
-    (reports_dir / f".failed-{year}.ipynb").unlink(missing_ok=True)
+    try:
+        (reports_dir / f".failed-{year}.ipynb").unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only reports/ with nothing to rebuild is not an error
