@@ -61,6 +61,8 @@ def token_value(text: str) -> int | None:
     whole, _, fraction = text.partition(".")
     if not (whole.isascii() and whole.isdigit()) or (fraction and not set(fraction) <= {"0"}) or text.endswith("."):
         return None
+    if len(whole.lstrip("0")) > 19:  # int() of 5,000 digits raises: the oracle must not
+        return None
     value = int(whole)
     return value if value <= INT64_MAX else None
 
