@@ -314,9 +314,25 @@ def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
 @pytest.mark.slow
 def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_path):
     out = tmp_path / "interrupted"
-    proc = subprocess.Popen([sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data),
-                             "--reports-dir", str(out), "--jobs", "2"], cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tokentrends",
+            "report",
+            "--data-dir",
+            str(sample_data),
+            "--reports-dir",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 120
     while not list(out.glob(".build-*")) and time.time() < deadline:
         time.sleep(0.1)
@@ -327,3 +343,39 @@ def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_p
     assert err.strip().splitlines()[-1].startswith("interrupted: nothing half-written is kept")
     assert not list(out.glob(".build-*"))
     assert all(build.report_damage(year) is None for year in out.glob("[0-9]*"))  # a year is whole or absent
+
+
+def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(sample_data, sample_reports, monkeypatch):
+    """Root ignores file modes, so the read-only folder is simulated: every write below reports/ fails."""
+    import builtins
+    import io
+    import tempfile
+
+    inside = str(sample_reports.resolve())
+
+    def guard(func, modes: bool = False):
+        def refuse(path, *args, **kwargs):
+            mode = args[0] if args else kwargs.get("mode", "r")
+            if str(Path(path).resolve()).startswith(inside) and (not modes or set(str(mode)) & set("wax+")):
+                raise OSError(errno.EROFS, "Read-only file system", str(path))
+            return func(path, *args, **kwargs)
+
+        return refuse
+
+    def refuse_in_dir(func):
+        def refuse(*args, **kwargs):
+            if str(Path(kwargs.get("dir") or ".").resolve()).startswith(inside):
+                raise OSError(errno.EROFS, "Read-only file system", kwargs.get("dir"))
+            return func(*args, **kwargs)
+
+        return refuse
+
+    monkeypatch.setattr(builtins, "open", guard(builtins.open, modes=True))
+    monkeypatch.setattr(io, "open", guard(io.open, modes=True))  # what pathlib's write_text calls
+    for name in ("replace", "rename", "unlink", "mkdir", "rmdir"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name)))
+    monkeypatch.setattr(tempfile, "mkstemp", refuse_in_dir(tempfile.mkstemp))
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse_in_dir(tempfile.mkdtemp))
+    with pytest.raises(OSError):  # the simulation holds
+        (sample_reports / "index.html").write_text("x")
+    assert build.build_reports(sample_data, reports_dir=sample_reports, log=quiet) == []
