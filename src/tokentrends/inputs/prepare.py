@@ -176,6 +176,8 @@ def report_unstated(rankings: list[archive.Vintage], log) -> None:
 def check_sums_fit(usage: pd.DataFrame, data_dir: str | Path) -> None:
     """Every total the report takes (a week, a year, all of it) is at most the sum of all rows: if that fits in
     int64 no sum can wrap. Python ints are exact, so the check itself cannot overflow."""
+    if usage.empty or int(usage["tokens"].max()) <= archive.rankings_daily.INT64_MAX // len(usage):
+        return  # the usual case, without a Python loop over every row
     total = sum(int(t) for t in usage["tokens"])
     if total > archive.rankings_daily.INT64_MAX:
         top = usage.loc[usage["tokens"].idxmax()]
