@@ -26,6 +26,9 @@ export TT_YEAR := $(value YEAR)
 export TT_TOP_N := $(value TOP_N)
 export TT_JOBS := $(value JOBS)
 export TT_SHARED_DATA := $(value SHARED_DATA)
+export TT_ACTIVITY_DIR := $(value ACTIVITY_DIR)
+export TT_FILE := $(value FILE)
+export TT_RETRIEVED_AT := $(value RETRIEVED_AT)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup report figures test test-fast lint format hooks lab sample prepare fetch bench lock clean \
@@ -62,18 +65,21 @@ fetch: $(SETUP_STAMP) ## fetch new rankings-daily windows and the models catalog
 	@$(BIN)/python -m tokentrends fetch --data-dir "$$TT_DATA_DIR"
 
 report-you: $(SETUP_STAMP) ## your private year next to the market -> reports/private/<year>/ [YEAR=… ACTIVITY_DIR=… DATA_DIR=…]
-	@$(BIN)/python -m tokentrends report-you --year "$(YEAR)" $(if $(TOP_N),--top-n "$(TOP_N)") \
-	  $(if $(filter-out data/private,$(ACTIVITY_DIR)),--activity-dir "$(ACTIVITY_DIR)") \
-	  $(if $(filter-out data/raw,$(DATA_DIR)),--data-dir "$(DATA_DIR)")
+	@args=(--year "$$TT_YEAR"); [ -z "$$TT_TOP_N" ] || args+=(--top-n "$$TT_TOP_N"); \
+	  [ "$$TT_ACTIVITY_DIR" = data/private ] || args+=(--activity-dir "$$TT_ACTIVITY_DIR"); \
+	  [ "$$TT_DATA_DIR" = data/raw ] || args+=(--data-dir "$$TT_DATA_DIR"); \
+	  $(BIN)/python -m tokentrends report-you "$${args[@]}"
 
 fetch-activity: $(SETUP_STAMP) ## fetch your last 30 days of activity into ACTIVITY_DIR (needs OPENROUTER_MANAGEMENT_KEY)
-	@$(BIN)/python -m tokentrends fetch-activity --activity-dir "$(ACTIVITY_DIR)" \
-	  $(if $(FILE),--file "$(FILE)" $(if $(RETRIEVED_AT),--retrieved-at "$(RETRIEVED_AT)"))
+	@args=(--activity-dir "$$TT_ACTIVITY_DIR"); [ -z "$$TT_FILE" ] || { args+=(--file "$$TT_FILE"); \
+	  [ -z "$$TT_RETRIEVED_AT" ] || args+=(--retrieved-at "$$TT_RETRIEVED_AT"); }; \
+	  $(BIN)/python -m tokentrends fetch-activity "$${args[@]}"
 
 add-activity: $(SETUP_STAMP) ## add a saved /api/v1/activity response: FILE=… RETRIEVED_AT=… (asked for if absent)
-	@test -n "$(FILE)" || { echo "usage: make add-activity FILE=response.json RETRIEVED_AT=2026-03-02T08:15:00Z"; exit 2; }
-	@$(BIN)/python -m tokentrends add-activity "$(FILE)" --activity-dir "$(ACTIVITY_DIR)" \
-	  $(if $(RETRIEVED_AT),--retrieved-at "$(RETRIEVED_AT)")
+	@test -n "$$TT_FILE" || { echo "usage: make add-activity FILE=response.json RETRIEVED_AT=2026-03-02T08:15:00Z"; exit 2; }
+	@args=("$$TT_FILE" --activity-dir "$$TT_ACTIVITY_DIR"); \
+	  [ -z "$$TT_RETRIEVED_AT" ] || args+=(--retrieved-at "$$TT_RETRIEVED_AT"); \
+	  $(BIN)/python -m tokentrends add-activity "$${args[@]}"
 
 sample: $(SETUP_STAMP) ## write the synthetic sample vintage to data/sample/
 	@$(BIN)/python -m tokentrends sample --out data/sample
