@@ -353,13 +353,25 @@ ANY_ACTIVITY = st.lists(st.fixed_dictionaries({
 }), max_size=6)
 
 
+def lenient_token_value(text: str) -> int | None:
+    """The oracle for the demand and activity parsers, which accept what Decimal does (`1e3`, ` 7 `): their
+    tests pin that. The rankings parser is strict (token_value)."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > INT64_MAX:
+        return None
+    return int(value)
+
+
 def activity_count(value: object) -> int | None:
     """The oracle for a count: an exact non-negative int64 (integral floats only where exact), else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     if isinstance(value, float) and not abs(value) <= 2**53:
         return None
-    return token_value(repr(value) if isinstance(value, float) else str(value))
+    return lenient_token_value(repr(value) if isinstance(value, float) else str(value))
 
 
 def activity_money(value: object) -> float | None:
@@ -439,7 +451,7 @@ def count_value(value: object, minimum: int = 0) -> int | None:
         return None
     if isinstance(value, float) and not abs(value) <= 2**53:
         return None
-    parsed = token_value(repr(value) if isinstance(value, float) else str(value))
+    parsed = lenient_token_value(repr(value) if isinstance(value, float) else str(value))
     return parsed if parsed is not None and parsed >= minimum else None
 
 

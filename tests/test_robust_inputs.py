@@ -227,3 +227,42 @@ def test__missing_days__said_as_ranges_and_capped():
     scattered = [d.strftime("%Y-%m-%d") for d in pd.date_range("2025-01-01", periods=400, freq="2D")]
     said = archive.day_ranges(scattered)
     assert said.endswith("and 388 more range(s) (400 days)") and len(said) < 300
+
+
+# class 12 for the parsers added by issues 12 and 15: the shared strict readers
+
+
+@pytest.mark.parametrize("reader", ["app_rankings", "task_classifications", "session_cost", "activity"])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 50_000 + "]" * 50_000, "nested too deeply"),
+        ('{"data": [' + "9" * 5000 + "]}", "unreadable JSON value"),
+        ('{"data": [NaN]}', "not a JSON number"),
+    ],
+)
+def test__api_json_parsers__hostile_json_is_one_input_error(tmp_path, reader, text, reason):
+    from tokentrends.inputs.sources import activity, app_rankings, session_cost, task_classifications
+
+    read = {
+        "app_rankings": app_rankings.read_app_rankings,
+        "session_cost": session_cost.read_session_cost,
+        "task_classifications": task_classifications.read_task_classifications,
+        "activity": activity.read_activity_json,
+    }[reader]
+    if reader == "activity" and "NaN" in text:
+        text = text.replace("NaN", '{"usage": NaN}')  # the activity parser refuses it per row instead
+        reason = "data\\[0\\]|usage|date"
+    path = tmp_path / "r.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=reason):
+        read(path)
+
+
+def test__models_derived__a_ragged_row_names_its_row(tmp_path):
+    from tokentrends.inputs.sources.models_derived import REQUIRED, read_models_derived
+
+    path = write_csv(tmp_path / "m.csv", ",".join(REQUIRED) + "\n" + ",".join(["x"] * (len(REQUIRED) + 1)) + "\n")
+    with pytest.raises(InputError, match=f"{len(REQUIRED) + 1} fields where the header has {len(REQUIRED)}") as err:
+        read_models_derived(path)
+    assert err.value.row == 2

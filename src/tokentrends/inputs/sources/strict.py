@@ -21,14 +21,16 @@ NEGATIVE_WHOLE = re.compile(r"-[0-9]+(?:\.[0-9]+)?", re.ASCII)
 DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|-?\.[0-9]+(?:[eE][-+]?[0-9]+)?", re.ASCII)
 
 
-def load_json(path: str | Path, text: str) -> object:
-    """json.loads with every failure (bad syntax, deep nesting, huge integers, NaN/Infinity) as InputError."""
+def load_json(path: str | Path, text: str, allow_constants: bool = False) -> object:
+    """json.loads with every failure (bad syntax, deep nesting, huge integers, NaN/Infinity) as InputError.
+
+    allow_constants: NaN and Infinity come through as floats, for a parser that refuses them per row itself."""
 
     def refuse_constant(name: str) -> object:
         raise InputError(path, f"{name} is not a JSON number")
 
     try:
-        return json.loads(text, parse_constant=refuse_constant)
+        return json.loads(text, parse_constant=None if allow_constants else refuse_constant)
     except json.JSONDecodeError as exc:
         raise InputError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno})") from None
     except RecursionError:
