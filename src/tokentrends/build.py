@@ -8,6 +8,7 @@ skips years whose report is already up to date.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -193,6 +194,8 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
         process.terminate()
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.join(timeout=10)
+        if process.is_alive():  # stuck in native code, where the SIGTERM handler cannot run
+            process.kill()
 
 
 def report_damage(folder: Path) -> str | None:
@@ -255,8 +258,11 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     if not pending:
         return 0
     log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
+    # Spawned, not forked: a process that has drawn a chart itself (a test, the bench) holds vl-convert's runtime
+    # threads, and a forked copy of it waits forever on them in its first render.
     with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
-                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+                             mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                             initargs=(os.getpid(),)) as pool:
         drawn = sum(pool.map(render_chart_files, pending))
     log(f"  {drawn} charts drawn")
     return drawn
