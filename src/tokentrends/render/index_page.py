@@ -137,10 +137,8 @@ def write_index(reports_dir: str | Path) -> Path:
 
 
 def read_figures(folder: Path) -> dict | None:
-    """A year's figures.json, or None when it or its report.html is missing, or it is empty or damaged: that year
-    gets no card (never a link to a missing page), the rest do."""
-    if not (folder / "report.html").is_file():
-        return None
+    """A year's figures.json, or None when it is missing, empty or damaged: that year gets no card, the rest do.
+    (A year whose report.html is missing is rebuilt by the build before the index is written.)"""
     try:
         figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
