@@ -94,7 +94,7 @@ def timed_build(data_dir: str, years: list[int], workers: int, reports: Path, co
     everything is computed; else both are reused."""
     if cold:
         vintages, _ = archive.discover_vintages(data_dir)
-        shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages), ignore_errors=True)
+        shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages, data_dir), ignore_errors=True)
         shutil.rmtree(paths.processed_root() / RENDERS, ignore_errors=True)
     shutil.rmtree(reports, ignore_errors=True)
     started = time.perf_counter()

@@ -18,7 +18,9 @@ AS_OF = "2026-03-01T00:05:00Z"
 
 class FakeOpenRouter:
     """Serve rankings-daily from the synthetic sample. `plan` is a list of behaviours consumed one per
-    request ("ok", "401", "429", "500", "slow", "truncated", "hang"); when it is empty, requests are "ok"."""
+    request ("ok", "401", "429", "500", "slow", "truncated", "hang"; and from issue 14: "trickle" one byte at a
+    time, "huge" an endless body, "429-day" Retry-After: 86400, "empty" no rows, "future" meta.as_of in 2099);
+    when it is empty, requests are "ok"."""
 
     def __init__(self, plan: list[str] | None = None, slow_seconds: float = 2.0):
         self.plan = list(plan or [])
@@ -120,6 +122,10 @@ class FakeOpenRouter:
                     return self._send(int(action), b'{"error": "nope"}')
                 if action == "429":
                     return self._send(429, b'{"error": "rate limited"}', {"Retry-After": "1"})
+                if action == "429-day":
+                    return self._send(429, b'{"error": "rate limited"}', {"Retry-After": "86400"})
+                if action in ("trickle", "huge"):
+                    return self._stream(action)
                 if url.path.endswith("/models"):
                     return self._send(200, fake.models())
                 if url.path.endswith("/activity"):
@@ -133,9 +139,28 @@ class FakeOpenRouter:
                     body = fake.session_cost()
                 else:
                     body = fake.rankings(query["start_date"], query["end_date"])
+                if action in ("empty", "future"):
+                    payload = json.loads(body)
+                    payload["data"] = [] if action == "empty" else payload["data"]
+                    payload["meta"]["as_of"] = "2099-01-01T00:00:00Z" if action == "future" else AS_OF
+                    body = json.dumps(payload).encode()
                 if action == "truncated":
                     body = body[: len(body) // 2]
                 self._send(200, body)
+
+            def _stream(self, action: str) -> None:
+                """No Content-Length (HTTP/1.0: the body ends when the connection closes)."""
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                try:
+                    for _ in range(100_000):
+                        self.wfile.write(b" " if action == "trickle" else b" " * 65536)
+                        self.wfile.flush()
+                        if action == "trickle":
+                            time.sleep(0.1)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(self, status: int, body: bytes, headers: dict | None = None) -> None:
                 self.send_response(status)

@@ -23,7 +23,7 @@ def test__cli__bad_row_names_file_row_and_reason(tmp_path):
 
 def test__cli__missing_folder_and_unknown_year(tmp_path):
     missing = run("report", "--data-dir", str(tmp_path / "nope"))
-    assert missing.returncode == 2 and "no rankings-daily vintage found" in missing.stderr
+    assert missing.returncode == 2 and "nope: no such folder" in missing.stderr  # issue 14 class 16
     (tmp_path / "r.csv").write_text("date,model_permaslug,total_tokens\n2025-01-02,a/x,12\n")
     year = run("report", "--data-dir", str(tmp_path), "--year", "2031", "--reports-dir", str(tmp_path / "out"))
     assert year.returncode == 2 and "no data for year(s) [2031]" in year.stderr

@@ -47,20 +47,24 @@ TOKENS = st.one_of(
     st.integers(0, 10**6).map(lambda v: f"{v}e3"),
     st.integers(0, 10**6).map(lambda v: f" {v} "),
     st.sampled_from(["", "abc", "1,000", "NaN", "inf", "1.5", "-0", "0x10", "1e30"]),
+    # lenient forms Decimal/int() accept but a count must not (issue 14 class 12)
+    st.sampled_from(["１２", "1_000", " 12 ", "12\t", "+5", "٣", "1e3", "9" * 5000]),
 )
 DAMAGE = st.sampled_from(["none", "none", "none", "truncate", "latin-1", "utf-16", "bom", "extra-column",
-                          "missing-column", "empty"])
+                          "missing-column", "empty", "ragged", "leading-field"])
 
 
 def token_value(text: str) -> int | None:
-    """The oracle: the exact token count a string stands for, or None when it is not a valid count."""
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
+    """The oracle: the exact token count a string stands for, or None when it is not a valid count.
+
+    A count is ASCII digits, optionally with a zero fraction (`12.0`); no sign, spaces, underscores, exponent."""
+    whole, _, fraction = text.partition(".")
+    if not (whole.isascii() and whole.isdigit()) or (fraction and not set(fraction) <= {"0"}) or text.endswith("."):
         return None
-    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > INT64_MAX:
+    if len(whole.lstrip("0")) > 19:  # int() of 5,000 digits raises: the oracle must not
         return None
-    return int(value)
+    value = int(whole)
+    return value if value <= INT64_MAX else None
 
 
 def date_value(text: str) -> date | None:
@@ -93,6 +97,14 @@ def write(payload: bytes, suffix: str) -> str:
 
 
 def damage(text: str, how: str, cut: float) -> bytes:
+    if how == "ragged":  # one field more on the last line: pandas either failed without a row or shifted columns
+        lines = text.split("\n")
+        last = max((i for i, line in enumerate(lines) if line), default=0)
+        lines[last] += ",extra"
+        return "\n".join(lines).encode()
+    if how == "leading-field":  # every data line one field longer: pandas silently took it as the index
+        head, *body = text.split("\n")
+        return "\n".join([head, *[f"x,{line}" if line else line for line in body]]).encode()
     if how == "truncate":
         data = text.encode()
         return data[: int(len(data) * cut)]
@@ -150,7 +162,7 @@ def test__fuzz__rankings_csv(rows, how, cut):
         writer.writerow(list(row)[: len(header)] + ["1"] * (len(header) - 3))
     clean = how in ("none", "bom") or (how == "latin-1" and buffer.getvalue().isascii())
     expected = expected_rows(rows) if clean and rows else None
-    strict = clean and bool(rows)
+    strict = clean and bool(rows) or (how in ("ragged", "leading-field") and bool(rows))  # ragged: always refused
     path = write(damage(buffer.getvalue(), how, cut), ".csv")
     assert_parses_or_input_error(lambda p: read_rankings_csv(p).frame, path, expected, strict)
 
@@ -162,7 +174,8 @@ JSON_TOKENS = st.one_of(TOKENS, st.integers(-5, 2**64), st.floats(allow_nan=True
 @FUZZ
 @given(rows=st.one_of(VALID_ROWS, st.lists(st.tuples(DATES, SLUGS, JSON_TOKENS), max_size=10)), how=DAMAGE,
        cut=st.floats(0, 1),
-       shape=st.sampled_from(["ok", "ok", "ok", "no-data", "data-object", "row-not-object", "missing-key", "meta-bad"]))
+       shape=st.sampled_from(["ok", "ok", "ok", "no-data", "data-object", "row-not-object", "missing-key", "meta-bad",
+                              "deep", "huge-int"]))
 def test__fuzz__rankings_json(rows, how, cut, shape):
     items = [{"date": d, "model_permaslug": s, "total_tokens": t} for d, s, t in rows]
     payload: object = {"data": items, "meta": {"as_of": "2026-01-01T00:00:00Z", "version": "x"}}
@@ -177,21 +190,26 @@ def test__fuzz__rankings_json(rows, how, cut, shape):
     elif shape == "meta-bad":
         payload["meta"] = {"as_of": "not a time"}
     text = json.dumps(payload, allow_nan=True)
-    strict = how in ("none", "bom") and shape == "ok" and bool(rows)
+    if shape == "deep":  # RecursionError escaped json.loads
+        text = '{"data": ' + "[" * 50_000 + "]" * 50_000 + "}"
+    elif shape == "huge-int":  # ValueError (int max str digits) escaped json.loads
+        text = '{"data": [{"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": ' + "7" * 5000 + "}]}"
+    strict = how in ("none", "bom") and (shape == "ok" and bool(rows) or shape in ("deep", "huge-int"))
     expected = None
-    if strict:
+    if strict and shape == "ok":
         as_text = []
         for d, s, t in rows:
             if isinstance(t, bool) or t is None or (isinstance(t, float) and not abs(t) <= 2**53):
                 as_text = None
                 break
             as_text.append((d, s, repr(t) if isinstance(t, float) else str(t)))
+        # a JSON number for tokens is a count without quotes: the oracle reads its digits the same way
         expected = expected_rows(as_text) if as_text is not None else None
     path = write(damage(text, how, cut), ".json")
     assert_parses_or_input_error(lambda p: read_rankings_json(p).frame, path, expected, strict)
 
 
-PRICES = st.one_of(st.sampled_from(["0.000001", "0", "-1", "", "abc", "1e-7", "NaN", None, 5, True]),
+PRICES = st.one_of(st.sampled_from(["0.000001", "0", "-1", "", "abc", "1e-7", "NaN", None, 5, True, "１", "1_0", " 1"]),
                    st.floats(allow_nan=False, allow_infinity=False).map(str))
 
 
@@ -208,15 +226,20 @@ VALID_MODEL = st.fixed_dictionaries({
     "id": st.one_of(st.sampled_from(["a/x", "b/y", "evil/<b>", ""]), st.none(), st.integers()),
     "canonical_slug": st.one_of(st.sampled_from(["a/x-2025", "b/y"]), st.none()),
     "name": st.one_of(st.text(max_size=12), st.none()),
-    "created": st.one_of(st.integers(0, 2**31), st.none(), st.text(max_size=3), st.booleans()),
+    "created": st.one_of(st.integers(0, 2**31), st.none(), st.text(max_size=3), st.booleans(),
+                         st.sampled_from([1e20, -5, 10**30, float("inf"), float("nan"), 1.5])),
     "hugging_face_id": st.one_of(st.sampled_from(["", "org/model"]), st.none()),
     "pricing": st.one_of(st.fixed_dictionaries({"prompt": PRICES, "completion": PRICES}), st.none(), st.just([])),
-    "context_length": st.one_of(st.integers(0, 10**7), st.none(), st.text(max_size=3)),
-}), max_size=8)), wrap=st.booleans(), how=DAMAGE, cut=st.floats(0, 1))
-def test__fuzz__models_catalog(models, wrap, how, cut):
-    text = json.dumps({"data": models} if wrap else models)
+    "context_length": st.one_of(st.integers(0, 10**7), st.none(), st.text(max_size=3),
+                                st.sampled_from([float("inf"), float("-inf"), float("nan"), 1e300, -1, 10**40])),
+}), max_size=8)), wrap=st.booleans(), how=DAMAGE, cut=st.floats(0, 1),
+       deep=st.sampled_from([False, False, False, True]))
+def test__fuzz__models_catalog(models, wrap, how, cut, deep):
+    text = json.dumps({"data": models} if wrap else models, allow_nan=True)  # Infinity/NaN as a server might send
+    if deep:
+        text = "[" * 50_000 + "]" * 50_000
     path = write(damage(text, how, cut), ".json")
-    valid = how in ("none", "bom") and len({m.get("id") for m in models}) == len(models) and all(
+    valid = not deep and how in ("none", "bom") and len({m.get("id") for m in models}) == len(models) and all(
         _valid_model(m) for m in models)
     frame = assert_parses_or_input_error(read_models_catalog, path, None, strict=False)
     assert frame is not None or not valid, "a valid catalog was refused"
@@ -232,21 +255,25 @@ def _valid_model(model: dict) -> bool:
         if value is None or value == "":
             return True
         try:
-            return Decimal(str(value)).is_finite() and not isinstance(value, bool)
+            plain = str(value).isascii() and "_" not in str(value) and str(value).strip() == str(value)
+            return plain and Decimal(str(value)).is_finite() and not isinstance(value, bool)
         except InvalidOperation:
             return False
 
+    def whole_ok(value: object, largest: int) -> bool:
+        return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= largest)
+
     pricing = model.get("pricing")
-    created = model.get("created")
     return (isinstance(model.get("id"), str) and bool(model["id"])
             and (pricing is None or (isinstance(pricing, dict) and all(price_ok(v) for v in pricing.values())))
-            and (created is None or (isinstance(created, int) and not isinstance(created, bool))))
+            and whole_ok(model.get("created"), 4_102_444_800) and whole_ok(model.get("context_length"), 10**12))
 
 
 @FUZZ
 @given(rows=st.lists(st.tuples(st.sampled_from(["a/x", "b/y", "c/z:free", 'q/"x",y']), st.text(max_size=8),
-                               st.sampled_from(["0.5", "", "-1", "abc", "1e3", "0"]),
-                               st.sampled_from(["2", "", "x", "-0.1"])), max_size=8), how=DAMAGE, cut=st.floats(0, 1))
+                               st.sampled_from(["0.5", "", "-1", "abc", "1e3", "0", "１", "1_0", " 1", "inf"]),
+                               st.sampled_from(["2", "", "x", "-0.1", "nan"])), max_size=8), how=DAMAGE,
+       cut=st.floats(0, 1))
 def test__fuzz__catalog_prices(rows, how, cut):
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -257,10 +284,14 @@ def test__fuzz__catalog_prices(rows, how, cut):
     for row in rows:
         writer.writerow(list(row)[: len(header)])
     path = write(damage(buffer.getvalue(), how, cut), ".csv")
-    frame = assert_parses_or_input_error(read_catalog_prices, path, None, strict=False)
+    ragged = how in ("ragged", "leading-field") and bool(rows)
+    frame = assert_parses_or_input_error(read_catalog_prices, path, None, strict=ragged)
     if frame is not None:
         assert frame["prompt_usd_per_mtok"].dropna().ge(0).all()
         assert frame["model_id"].is_unique
+        if how == "none":  # nothing shifted, nothing lenient: each price is the row's own plain number
+            assert frame["model_id"].tolist() == [r[0] for r in rows]
+            assert all(r[2] in ("0.5", "", "1e3", "0") for r in rows)
 
 
 @FUZZ
@@ -289,7 +320,8 @@ def test__fuzz__reference_tables(rows, labs, how, cut):
 
 def test__oracle__knows_the_edges():
     assert token_value(str(INT64_MAX)) == INT64_MAX and token_value(str(INT64_MAX + 1)) is None
-    assert token_value("1.2e3") == 1200 and token_value("1.5") is None and token_value("-0") == 0
+    assert token_value("12.0") == 12 and token_value("1.5") is None and token_value("-0") is None
+    assert all(token_value(t) is None for t in ("1.2e3", "１２", "1_000", " 12 ", "+5", "12.", ".0", ""))
     assert date_value(str(API_START)) == API_START and date_value(str(API_START - timedelta(days=1))) is None
 
 
@@ -321,13 +353,25 @@ ANY_ACTIVITY = st.lists(st.fixed_dictionaries({
 }), max_size=6)
 
 
+def lenient_token_value(text: str) -> int | None:
+    """The oracle for the demand and activity parsers, which accept what Decimal does (`1e3`, ` 7 `): their
+    tests pin that. The rankings parser is strict (token_value)."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > INT64_MAX:
+        return None
+    return int(value)
+
+
 def activity_count(value: object) -> int | None:
     """The oracle for a count: an exact non-negative int64 (integral floats only where exact), else None."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
     if isinstance(value, float) and not abs(value) <= 2**53:
         return None
-    return token_value(repr(value) if isinstance(value, float) else str(value))
+    return lenient_token_value(repr(value) if isinstance(value, float) else str(value))
 
 
 def activity_money(value: object) -> float | None:
@@ -407,7 +451,7 @@ def count_value(value: object, minimum: int = 0) -> int | None:
         return None
     if isinstance(value, float) and not abs(value) <= 2**53:
         return None
-    parsed = token_value(repr(value) if isinstance(value, float) else str(value))
+    parsed = lenient_token_value(repr(value) if isinstance(value, float) else str(value))
     return parsed if parsed is not None and parsed >= minimum else None
 
 

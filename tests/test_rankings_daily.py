@@ -21,10 +21,54 @@ def test__read_rankings_csv__typed_rows(tmp_path):
     pd.testing.assert_frame_equal(frame, expected)
 
 
-def test__read_rankings_csv__bom_and_exponent_and_float(tmp_path):
+def test__read_rankings_csv__bom_and_integral_float(tmp_path):
     path = tmp_path / "r.csv"
-    path.write_bytes(("\ufeff" + HEADER + "2025-01-02,a/x,1.2e3\n2025-01-02,b/y,7.0\n").encode())
+    path.write_bytes(("\ufeff" + HEADER + "2025-01-02,a/x,1200\n2025-01-02,b/y,7.0\n").encode())
     assert read_rankings_csv(path).frame["tokens"].tolist() == [1200, 7]
+
+
+@pytest.mark.parametrize("count", ["１２", "1_000", " 12 ", "12 ", "1e3", "1.2e3", "+5", "0x10", "٣"])
+def test__read_rankings_csv__lenient_numbers_are_refused(tmp_path, count):
+    """Issue 14 class 12: a count is ASCII digits; Decimal and int() accept all of these."""
+    path = write_csv(tmp_path / "r.csv", HEADER + f'2025-01-02,a/x,"{count}"\n')
+    with pytest.raises(InputError) as err:
+        read_rankings_csv(path)
+    assert err.value.row == 2 and "total_tokens" in err.value.reason
+
+
+@pytest.mark.parametrize(("body", "row", "reason"), [
+    ("2025-01-02,a/x,1,9\n", 2, "4 fields where the header has 3"),  # pandas reported no row
+    ("2025-01-02,a/x,1\n2025-01-03,b/y\n", 3, "2 fields where the header has 3"),
+    ('2025-01-02,a/x,"1\n', None, "malformed CSV"),
+])
+def test__read_rankings_csv__ragged_rows_name_the_row(tmp_path, body, row, reason):
+    path = write_csv(tmp_path / "r.csv", HEADER + body)
+    with pytest.raises(InputError) as err:
+        read_rankings_csv(path)
+    assert err.value.row == row and reason in err.value.reason
+
+
+def test__read_rankings_csv__extra_leading_fields_are_not_dropped(tmp_path):
+    """Every row one field longer than the header: pandas took the first field as an index, silently."""
+    path = write_csv(tmp_path / "r.csv", HEADER + "x,2025-01-02,a/x,1\ny,2025-01-03,a/x,2\n")
+    with pytest.raises(InputError, match="4 fields where the header has 3"):
+        read_rankings_csv(path)
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 5000 + "}]}",
+     "unreadable JSON value"),
+    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": NaN}]}', "not a JSON number"),
+    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 300 + "}]}",
+     "larger than int64"),
+])
+def test__read_rankings_json__hostile_json_is_one_input_error(tmp_path, text, reason):
+    path = tmp_path / "r.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=reason) as err:
+        read_rankings_json(path)
+    assert str(path) in str(err.value)
 
 
 def test__read_rankings_csv__max_int64_kept_exactly(tmp_path):

@@ -8,8 +8,11 @@ skips years whose report is already up to date.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
+import signal
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,6 +29,13 @@ from tokentrends.render.index_page import write_index
 NOTEBOOK = "year_in_review.py"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
 STAMP = ".build-stamp"
+SAMPLE_REPORTS = "sample"  # reports/sample/: the synthetic sample's own folder, never over real reports
+KERNEL_START_RETRIES = 2
+# What a kernel that failed to start looks like under parallel load: a passing fault, retried.
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond",
+                         "Address already in use")
+_PARENT_PID: int | None = None  # set in each worker: the build process it works for
+_REPORTS_DIR: Path | None = None  # set in each worker: where its build folders are
 
 
 def notebook_path() -> Path:
@@ -63,17 +73,16 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     raw = executed.with_name("source.ipynb")
     jupytext.write(jupytext.read(source), raw)
     try:
-        # Saved once at the end (and on failure), not after every cell: each save rewrites the whole notebook,
-        # inlined chart library included (~0.5 s of a year's build).
-        papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
-                                   language="python", progress_bar=False, cwd=str(executed.parent),
-                                   request_save_on_cell_execute=False,
-                                   # The notebook is saved once its last cell ran; a graceful shutdown sometimes
-                                   # waits ~3.5 s for a kernel that is done ("taking too long to finish").
-                                   shutdown_kernel="immediate",
-                                   # jupyter_client interrupts the idle kernel before shutting it down, which
-                                   # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
-                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        for attempt in range(KERNEL_START_RETRIES + 1):
+            try:
+                return _papermill(papermill, raw, executed, parameters)
+            except PapermillExecutionError:
+                raise
+            except Exception as exc:
+                if attempt == KERNEL_START_RETRIES or not kernel_start_failed(exc):
+                    raise
+                print(f"  {parameters.get('year', 'build')}: the kernel did not start ({str(exc)[:80]}); "
+                      f"retrying ({attempt + 1} of {KERNEL_START_RETRIES})", file=sys.stderr, flush=True)
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
         kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
@@ -84,12 +93,34 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
         raw.unlink(missing_ok=True)
 
 
+def kernel_start_failed(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__}: {exc}"
+    return any(marker in text for marker in KERNEL_START_FAILURES)
+
+
+def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
+    """One papermill run (a kernel start failure surfaces here as a plain exception)."""
+    # Saved once at the end (and on failure), not after every cell: each save rewrites the whole notebook,
+    # inlined chart library included (~0.5 s of a year's build).
+    papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
+                               language="python", progress_bar=False, cwd=str(executed.parent),
+                               request_save_on_cell_execute=False,
+                               # The notebook is saved once its last cell ran; a graceful shutdown sometimes
+                               # waits ~3.5 s for a kernel that is done ("taking too long to finish").
+                               shutdown_kernel="immediate",
+                               # jupyter_client interrupts the idle kernel before shutting it down, which
+                               # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
+                               extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+
+
 def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str,
                source: Path) -> tuple[int, float]:
     """Build reports/<year>/ atomically; return the year and the seconds it took."""
+    global _REPORTS_DIR
     started = time.perf_counter()
     reports_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-", dir=reports_dir))
+    _REPORTS_DIR = reports_dir
+    tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-{os.getpid()}-", dir=reports_dir))
     tmp.chmod(0o755)  # mkdtemp makes it private; a published report folder is readable
     try:
         # output_dir "." is the folder the kernel runs in: the build folder now, the report's own folder
@@ -98,6 +129,8 @@ def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, st
         execute_notebook(source, tmp / "report.ipynb", parameters)
         render_html(tmp / "report.ipynb", tmp / "report.html", page_title(tmp / "figures.json"))
         (tmp / STAMP).write_text(stamp)
+        if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
+            raise BuildError("the build was stopped")  # never swap a report in after the command has ended
         final = reports_dir / str(year)
         old = reports_dir / f".old-{year}-{os.getpid()}"
         if final.exists():
@@ -108,6 +141,110 @@ def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, st
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return year, time.perf_counter() - started
+
+
+def _worker_init(parent: int) -> None:
+    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
+    global _PARENT_PID
+    _PARENT_PID = parent
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
+    signal.signal(signal.SIGTERM, _abandon)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass  # elsewhere the parent check before the swap still holds
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        sys.exit(143)
+
+
+def _abandon(*_args) -> None:
+    """SIGTERM in a worker: remove its build folder, end its kernel, exit now. (Raising SystemExit instead was
+    swallowed inside papermill's event loop and left the worker hanging.)"""
+    me = os.getpid()
+    if _REPORTS_DIR is not None:
+        for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
+            shutil.rmtree(tmp, ignore_errors=True)
+    for child in _children(me):
+        try:
+            os.kill(child, signal.SIGKILL)
+        except OSError:
+            pass
+    os._exit(143)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is pid (the kernel a worker started), from /proc; empty where there is none."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
+
+
+def stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now (shutdown alone waits for running builds)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public handle on the workers
+        process.terminate()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join(timeout=10)
+        if process.is_alive():  # stuck in native code, where the SIGTERM handler cannot run
+            process.kill()
+
+
+def report_damage(folder: Path) -> str | None:
+    """Why a built year's folder cannot be trusted as up to date, or None when it is whole."""
+    if not (folder / "report.html").is_file():
+        return "report.html is missing"
+    try:
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "figures.json is missing or unreadable"
+    if not isinstance(figures, dict) or figures.get("year") != int(folder.name):
+        return "figures.json is not this year's"
+    return None
+
+
+def is_real_report(folder: Path) -> bool:
+    try:
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(figures, dict) and figures.get("is_synthetic") is False
+
+
+def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
+    """Policy: the synthetic sample never replaces real reports. By default it is built into reports/sample/;
+    into a folder given explicitly that holds real reports, it is refused."""
+    if not explicit:
+        log(f"the synthetic sample's reports go to {reports_dir / SAMPLE_REPORTS}/ (never over real reports)")
+        return reports_dir / SAMPLE_REPORTS
+    real = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_real_report(p)]
+    if real:
+        raise BuildError(f"{reports_dir} holds reports built from real data ({', '.join(real)}); the synthetic "
+                         "sample never replaces them: give another --reports-dir, or none (it goes to "
+                         f"reports/{SAMPLE_REPORTS}/)")
+    return reports_dir
+
+
+def clean_leftovers(reports_dir: Path, log) -> None:
+    """Remove what an interrupted or killed build left: `.build-<year>-<pid>-*` and `.old-<year>-<pid>` of
+    processes that are gone. A running build's folders are left alone (its pid is alive)."""
+    removed = 0
+    for leftover in [*reports_dir.glob(".build-*"), *reports_dir.glob(".old-*")]:
+        parts = leftover.name.split("-")
+        pid = parts[2] if len(parts) > 2 else ""
+        if not prepare.pid_alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed += not leftover.exists()
+    if removed:
+        log(f"removed {removed} folder(s) left by an interrupted build")
 
 
 def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
@@ -121,7 +258,11 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     if not pending:
         return 0
     log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
-    with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1))) as pool:
+    # Spawned, not forked: a process that has drawn a chart itself (a test, the bench) holds vl-convert's runtime
+    # threads, and a forked copy of it waits forever on them in its first render.
+    with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
+                             mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
+                             initargs=(os.getpid(),)) as pool:
         drawn = sum(pool.map(render_chart_files, pending))
     log(f"  {drawn} charts drawn")
     return drawn
@@ -134,34 +275,79 @@ def build_reports(data_dir: str | Path | None = None, years: list[int] | None = 
     return the years built."""
     if not 1 <= top_n <= config.MAX_TOP_N:
         raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
+    explicit = reports_dir is not None
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
     processed_dir = prepare.prepare_data_dir(data_dir, log)
+    if prepare.load_manifest(processed_dir)["is_synthetic"]:
+        reports_dir = sample_reports_dir(reports_dir, explicit, log)
+    if reports_dir.is_dir():
+        clean_leftovers(reports_dir, log)
     usage = prepare.load_usage(processed_dir)
     available = weekly.report_years(usage)
     wanted = years or available
     unknown = sorted(set(wanted) - set(available))
     if unknown:
         raise BuildError(f"no data for year(s) {unknown}; the data cover {available}")
+    wanted = reportable_years(usage, wanted, explicit=bool(years), log=log)
     source = notebook_path()
     todo = {}
     for year in wanted:
         stamp = year_stamp(processed_dir, source, year, top_n)
         stamp_file = reports_dir / str(year) / STAMP
         if stamp_file.exists() and stamp_file.read_text() == stamp:
-            log(f"  {year}: up to date")
+            if damage := report_damage(reports_dir / str(year)):
+                log(f"  {year}: {damage}: rebuilding")
+                todo[year] = stamp
+            else:
+                log(f"  {year}: up to date")
+                drop_failed(reports_dir, year)
         else:
             todo[year] = stamp
     if todo:
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
         log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        try:
             futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source)
                        for y, s in todo.items()]
             for done, future in enumerate(as_completed(futures), 1):
                 year, seconds = future.result()
+                drop_failed(reports_dir, year)
                 log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
+        except BaseException:
+            stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
+            raise
+        pool.shutdown()
     write_index(reports_dir)
     if figures:  # the pages are out; the static PNG/SVG files beside them come after
         draw_chart_files(reports_dir, wanted, jobs, log)
     prune_renders(paths.processed_root() / RENDERS)
+    log(f"index: {reports_dir / 'index.html'}")
     return list(todo)
+
+
+def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]:
+    """Policy: a year whose models have no tokens at all (only the API's `other` row, or every count 0) has
+    nothing to rank or share out: it gets no report, said in one line (an error when asked for by name)."""
+    from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
+
+    weeks = weekly.with_week(usage)
+    named = weeks[weeks["model_permaslug"] != OTHER_SLUG].groupby("report_year")["tokens"].sum()
+    empty = [y for y in wanted if int(named.get(y, 0)) == 0]
+    if empty and explicit:
+        raise BuildError(f"{', '.join(map(str, empty))}: no model has any tokens (only the API's `other` row, or "
+                         "all counts 0): nothing to report")
+    for year in empty:
+        log(f"  {year}: no model has any tokens (only the `other` row, or all counts 0): no report for this year")
+    kept = [y for y in wanted if y not in empty]
+    if not kept:
+        raise BuildError("no year has tokens for any model (only the API's `other` row, or all counts 0)")
+    return kept
+
+
+def drop_failed(reports_dir: Path, year: int) -> None:
+    """A `.failed-<year>.ipynb` is stale once that year has a good report."""
+    try:
+        (reports_dir / f".failed-{year}.ipynb").unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only reports/ with nothing to rebuild is not an error

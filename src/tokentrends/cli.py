@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import time
@@ -27,9 +28,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     from tokentrends.build import build_reports
 
     started = time.perf_counter()
-    build_reports(args.data_dir, args.year, args.top_n, args.reports_dir, args.jobs)
-    print(f"reports ready in {time.perf_counter() - started:.1f}s: open "
-          f"{Path(args.reports_dir or 'reports') / 'index.html'}")
+    build_reports(args.data_dir, args.year, args.top_n, args.reports_dir, args.jobs)  # it says where the index is
+    print(f"reports ready in {time.perf_counter() - started:.1f}s")
     return 0
 
 
@@ -168,6 +168,16 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def os_error_line(exc: OSError) -> str:
+    """`cannot write /x/y: no space left on the device` rather than `unexpected OSError`."""
+    hints = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up",
+             errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+             errno.EPERM: "permission denied", errno.ENOENT: "no such file or folder"}
+    reason = hints.get(exc.errno or 0) or exc.strerror or str(exc)
+    where = f" {exc.filename}" if exc.filename else ""
+    return f"cannot use{where}: {reason} (nothing half-written is kept; fix it and run the same command again)"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -178,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing half-written is kept; run the same command again to resume", file=sys.stderr)
         return 130
+    except OSError as exc:  # the machine, not the code: a full disk, a read-only or unreadable folder
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
+        return 2
     except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("TOKENTRENDS_DEBUG"):
             traceback.print_exc()

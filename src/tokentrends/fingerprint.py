@@ -26,3 +26,9 @@ def package_fingerprint() -> str:
 
 def hash_json(value: object) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def inputs_fingerprint(package_dir: Path = PACKAGE_DIR) -> str:
+    """Hash of the input-side code only (inputs/: parsers, archive, prepare): what the prepared tables depend on."""
+    files = [p for p in (package_dir / "inputs").rglob("*.py") if "__pycache__" not in p.parts]
+    return hash_files(files)

@@ -8,7 +8,6 @@ as_of, sha256, licence, citation). Several rankings vintages overlap: the newest
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ import pandas as pd
 
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
-from tokentrends.inputs.sources import rankings_daily
+from tokentrends.inputs.sources import rankings_daily, strict
 
 PROVENANCE = "provenance.json"
 RANKINGS = "rankings-daily"
@@ -30,6 +29,8 @@ SESSION_COST = "session-cost"
 MODELS_DERIVED = "models-derived-csv"  # the models catalog in a third-party CSV layout
 KINDS = (RANKINGS, MODELS, PRICES, APPS, TASKS, SESSION_COST, MODELS_DERIVED)
 PRIVATE = "private"  # data/private/: personal activity (issue 15); no folder of that name is ever read here
+MTIME_BASIS = "file modification time (no provenance.json, no meta.as_of)"
+FUTURE_TOLERANCE = pd.Timedelta(hours=1)  # clock skew between the machine that fetched and this one
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,7 @@ def read_provenance(folder: Path) -> dict:
     path = folder / PROVENANCE
     if not path.exists():
         return {}
-    try:
-        data = json.loads(rankings_daily.read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid JSON ({exc.msg} at line {exc.lineno})") from None
+    data = strict.load_json(path, rankings_daily.read_text(path))
     if not isinstance(data, dict):
         raise InputError(path, "expected a JSON object")
     return data
@@ -121,7 +119,8 @@ def describe_vintage(path: Path, root: Path) -> Vintage | None:
     if kind not in KINDS:
         return None
     digest = sha256_of(path)
-    if provenance.get("sha256") and provenance["sha256"] != digest:
+    stated = str(provenance.get("sha256") or "").strip().lower()  # hex digits: case is not a difference
+    if stated and stated != digest:
         raise InputError(path, "sha256 differs from provenance.json: a vintage must never be edited")
     as_of, basis = provenance.get("as_of"), provenance.get("as_of_basis", "provenance.json")
     if kind in (RANKINGS, APPS, SESSION_COST) and path.suffix == ".json":
@@ -130,8 +129,11 @@ def describe_vintage(path: Path, root: Path) -> Vintage | None:
             as_of, basis = meta_as_of, "the response's meta.as_of"
     if not as_of:
         as_of = pd.Timestamp(os.path.getmtime(path), unit="s", tz="UTC").isoformat()
-        basis = "file modification time (no provenance.json, no meta.as_of)"
+        basis = MTIME_BASIS
     stamp = rankings_daily.parse_as_of(as_of, path)
+    if stamp > pd.Timestamp.now(tz="UTC") + FUTURE_TOLERANCE:
+        # A future as_of would outrank every real vintage fetched before that date.
+        raise InputError(path, f"as_of {stamp:%Y-%m-%dT%H:%MZ} (from {basis}) is in the future")
     rel = path.relative_to(root)
     vintage_id = str(rel.parent if rel.parent != Path(".") and _only_data_file(path) else rel)
     return Vintage(
@@ -157,8 +159,8 @@ def _only_data_file(path: Path) -> bool:
 
 def _json_meta_as_of(path: Path) -> str | None:
     try:
-        meta = json.loads(rankings_daily.read_text(path)).get("meta") or {}
-    except (json.JSONDecodeError, AttributeError):
+        meta = strict.load_json(path, rankings_daily.read_text(path)).get("meta") or {}
+    except (InputError, AttributeError):
         return None  # the parser reports the real problem when the file is read
     return meta.get("as_of") if isinstance(meta, dict) else None
 
@@ -170,12 +172,12 @@ def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[Skipped
         raise InputError(root, "data folder does not exist")
     refuse_private(root)
     vintages, skipped = [], []
-    for path in sorted(root.rglob("*")):
+    for path in walk_files(root):
         parts = path.relative_to(root).parts
         hidden = any(part.startswith(".") for part in parts)  # temp files, fetch log
         if PRIVATE in parts[:-1]:
             continue  # personal data are never read, not even to be listed as skipped
-        if not path.is_file() or path.name == PROVENANCE or hidden:
+        if path.name == PROVENANCE or hidden:
             continue
         if path.suffix not in (".csv", ".json"):
             if path.suffix.lower() not in (".md", ".txt", ".gitkeep", ""):
@@ -200,6 +202,20 @@ def refuse_private(root: Path) -> None:
                                "(make report-you builds your private report)")
 
 
+def walk_files(root: Path) -> list[Path]:
+    """Every file below root, sorted, following symlinked folders (Path.rglob does not) but never a loop."""
+    seen, files = set(), []
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:
+            subfolders[:] = []  # a link back up the tree: this folder was read already
+            continue
+        seen.add(real)
+        subfolders[:] = [d for d in subfolders if d != PRIVATE]  # personal data: not even listed
+        files += [Path(folder) / n for n in names if (Path(folder) / n).is_file()]
+    return sorted(files)
+
+
 def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
     """Parse and validate one rankings vintage into `date | model_permaslug | tokens`."""
     as_of = pd.Timestamp(vintage.as_of).date()
@@ -208,8 +224,13 @@ def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
     return rankings_daily.read_rankings_csv(vintage.path, as_of=as_of).frame
 
 
-def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str],
+                   stated: dict[str, bool] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge overlapping vintages: the newest as_of wins per (date, model_permaslug).
+
+    Policy (README, Data): a vintage whose as_of is only its file's time (`stated[id]` False: no provenance.json,
+    no meta.as_of) never overrides one that states its as_of, whatever the times; two vintages with the same
+    as_of (and the same standing) that give different values for one key are an error, never settled by name.
 
     Returns the tidy usage table (`date | model_permaslug | tokens | vintage`) and the revision log
     (`date | model_permaslug | old_tokens | new_tokens | old_vintage | new_vintage | old_as_of`): one row for each
@@ -221,15 +242,24 @@ def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str]) -> tu
                               zip(columns, ["datetime64[s]", object, "int64", object], strict=True)})
         return empty, pd.DataFrame(columns=["date", "model_permaslug", "old_tokens", "new_tokens",
                                             "old_vintage", "new_vintage", "old_as_of"])
+    stated = stated or {}
     stacked = pd.concat(
-        [f.assign(vintage=vid, as_of=as_of[vid]) for vid, f in frames.items()], ignore_index=True
+        [f.assign(vintage=vid, as_of=as_of[vid], stated=stated.get(vid, True)) for vid, f in frames.items()],
+        ignore_index=True,
     )
-    stacked = stacked.sort_values(["as_of", "vintage"], ascending=False, kind="stable")
+    stacked = stacked.sort_values(["stated", "as_of", "vintage"], ascending=False, kind="stable")
     first = ~stacked.duplicated(["date", "model_permaslug"], keep="first")
     usage = stacked[first.to_numpy()]
     older = stacked[~first.to_numpy()]
     joined = older.merge(usage, on=["date", "model_permaslug"], suffixes=("_old", "_new"), validate="m:1")
     changed = joined[joined["tokens_old"] != joined["tokens_new"]]
+    tie = changed[(changed["as_of_old"] == changed["as_of_new"]) & (changed["stated_old"] == changed["stated_new"])]
+    if len(tie):
+        first = tie.iloc[0]
+        raise InputError(first["vintage_new"], f"has the same as_of ({first['as_of_new']}) as {first['vintage_old']} "
+                         f"but a different value for ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}): "
+                         f"{first['tokens_new']:,} vs {first['tokens_old']:,} ({len(tie):,} such values); "
+                         "one of them is wrong: remove it or correct its provenance.json as_of")
     revisions = pd.DataFrame({
         "date": changed["date"],
         "model_permaslug": changed["model_permaslug"],
@@ -256,6 +286,18 @@ def revision_summary(revisions: pd.DataFrame) -> pd.DataFrame:
            .agg(values_revised=("delta", "size"), net_change_tokens=("delta", "sum"),
                 abs_change_tokens=("abs_delta", "sum")))
     return out.rename(columns={"new_vintage": "vintage"})
+
+
+def day_ranges(days: list[str], limit: int = 12) -> str:
+    """`2025-06-15, 2025-08-01..2025-08-10 (11 days)`: consecutive days as ranges, at most `limit` of them shown."""
+    if not days:
+        return "none"
+    stamps = pd.DatetimeIndex(sorted(days))
+    breaks = [0, *[i for i in range(1, len(stamps)) if stamps[i] - stamps[i - 1] != pd.Timedelta(days=1)], len(stamps)]
+    spans = [(stamps[a], stamps[b - 1]) for a, b in zip(breaks, breaks[1:], strict=False)]
+    shown = [f"{a:%Y-%m-%d}" if a == b else f"{a:%Y-%m-%d}..{b:%Y-%m-%d}" for a, b in spans[:limit]]
+    more = f" and {len(spans) - limit:,} more range(s)" if len(spans) > limit else ""
+    return f"{', '.join(shown)}{more} ({len(days):,} day{'s' if len(days) != 1 else ''})"
 
 
 def missing_days(usage: pd.DataFrame) -> list[str]:

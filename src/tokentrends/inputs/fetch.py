@@ -6,7 +6,8 @@
 - At most `per_minute` requests a minute and `per_day` a day (the API's 30 and 500), counted in
   `<data_dir>/.fetch-requests.json` so that separate runs share the daily budget.
 - 429 and 5xx responses, timeouts and truncated bodies are retried with exponential backoff, honouring
-  Retry-After; 401/403 stop at once.
+  Retry-After up to `max_wait` (a longer wait stops the run: resume later); 401/403 stop at once.
+- Each request has an overall deadline (a server trickling bytes cannot hold it forever) and a body size cap.
 - Each response is validated with the same parser the build uses, written to a temporary folder and
   renamed into place with its provenance: a vintage is never overwritten, and an invalid or partial
   response is never stored. An interrupted run leaves nothing half-written; the next run resumes.
@@ -39,6 +40,13 @@ DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 WINDOW_DAYS = 30
 LICENCE = "CC BY 4.0 (OpenRouter Data API output)"
 REQUEST_LOG = ".fetch-requests.json"
+MAX_BODY_BYTES = 64 * 1024 * 1024  # a 30-day window is ~0.2 MB and the catalog ~1 MB: far beyond both
+DEADLINE_SECONDS = 180.0  # one whole request, however the bytes arrive
+MAX_WAIT_SECONDS = 300.0  # the longest Retry-After this run sleeps through
+
+
+class DeadlineExceeded(Exception):
+    """A response took longer than the request's overall deadline."""
 
 
 class FetchError(TokentrendsError):
@@ -105,6 +113,31 @@ class Client:
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
     key_name: str = "OPENROUTER_API_KEY"  # the variable the key came from, named when the key is rejected
+    deadline: float = DEADLINE_SECONDS
+    max_bytes: int = MAX_BODY_BYTES
+    max_wait: float = MAX_WAIT_SECONDS
+
+    def receive(self, http: httpx.Client, url: str, params: dict | None,
+                headers: dict) -> tuple[int, httpx.Headers, bytes]:
+        """Status, headers and body, read in chunks so that the deadline and the size cap hold mid-body."""
+        ends = time.monotonic() + self.deadline
+        with http.stream("GET", url, params=params, headers=headers) as response:
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise self.too_large(url, int(declared))
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise self.too_large(url, size)
+                if time.monotonic() > ends:
+                    raise DeadlineExceeded
+                chunks.append(chunk)
+            return response.status_code, response.headers, b"".join(chunks)
+
+    def too_large(self, url: str, size: int) -> FetchError:
+        return FetchError(f"{url.removeprefix(self.base_url.rstrip('/'))}: the response is over the "
+                          f"{self.max_bytes:,}-byte cap ({size:,} bytes); not a Data API answer, nothing stored")
 
     def get(self, path: str, params: dict | None = None, validate: Callable[[bytes], object] | None = None) -> bytes:
         headers = {"Accept": "application/json", "User-Agent": "tokentrends"}
@@ -117,22 +150,26 @@ class Client:
                 self.limiter.acquire()
                 wait = self.backoff * 2 ** (attempt - 1)
                 try:
-                    response = http.get(url, params=params, headers=headers)
+                    status, reply_headers, body = self.receive(http, url, params, headers)
                 except httpx.TimeoutException:
                     last = "timed out"
+                except DeadlineExceeded:
+                    last = f"no complete response within {self.deadline:g} s"
                 except httpx.TransportError as exc:
                     last = f"connection failed ({type(exc).__name__})"
                 else:
-                    if response.status_code in (401, 403):
-                        raise FetchError(f"{path}: the API key was rejected (HTTP {response.status_code}); "
-                                         f"check {self.key_name}")
-                    if response.status_code == 429 or response.status_code >= 500:
-                        last = f"HTTP {response.status_code}"
-                        wait = retry_after_seconds(response.headers.get("Retry-After"), wait)
-                    elif response.status_code != 200:
-                        raise FetchError(f"{path}: HTTP {response.status_code}: {response.text[:200]}")
+                    if status in (401, 403):
+                        raise FetchError(f"{path}: the API key was rejected (HTTP {status}); check {self.key_name}")
+                    if status == 429 or status >= 500:
+                        last = f"HTTP {status}"
+                        wait = retry_after_seconds(reply_headers.get("Retry-After"), wait)
+                        if wait > self.max_wait:
+                            raise FetchError(f"{path}: HTTP {status}, and the server asks to wait {wait / 3600:.1f} h "
+                                             f"(this run waits at most {self.max_wait / 60:g} min): stopping; "
+                                             "everything fetched so far is kept, run it again later to resume")
+                    elif status != 200:
+                        raise FetchError(f"{path}: HTTP {status}: {body[:200].decode('utf-8', 'replace')}")
                     else:
-                        body = response.content
                         try:
                             if validate:
                                 validate(body)
@@ -216,7 +253,11 @@ def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool =
     start = last + timedelta(days=1) if last else rankings_daily.API_START
     todo = windows(start, until)
     if not todo:
-        log(f"rankings-daily: the archive already covers up to {last}")
+        if last is None:
+            log(f"rankings-daily: nothing to fetch: {until} is before the Data API's first day "
+                f"({rankings_daily.API_START})")
+        else:
+            log(f"rankings-daily: the archive already covers up to {last}")
         return []
     written = []
     bar = tqdm(todo, desc="rankings-daily windows", unit="window", disable=not progress)
@@ -224,8 +265,18 @@ def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool =
         params = {"start_date": first.isoformat(), "end_date": stop.isoformat()}
         retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         body = client.get("/datasets/rankings-daily", params, _validate_rankings(first, stop))
-        meta = json.loads(body)["meta"]
-        as_of = rankings_daily.parse_as_of(meta["as_of"], "response").strftime("%Y-%m-%dT%H:%M:%SZ")
+        payload = json.loads(body)
+        stamp = rankings_daily.parse_as_of(payload["meta"]["as_of"], "response")
+        if stamp > datetime.now(UTC) + archive.FUTURE_TOLERANCE:
+            raise FetchError(f"the server's meta.as_of {stamp:%Y-%m-%dT%H:%MZ} is in the future: nothing stored "
+                             f"for {first}..{stop} (such a vintage would outrank every later one)")
+        if not payload["data"]:
+            # Stored, an empty vintage would mark nothing and break nothing, but it says nothing either; and
+            # storing later windows would leave a gap the resume would never fill.
+            log(f"rankings-daily: the API has no rows for {first}..{stop} yet; nothing stored from here on, "
+                "run it again later")
+            break
+        as_of = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         name = f"{as_of[:10]}-api-{first}_{stop}"
         path = store_vintage(data_dir, "rankings-daily", name, "rankings-daily.json", body, {
             "kind": archive.RANKINGS, "as_of": as_of, "as_of_basis": "the response's meta.as_of",
@@ -258,13 +309,22 @@ def last_complete_utc_day(now: datetime | None = None) -> date:
     return ((now or datetime.now(UTC)) - timedelta(days=1)).date()
 
 
+def check_key(key: str, variable: str = "OPENROUTER_API_KEY") -> None:
+    """Refuse a key httpx cannot send (it fails on the header only after the retries: "connection failed").
+    The key itself is never shown."""
+    if not (key.isascii() and key.isprintable()) or " " in key:
+        raise FetchError(f"{variable} holds a line break, space, control or non-ASCII character; "
+                         "an API key is one line of ASCII (check how it was pasted or exported)")
+
+
 def run_fetch(data_dir: str | Path, until: date | None = None, models: bool = True, progress: bool = True,
               base_url: str | None = None, per_minute: int = 30, per_day: int = 500, log=print,
               demand: bool = True) -> list[Path]:
     """What `make fetch` runs."""
-    key = os.environ.get("OPENROUTER_API_KEY", "").strip()
+    key = os.environ.get("OPENROUTER_API_KEY", "").strip()  # a trailing newline from `$(cat keyfile)` is harmless
     if not key:
         raise FetchError("set OPENROUTER_API_KEY (any OpenRouter API key) to fetch rankings-daily")
+    check_key(key)
     root = Path(data_dir)
     root.mkdir(parents=True, exist_ok=True)
     if clean_partial(root):

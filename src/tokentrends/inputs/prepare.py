@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
-from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
+from tokentrends.fingerprint import hash_files, hash_json, inputs_fingerprint
 from tokentrends.inputs import archive, demand, reference
 from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
@@ -32,12 +32,17 @@ PRICES = "prices.parquet"  # every scraped list-price vintage
 DEMAND_COLUMNS = {"apps": demand.APP_COLUMNS, "tasks": demand.TAG_COLUMNS, "task_models": demand.TAG_MODEL_COLUMNS,
                   "task_macro": demand.MACRO_COLUMNS, "session_cost": demand.SESSION_COLUMNS,
                   "demand_revisions": demand.REVISION_COLUMNS}
+PREPARE_TMP = ".prepare-"  # + pid: a folder being written; removed at the next run once its process is gone
 
 
-def prepared_key(vintages: list[archive.Vintage]) -> str:
-    return hash_json({"vintages": [(v.vintage_id, v.sha256, v.as_of) for v in vintages],
+def prepared_key(vintages: list[archive.Vintage], data_dir: str | Path) -> str:
+    """What the prepared tables depend on, and nothing else: the vintages with all their provenance (an edited
+    citation or licence changes the pages), the folder they are in (the stamp names it), the reference tables
+    and the input-side code. A prose, chart or claims edit does not re-read the vintages."""
+    return hash_json({"vintages": [(v.vintage_id, v.sha256, v.as_of, v.as_of_basis, v.provenance) for v in vintages],
+                      "data_dir": str(Path(data_dir).resolve()),
                       "reference": hash_files(reference.reference_dir().glob("*.csv")),
-                      "code": package_fingerprint()})[:16]
+                      "code": inputs_fingerprint()})[:16]
 
 
 def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
@@ -58,7 +63,9 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     rankings = [v for v in vintages if v.kind == archive.RANKINGS]
     if not rankings:
         raise InputError(data_dir, "no rankings-daily vintage found (CSV or Data API JSON)")
-    out = Path(processed_root) / prepared_key(vintages)
+    report_skipped(skipped, log)
+    report_unstated(rankings, log)
+    out = Path(processed_root) / prepared_key(vintages, data_dir)
     if (out / MANIFEST).exists():
         os.utime(out / MANIFEST)  # marks it as in use for prune_unused
         return out
@@ -68,7 +75,19 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     for v in rankings:
         log(f"  reading {v.vintage_id} (as of {v.as_of})")
         frames[v.vintage_id] = archive.read_rankings_vintage(v)
-    usage, revisions = archive.merge_rankings(frames, {v.vintage_id: v.as_of for v in rankings})
+    # An empty vintage (`{"data": []}`, a header-only CSV) says nothing about any day: set aside, never fatal.
+    empty = [v for v in rankings if frames[v.vintage_id].empty]
+    for v in empty:
+        log(f"  {v.vintage_id} holds no rows: set aside")
+        skipped.append(archive.SkippedFile(v.path, "an empty rankings-daily vintage (no rows)"))
+        del frames[v.vintage_id]
+    rankings = [v for v in rankings if v.vintage_id in frames]
+    vintages = [v for v in vintages if v not in empty]
+    if not rankings:
+        raise InputError(data_dir, "every rankings-daily vintage here is empty (no rows)")
+    usage, revisions = archive.merge_rankings(frames, {v.vintage_id: v.as_of for v in rankings},
+                                              {v.vintage_id: v.as_of_basis != archive.MTIME_BASIS for v in rankings})
+    check_sums_fit(usage, data_dir)
     summary = archive.revision_summary(revisions).set_index("vintage")
     catalog = read_catalogs(vintages, archive.MODELS)
     prices = read_catalogs(vintages, archive.PRICES)
@@ -99,7 +118,7 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
             log(f"  {row['vintage_id']} revised {row['values_revised']:,} values of older vintages "
                 f"({row['abs_change_tokens']:,} tokens moved)")
     if missing := archive.missing_days(usage):
-        log(f"  days missing in the data: {', '.join(missing)} (reported in the report)")
+        log(f"  days missing in the data: {archive.day_ranges(missing)} (reported in the report)")
     newest = rankings[-1]
     manifest = {
         "data_dir": str(Path(data_dir).resolve()),
@@ -116,7 +135,8 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     }
     # Write into a temporary sibling, then rename: a half-written folder is never mistaken for a result.
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".prepare-", dir=out.parent))
+    clean_leftovers(out.parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PREPARE_TMP}{os.getpid()}-", dir=out.parent))
     try:
         usage.to_parquet(tmp / USAGE, index=False)
         revisions.to_parquet(tmp / REVISIONS, index=False)
@@ -131,7 +151,59 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         shutil.rmtree(tmp, ignore_errors=True)
         if not (out / MANIFEST).exists():  # another process may have won the race
             raise
+    except BaseException:  # Ctrl-C: "nothing half-written is kept" must hold
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return out
+
+
+def report_skipped(skipped: list[archive.SkippedFile], log, limit: int = 20) -> None:
+    """Files in the data folder that are not read, in the terminal too (not only on the page)."""
+    for s in skipped[:limit]:
+        log(f"  skipped {s.path}: {s.reason}")
+    if len(skipped) > limit:
+        log(f"  ... and {len(skipped) - limit:,} more skipped file(s) (listed in each report's methodology)")
+
+
+def report_unstated(rankings: list[archive.Vintage], log) -> None:
+    """Say the policy wherever it applies: a file-time as_of never overrides a stated one."""
+    for v in rankings:
+        if v.as_of_basis == archive.MTIME_BASIS:
+            log(f"  {v.vintage_id}: no provenance.json or meta.as_of, so its as_of is the file's time; "
+                "it never overrides a vintage that states its as_of")
+
+
+def check_sums_fit(usage: pd.DataFrame, data_dir: str | Path) -> None:
+    """Every total the report takes (a week, a year, all of it) is at most the sum of all rows: if that fits in
+    int64 no sum can wrap. Python ints are exact, so the check itself cannot overflow."""
+    if usage.empty or int(usage["tokens"].max()) <= archive.rankings_daily.INT64_MAX // len(usage):
+        return  # the usual case, without a Python loop over every row
+    total = sum(int(t) for t in usage["tokens"])
+    if total > archive.rankings_daily.INT64_MAX:
+        top = usage.loc[usage["tokens"].idxmax()]
+        raise InputError(data_dir, f"the token counts add up to {total:,}, beyond the 64-bit integers the sums "
+                         f"use (at most {archive.rankings_daily.INT64_MAX:,}); the largest is {int(top['tokens']):,} "
+                         f"for ({top['date']:%Y-%m-%d}, {top['model_permaslug']!r}) in {top['vintage']}")
+
+
+def clean_leftovers(processed_root: Path) -> None:
+    """Remove `.prepare-<pid>-*` folders whose process is gone (an interrupted or killed prepare)."""
+    for tmp in processed_root.glob(f"{PREPARE_TMP}*"):
+        if not pid_alive(tmp.name[len(PREPARE_TMP):].split("-", 1)[0]):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pid_alive(pid: str) -> bool:
+    """Whether a process id (as text) is running here; anything unreadable counts as gone."""
+    if not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def prune_unused(processed_root: Path, days: int = 14) -> None:
@@ -211,6 +283,8 @@ def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
 
     default = paths.default_data_dir()
     chosen = Path(data_dir).resolve() if data_dir else default
+    if data_dir and not chosen.is_dir():
+        raise InputError(chosen, "no such folder (DATA_DIR must be a folder of vintages)")
     if has_rankings(chosen):
         return chosen
     if chosen != default:

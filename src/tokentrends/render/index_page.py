@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tokentrends.files import write_atomic
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens, human_dates
 from tokentrends.render.html import banner
 
@@ -96,9 +97,9 @@ def write_index(reports_dir: str | Path) -> Path:
     for folder in sorted(
         (p for p in reports_dir.iterdir() if p.is_dir() and p.name.isdigit()), key=lambda p: int(p.name)
     ):
-        if not (folder / "figures.json").exists():
-            continue
-        years.append((folder, json.loads((folder / "figures.json").read_text())))
+        figures = read_figures(folder)
+        if figures is not None:  # a damaged or missing figures.json (or report.html): no card, never a crash
+            years.append((folder, figures))
     top = max((v for _, f in years for v in full_week_totals(f)), default=0)
     for folder, figures in years:
         synthetic |= bool(figures.get("is_synthetic"))
@@ -127,5 +128,20 @@ def write_index(reports_dir: str | Path) -> Path:
         f"{''.join(cards) or '<p>No report has been built yet.</p>'}{cites}</main></body></html>"
     )
     path = reports_dir / "index.html"
-    path.write_text(html, encoding="utf-8")
+    payload = html.encode("utf-8")
+    # Atomic (a full disk leaves the old index, never a truncated one); unchanged, not written at all (a
+    # read-only reports/ with nothing to rebuild is not an error).
+    if not (path.is_file() and path.read_bytes() == payload):
+        write_atomic(path, payload)
     return path
+
+
+def read_figures(folder: Path) -> dict | None:
+    """A year's figures.json, or None when it is missing, empty or damaged: that year gets no card, the rest do.
+    (A year whose report.html is missing is rebuilt by the build before the index is written.)"""
+    try:
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    needed = ("year", "citation", "headline", "weekly")
+    return figures if isinstance(figures, dict) and all(k in figures for k in needed) else None

@@ -9,7 +9,6 @@ naming the file, the row (the index in `data`) and the reason; nothing is droppe
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
+from tokentrends.inputs.sources import strict
 from tokentrends.inputs.sources.rankings_daily import FLOAT_EXACT_MAX, INT64_MAX, read_text
 
 TEXT = ("date", "model", "model_permaslug", "endpoint_id", "provider_name")
@@ -134,11 +134,8 @@ def to_frame(records: list[tuple]) -> pd.DataFrame:
 def read_activity_json(path: str | Path, as_of: pd.Timestamp | str | None = None) -> ActivityFile:
     """Read a saved `/api/v1/activity` response. With `as_of` (the retrieval time) every row must fall in
     the pull's 30 days; without it, the rows must still span at most 30 days."""
-    text = read_text(path)
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno})") from None
+    # Deep nesting and huge integers are one InputError too; NaN is refused per row below (row named).
+    payload = strict.load_json(path, read_text(path), allow_constants=True)
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise InputError(path, "expected a JSON object with a 'data' list (an /api/v1/activity response)")
     window = pull_window(as_of) if as_of is not None else None

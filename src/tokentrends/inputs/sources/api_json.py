@@ -6,7 +6,6 @@ parsers read as a list of fields and their rules.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import date
@@ -16,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
+from tokentrends.inputs.sources import strict
 from tokentrends.inputs.sources.rankings_daily import FLOAT_EXACT_MAX, INT64_MAX, parse_as_of, read_text
 
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -23,10 +23,7 @@ DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def load_json(path: str | Path) -> object:
     """The file's JSON value; empty, non-UTF-8 or truncated files are one clear error."""
-    try:
-        return json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno})") from None
+    return strict.load_json(path, read_text(path))  # deep nesting, huge integers, NaN: one InputError too
 
 
 def whole_number(value: object, where: str, path: str | Path, row: int | None, minimum: int = 0) -> int:

@@ -10,7 +10,6 @@ Row numbers in errors are file line numbers.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
+from tokentrends.inputs.sources import strict
 from tokentrends.inputs.sources.models_catalog import COLUMNS as CATALOG_COLUMNS
 from tokentrends.inputs.sources.rankings_daily import read_text
 
@@ -69,14 +69,11 @@ def whole(text: str, column: str, path: str | Path, row: int) -> int | None:
 
 def read_models_derived(path: str | Path) -> pd.DataFrame:
     """The catalog frame (models_catalog.COLUMNS); every row checked, nothing dropped."""
-    text = read_text(path)
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.ParserError as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(path, "the file has no header row") from None
-    header = [str(c) for c in raw.columns]
+    # The strict reader: a ragged row names its row, never shifts or drops a column (issue 14).
+    header, records = strict.read_csv(path, read_text(path))
+    if len(set(header)) != len(header):
+        raise InputError(path, f"repeated column names in the header {header}", 1)
+    raw = pd.DataFrame(records, columns=header, dtype=object)
     missing = [c for c in REQUIRED if c not in header]
     extra = [c for c in header if c not in REQUIRED + IGNORED]
     if missing or extra:

@@ -6,20 +6,19 @@ row. Every problem raises one InputError naming the file, the row and the reason
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tokentrends.errors import InputError
+from tokentrends.inputs.sources import strict
 
 COLUMNS = ("date", "model_permaslug", "total_tokens")
 OTHER_SLUG = "other"  # the API's reserved row: all models outside the day's top 50
+REPORT_LABELS = ("Others",)  # what the report calls its own rows (metrics.weekly.OTHERS): no model may be named so
 API_START = date(2025, 1, 1)
 INT64_MAX = 2**63 - 1
 FLOAT_EXACT_MAX = 2**53  # beyond this a JSON float no longer holds an exact integer
@@ -46,28 +45,33 @@ def read_text(path: str | Path) -> str:
 
 
 def parse_token_count(text: object, path: str | Path, row: int) -> int:
-    """One token count as an exact non-negative int64; integral floats and exponents are accepted."""
+    """One token count as an exact non-negative int64, written in ASCII digits (`12` or `12.0`).
+
+    Lenient forms are refused: `１２`, `1_000`, ` 12 `, `1e3` are not how a count is written, and taking them
+    would let a damaged file through.
+    """
     if isinstance(text, float) and abs(text) > FLOAT_EXACT_MAX:
         raise InputError(path, f"total_tokens {text!r} is a float too large to be exact", row)
-    try:
-        value = Decimal(str(text).strip())
-    except InvalidOperation:
-        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a number", row) from None
-    if not value.is_finite():
-        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a finite number", row)
-    if value != value.to_integral_value():
-        raise InputError(path, f"total_tokens {str(text)[:40]!r} is not a whole number", row)
-    if value < 0:
-        raise InputError(path, f"total_tokens {str(text)[:40]!r} is negative", row)
-    if value > INT64_MAX:
-        raise InputError(path, f"total_tokens {str(text)[:40]!r} is larger than int64 allows", row)
-    return int(value)
+    shown = str(text)[:40]
+    value = str(text)
+    if strict.WHOLE.fullmatch(value):
+        digits = value.split(".")[0]
+        if len(digits.lstrip("0")) > 19 or int(digits) > INT64_MAX:
+            raise InputError(path, f"total_tokens {shown!r} is larger than int64 allows", row)
+        return int(digits)
+    if strict.NEGATIVE_WHOLE.fullmatch(value):
+        raise InputError(path, f"total_tokens {shown!r} is negative", row)
+    if value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        raise InputError(path, f"total_tokens {shown!r} is not a finite number", row)
+    if strict.is_decimal(value):
+        raise InputError(path, f"total_tokens {shown!r} is not a whole number written in digits", row)
+    raise InputError(path, f"total_tokens {shown!r} is not a number (ASCII digits only)", row)
 
 
 def parse_token_counts(values: pd.Series, path: str | Path, rows: pd.Series) -> pd.Series:
     """Vectorised fast path for plain digit strings; everything else goes through parse_token_count."""
-    text = values.astype("string").str.strip()
-    plain = text.str.fullmatch(r"\d{1,18}").fillna(False).astype(bool).to_numpy()
+    text = values.astype("string")
+    plain = text.str.fullmatch(r"[0-9]{1,18}").fillna(False).astype(bool).to_numpy()
     # Numpy arrays throughout: a masked pandas setitem can round-trip through float64 and lose digits
     # beyond 2**53 (found by the fuzz suite).
     out = np.zeros(len(values), dtype=np.int64)
@@ -109,6 +113,11 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
     if empty.any():
         first = empty.to_numpy().nonzero()[0][0]
         raise InputError(path, "model_permaslug is empty", int(rows.iloc[first]))
+    taken = slugs.isin(REPORT_LABELS).to_numpy()
+    if taken.any():
+        first = taken.nonzero()[0][0]
+        raise InputError(path, f"model_permaslug {slugs.iloc[first]!r} is the report's own label for the rest of "
+                               "a week's models; a model cannot be called that", int(rows.iloc[first]))
 
     tidy = pd.DataFrame({
         "date": dates.astype("datetime64[s]").to_numpy(),
@@ -130,19 +139,16 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
 
 def read_rankings_csv(path: str | Path, as_of: date | None = None) -> RankingsFile:
     """Read `date,model_permaslug,total_tokens` CSV. Row numbers in errors are file line numbers."""
-    text = read_text(path)
-    try:
-        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-    except pd.errors.ParserError as exc:
-        raise InputError(path, f"malformed CSV: {exc}") from None
-    except pd.errors.EmptyDataError:
-        raise InputError(path, "the file has no header row") from None
-    header = [str(c) for c in raw.columns]
+    header, records = strict.read_csv(path, read_text(path))
+    if len(set(header)) != len(header):
+        raise InputError(path, f"repeated column names in the header {header}", 1)
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra:
         raise InputError(path, f"columns must be {','.join(COLUMNS)}; missing {missing or 'none'}, "
                                f"unexpected {extra or 'none'}", 1)
+    raw = pd.DataFrame(records, columns=header, dtype=object)[list(COLUMNS)] if records else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in COLUMNS})
     rows = pd.Series(range(2, len(raw) + 2), index=raw.index)
     return RankingsFile(str(path), validate_rows(raw, path, rows, as_of))
 
@@ -160,11 +166,7 @@ def parse_as_of(value: object, path: str | Path) -> pd.Timestamp:
 
 def read_rankings_json(path: str | Path) -> RankingsFile:
     """Read a raw Data API response `{"data": [...], "meta": {...}}`. Row numbers index `data`."""
-    text = read_text(path)
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"invalid or truncated JSON ({exc.msg} at line {exc.lineno})") from None
+    payload = strict.load_json(path, read_text(path))
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise InputError(path, "expected a JSON object with a 'data' list (a rankings-daily response)")
     meta = payload.get("meta") or {}

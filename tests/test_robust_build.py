@@ -1,0 +1,379 @@
+"""Issue 14, build side (classes 2-6, 11, 14, 16): nothing a bad day can do loses a report."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from tokentrends import build, cli
+from tokentrends.errors import BuildError, InputError
+from tokentrends.inputs import prepare
+from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
+from tokentrends.render.index_page import write_index
+
+
+def quiet(*_args) -> None:
+    pass
+
+
+def fake_year(folder: Path, year: int, synthetic: bool) -> Path:
+    """A report folder as a build leaves it (only what the checks read)."""
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<html>real</html>")
+    (folder / "figures.json").write_text(json.dumps({"year": year, "is_synthetic": synthetic}))
+    return folder
+
+
+def home_without_data(tmp_path: Path) -> Path:
+    """A project home whose data/raw is empty: the build falls back to the synthetic sample."""
+    home = tmp_path / "home"
+    for part in ("notebooks", "data/reference", "data/claims", "pyproject.toml"):
+        (home / part).parent.mkdir(parents=True, exist_ok=True)
+        (home / part).symlink_to(ROOT / part)
+    (home / "data" / "raw").mkdir()
+    return home
+
+
+# class 2: the sample never overwrites real reports
+
+
+@pytest.mark.slow
+def test__build__the_sample_goes_to_its_own_folder_not_over_real_reports(tmp_path, monkeypatch):
+    home = home_without_data(tmp_path)
+    monkeypatch.setenv("TOKENTRENDS_HOME", str(home))
+    real = fake_year(home / "reports" / "2026", 2026, synthetic=False)
+    lines: list[str] = []
+    assert build.build_reports(None, years=[2026], jobs=1, log=lines.append) == [2026]
+    assert (real / "report.html").read_text() == "<html>real</html>"
+    assert json.loads((home / "reports" / "sample" / "2026" / "figures.json").read_text())["is_synthetic"] is True
+    assert any("reports/sample" in line and "never over real reports" in line for line in lines)
+    assert lines[-1] == f"index: {home / 'reports' / 'sample' / 'index.html'}"
+
+
+def test__build__the_sample_into_a_folder_of_real_reports_is_refused(sample_data, tmp_path):
+    fake_year(tmp_path / "out" / "2025", 2025, synthetic=False)
+    with pytest.raises(BuildError, match=r"holds reports built from real data \(2025\); the synthetic sample never"):
+        build.build_reports(sample_data, reports_dir=tmp_path / "out", log=quiet)
+
+
+# class 3: a damaged report is rebuilt; a damaged figures.json never breaks the index
+
+
+def test__build__a_damaged_report_is_rebuilt(sample_data, sample_reports):
+    (sample_reports / "2025" / "report.html").unlink()
+    (sample_reports / "2026" / "figures.json").write_text("")
+    lines: list[str] = []
+    assert sorted(build.build_reports(sample_data, reports_dir=sample_reports, log=lines.append)) == [2025, 2026]
+    assert "  2025: report.html is missing: rebuilding" in lines
+    assert "  2026: figures.json is missing or unreadable: rebuilding" in lines
+    assert (sample_reports / "2025" / "report.html").exists()
+    assert json.loads((sample_reports / "2026" / "figures.json").read_text())["year"] == 2026
+
+
+def test__index__an_empty_or_damaged_figures_json_is_skipped(sample_reports, tmp_path):
+    out = tmp_path / "reports"
+    shutil.copytree(sample_reports / "2025", out / "2025")
+    (out / "2026").mkdir()
+    (out / "2026" / "figures.json").write_text("")
+    (out / "2027").mkdir()
+    (out / "2027" / "figures.json").write_text("[1, 2]")
+    html = write_index(out).read_text()
+    assert 'data-year="2025"' in html
+    assert 'data-year="2026"' not in html and 'data-year="2027"' not in html
+
+
+# class 4: the index is written atomically; unchanged, it is not written at all
+
+
+def test__index__a_full_disk_leaves_the_previous_index(sample_reports, tmp_path, monkeypatch):
+    out = tmp_path / "reports"
+    shutil.copytree(sample_reports / "2025", out / "2025")
+    (out / "index.html").write_text("previous index")
+
+    def disk_full(_fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tokentrends.files.os.fsync", disk_full)
+    with pytest.raises(OSError):
+        write_index(out)
+    assert (out / "index.html").read_text() == "previous index"
+    assert sorted(p.name for p in out.iterdir()) == ["2025", "index.html"]  # no temporary file left
+
+
+def test__index__unchanged_is_not_rewritten(sample_reports):
+    index = sample_reports / "index.html"
+    before = index.stat().st_ino
+    write_index(sample_reports)
+    assert index.stat().st_ino == before  # a read-only reports/ with nothing to rebuild is not an error
+
+
+# class 5: leftovers of interrupted builds; workers die with the build
+
+
+def test__build__leftovers_of_dead_builds_are_removed_live_ones_kept(sample_data, sample_reports):
+    dead = 2**22 + 12345  # above the default pid_max: no process has it
+    (sample_reports / f".build-2025-{dead}-abc").mkdir()
+    (sample_reports / f".old-2025-{dead}").mkdir()
+    live = sample_reports / f".build-2026-{os.getpid()}-xyz"
+    live.mkdir()
+    (sample_reports / ".failed-2026.ipynb").write_text("{}")
+    lines: list[str] = []
+    assert build.build_reports(sample_data, reports_dir=sample_reports, log=lines.append) == []
+    assert not (sample_reports / f".build-2025-{dead}-abc").exists()
+    assert not (sample_reports / f".old-2025-{dead}").exists()
+    assert not (sample_reports / ".failed-2026.ipynb").exists()  # 2026 is up to date: the failure is stale
+    assert live.exists()
+    live.rmdir()
+    assert "removed 2 folder(s) left by an interrupted build" in lines
+
+
+def test__prepare__leftovers_of_dead_prepares_are_removed(tmp_path):
+    (tmp_path / f".prepare-{2**22 + 7}-abc").mkdir()
+    (tmp_path / f".prepare-{os.getpid()}-abc").mkdir()
+    prepare.clean_leftovers(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [f".prepare-{os.getpid()}-abc"]
+
+
+def _processes_mentioning(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.mark.slow
+def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_data, tmp_path):
+    out = tmp_path / "killed-reports"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tokentrends",
+            "report",
+            "--data-dir",
+            str(sample_data),
+            "--reports-dir",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while not list(out.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.1)
+    assert list(out.glob(".build-*")), "the build never started"
+    time.sleep(1.0)  # the workers are in their notebooks
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 30
+    while _processes_mentioning(str(out)) and time.time() < deadline:
+        time.sleep(0.2)
+    assert _processes_mentioning(str(out)) == []
+    time.sleep(1.0)
+    assert not (out / "2025").exists() and not (out / "2026").exists()
+    assert not list(out.glob(".build-*"))  # the workers cleaned up as they ended
+
+
+# class 6: a kernel that fails to start is retried
+
+
+@pytest.mark.slow
+def test__execute_notebook__a_kernel_start_failure_is_retried_once_with_a_line(tmp_path, monkeypatch, capsys):
+    import papermill
+
+    real = papermill.execute_notebook
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    source = tmp_path / "nb.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint(year)\n')
+    (tmp_path / "build").mkdir()
+    build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})
+    assert len(calls) == 2 and (tmp_path / "build" / "report.ipynb").exists()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2031: the kernel did not start (Kernel died before" in err
+    assert "retrying (1 of 2)" in err
+
+
+def test__execute_notebook__other_failures_are_not_retried(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise ValueError("something else")
+
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    source = tmp_path / "nb.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n')
+    (tmp_path / "build").mkdir()
+    with pytest.raises(ValueError):
+        build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})
+    assert len(calls) == 1
+
+
+# class 11: unusual but valid-looking inputs
+
+
+def test__build__a_year_without_model_tokens_is_one_clear_line(tmp_path):
+    rows = "".join(f"2026-01-{d:02d},a/x,0\n2026-01-{d:02d},other,0\n" for d in range(5, 26))
+    (tmp_path / "zeros.csv").write_text("date,model_permaslug,total_tokens\n" + rows)
+    with pytest.raises(BuildError, match="no year has tokens for any model"):
+        build.build_reports(tmp_path, reports_dir=tmp_path / "out", log=quiet)
+    (tmp_path / "zeros.csv").write_text("date,model_permaslug,total_tokens\n" + rows.replace("a/x,0", "a/y,0"))
+    with pytest.raises(BuildError, match="2026: no model has any tokens"):
+        build.build_reports(tmp_path, years=[2026], reports_dir=tmp_path / "out", log=quiet)
+    assert not (tmp_path / "out" / ".failed-2026.ipynb").exists()  # refused before any notebook ran
+
+
+def test__rankings__a_model_named_like_the_reports_own_label_is_refused(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text("date,model_permaslug,total_tokens\n2026-01-05,a/x,5\n2026-01-05,Others,9\n")
+    with pytest.raises(InputError, match="'Others' is the report's own label") as err:
+        read_rankings_csv(path)
+    assert err.value.row == 3
+
+
+def test__rankings__the_reserved_labels_are_the_reports_labels():
+    from tokentrends.inputs.sources.rankings_daily import REPORT_LABELS
+    from tokentrends.metrics.weekly import OTHERS
+
+    assert OTHERS in REPORT_LABELS
+
+
+# class 14: make passes values as environment variables, never through the shell
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test__makefile__values_are_never_interpreted(tmp_path):
+    canary = tmp_path / "pwned"
+    hostile = str(tmp_path / "a $HOME $(shell id) \"q\" 'x' `touch pwned`")
+    bin_dir = str(Path(sys.executable).parent)
+    common = ["make", "-s", "-C", str(ROOT), f"BIN={bin_dir}", "SETUP_STAMP="]
+    result = subprocess.run([*common, "prepare", f"DATA_DIR={hostile}"], capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode != 0
+    assert f"error: {hostile}: no such folder" in result.stderr
+    year = subprocess.run(
+        [*common, "report", f"YEAR=`touch {canary}`", f"DATA_DIR={tmp_path}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert "YEAR must be a year" in year.stderr and f"`touch {canary}`" in year.stderr
+    assert not canary.exists() and not (tmp_path / "pwned").exists()
+
+
+# class 16: the machine's errors are one line
+
+
+def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/processed/x/usage.parquet")
+
+    monkeypatch.setattr("tokentrends.inputs.sample.write_sample", full)
+    assert cli.main(["sample", "--out", "/nowhere"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "error: cannot use /data/processed/x/usage.parquet: no space left on the device (nothing "
+        "half-written is kept; fix it and run the same command again)\n"
+    )
+    monkeypatch.setattr(
+        "tokentrends.inputs.sample.write_sample",
+        lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only file system", "/r")),
+    )
+    assert cli.main(["sample", "--out", "/nowhere"]) == 2
+    assert "cannot use /r: the file system is read-only" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_path):
+    out = tmp_path / "interrupted"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tokentrends",
+            "report",
+            "--data-dir",
+            str(sample_data),
+            "--reports-dir",
+            str(out),
+            "--jobs",
+            "2",
+        ],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    while not list(out.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C: the whole process group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "DeadKernelError" not in err
+    assert err.strip().splitlines()[-1].startswith("interrupted: nothing half-written is kept")
+    assert not list(out.glob(".build-*"))
+    assert all(build.report_damage(year) is None for year in out.glob("[0-9]*"))  # a year is whole or absent
+
+
+def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(sample_data, sample_reports, monkeypatch):
+    """Root ignores file modes, so the read-only folder is simulated: every write below reports/ fails."""
+    import builtins
+    import io
+    import tempfile
+
+    inside = str(sample_reports.resolve())
+
+    def guard(func, modes: bool = False):
+        def refuse(path, *args, **kwargs):
+            mode = args[0] if args else kwargs.get("mode", "r")
+            if str(Path(path).resolve()).startswith(inside) and (not modes or set(str(mode)) & set("wax+")):
+                raise OSError(errno.EROFS, "Read-only file system", str(path))
+            return func(path, *args, **kwargs)
+
+        return refuse
+
+    def refuse_in_dir(func):
+        def refuse(*args, **kwargs):
+            if str(Path(kwargs.get("dir") or ".").resolve()).startswith(inside):
+                raise OSError(errno.EROFS, "Read-only file system", kwargs.get("dir"))
+            return func(*args, **kwargs)
+
+        return refuse
+
+    monkeypatch.setattr(builtins, "open", guard(builtins.open, modes=True))
+    monkeypatch.setattr(io, "open", guard(io.open, modes=True))  # what pathlib's write_text calls
+    for name in ("replace", "rename", "unlink", "mkdir", "rmdir"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name)))
+    monkeypatch.setattr(tempfile, "mkstemp", refuse_in_dir(tempfile.mkstemp))
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse_in_dir(tempfile.mkdtemp))
+    with pytest.raises(OSError):  # the simulation holds
+        (sample_reports / "index.html").write_text("x")
+    assert build.build_reports(sample_data, reports_dir=sample_reports, log=quiet) == []
