@@ -89,3 +89,12 @@ def test__write_atomic__a_failed_write_leaves_the_old_file_and_no_temporary(tmp_
     with pytest.raises(OSError):
         files.write_atomic(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in target.parent.iterdir()] == ["chart.svg"]
+
+
+def test__unused_fields_dropped__only_columns_the_spec_names_reach_the_page():
+    data = pd.DataFrame({"a": ["x"], "b": [1], "helper_rank": [3]})
+    spec = charts.alt.Chart(data).mark_bar().encode(x="a:N", y="b:Q").to_dict()
+    kept = chart_files.unused_fields_dropped(spec)
+    rows = next(iter(kept["datasets"].values()))
+    assert rows == [{"a": "x", "b": 1}]  # helper_rank is named nowhere in the spec
+    assert {k: v for k, v in kept.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}

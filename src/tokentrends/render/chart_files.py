@@ -93,6 +93,23 @@ def write_chart_data(spec: dict, data: pd.DataFrame, folder: Path, name: str) ->
     spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
 
 
+def unused_fields_dropped(spec: dict) -> dict:
+    """The spec with the inline data's columns that nothing in the spec names left out: a page carries every
+    chart's data, and helper columns (ranks, raw timestamps) would be sent for nothing. The CSV keeps them all."""
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    rest = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+    named = {m.group(0) for m in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*", rest)}
+    kept = {
+        name: [{k: v for k, v in row.items() if k in named} for row in rows]
+        if rows and isinstance(rows[0], dict)
+        else rows
+        for name, rows in datasets.items()
+    }
+    return {**spec, "datasets": kept}
+
+
 class ChartView:
     """An altair chart as offline HTML, with PNG/SVG downloads from the live chart and its CSV when written."""
 
@@ -100,7 +117,7 @@ class ChartView:
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
             raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
         self.name, self.data = name, data
-        self.spec = chart.to_dict()  # validated once; building it is the slow part of a chart
+        self.spec = unused_fields_dropped(chart.to_dict())  # validated once; building it is the slow part
         self.written = output_dir is not None
         if self.written:
             write_chart_data(self.spec, data, Path(output_dir) / "charts", name)
