@@ -86,6 +86,7 @@ sample: $(SETUP_STAMP) ## write the synthetic sample vintage to data/sample/
 
 test: $(SETUP_STAMP) ## lint, format check, unit tests, notebook validation (nbval) and end-to-end builds
 	$(BIN)/ruff check src tests notebooks scripts
+	$(BIN)/ruff format --check src tests notebooks scripts
 	$(BIN)/python -m pytest
 
 test-fast: $(SETUP_STAMP) ## the unit loop: no end-to-end builds, no real-data tests, fewer fuzz cases

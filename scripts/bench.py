@@ -60,11 +60,13 @@ print(json.dumps({"rows_in": rows, "rows_out": len(usage), "revisions": len(revi
 
 EMPTY_NOTEBOOK = '# %% tags=["parameters"]\nyear = 0\n'
 # The notebook's own import cell, nothing else: the imports every year's kernel pays before any work.
-IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + ("\n# %%\nfrom IPython.display import display\n\n"
-                                     "from tokentrends.inputs.prepare import prepare_data_dir\n"
-                                     "from tokentrends.render.chart_files import offline_chart_support\n"
-                                     "from tokentrends.report.model import load_prepared\n"
-                                     "from tokentrends.report.year_report import compute_year\n")
+IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + (
+    "\n# %%\nfrom IPython.display import display\n\n"
+    "from tokentrends.inputs.prepare import prepare_data_dir\n"
+    "from tokentrends.render.chart_files import offline_chart_support\n"
+    "from tokentrends.report.model import load_prepared\n"
+    "from tokentrends.report.year_report import compute_year\n"
+)
 # A sentence of a section module, changed and put back: what a prose edit costs.
 PROSE_FILE = Path(build.__file__).parent / "report" / "sections" / "volume.py"
 PROSE_FROM, PROSE_TO = "the median week grew", "the median week rose"
@@ -128,8 +130,11 @@ def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
     import nbformat
 
     cells = nbformat.read(notebook, as_version=4).cells
-    timed = [(c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.strip().splitlines()[0][:60])
-             for c in cells if c.cell_type == "code" and c.source.strip()]
+    timed = [
+        (c.metadata.get("papermill", {}).get("duration") or 0.0, c.source.strip().splitlines()[0][:60])
+        for c in cells
+        if c.cell_type == "code" and c.source.strip()
+    ]
     return sorted(timed, reverse=True)[:n]
 
 
@@ -167,39 +172,65 @@ def main() -> int:
 
         # Nothing changed: what `make report` costs when every year is up to date.
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "tokentrends", "report", "--data-dir", args.data_dir,
-                        "--year", args.years, "--reports-dir", str(reports)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tokentrends",
+                "report",
+                "--data-dir",
+                args.data_dir,
+                "--year",
+                args.years,
+                "--reports-dir",
+                str(reports),
+            ],
+            check=True,
+            capture_output=True,
+        )
         noop_s = time.perf_counter() - started
 
         # The merge at scale.
-        merge = json.loads(subprocess.run([sys.executable, "-c", MERGE_CHILD], check=True, capture_output=True,
-                                          text=True).stdout)
+        merge = json.loads(
+            subprocess.run([sys.executable, "-c", MERGE_CHILD], check=True, capture_output=True, text=True).stdout
+        )
         weights = {y: (reports / str(y) / "report.html").stat().st_size for y in years}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    print(f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}, "
-          f"median of {len(builds)} run(s)")
+    print(
+        f"years: {', '.join(map(str, years))} on {workers} worker(s), data: {args.data_dir}, "
+        f"median of {len(builds)} run(s)"
+    )
     print(f"build wall time, cold, until the pages are out: {build_s:.2f} s (runs: {runs(builds)})")
-    print(f"static chart files after the pages, cold (PNG + SVG of every chart): {statistics.median(statics):.2f} s "
-          f"(runs: {runs(statics)})")
+    print(
+        f"static chart files after the pages, cold (PNG + SVG of every chart): {statistics.median(statics):.2f} s "
+        f"(runs: {runs(statics)})"
+    )
     print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s (runs: {runs(floors)})")
     print(f"build/floor ratio: {build_s / floor_s:.2f}")
-    print(f"import floor (the floor plus the notebook's imports): {imports_s:.2f} s, "
-          f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})")
-    print(f"rebuild with the tidy table and chart renders kept (as after a prose edit): {rebuild_s:.2f} s, "
-          f"{rebuild_s / floor_s:.2f} x the floor (runs: {runs(rebuilds)})")
-    print(f"prose-edit/floor ratio: {prose_s / floor_s:.2f} (a sentence changed in a section module, then the "
-          f"build: {prose_s:.2f} s; runs: {runs(prose)})")
+    print(
+        f"import floor (the floor plus the notebook's imports): {imports_s:.2f} s, "
+        f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})"
+    )
+    print(
+        f"rebuild with the tidy table and chart renders kept (as after a prose edit): {rebuild_s:.2f} s, "
+        f"{rebuild_s / floor_s:.2f} x the floor (runs: {runs(rebuilds)})"
+    )
+    print(
+        f"prose-edit/floor ratio: {prose_s / floor_s:.2f} (a sentence changed in a section module, then the "
+        f"build: {prose_s:.2f} s; runs: {runs(prose)})"
+    )
     for year, slow in cells.items():
         print(f"slowest cells {year}: " + "; ".join(f"{s:.2f} s {line!r}" for s, line in slow))
     print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s")
     for year, size in weights.items():
         print(f"page weight {year}: {size / 1e6:.2f} MB")
-    print(f"merge: {merge['rows_in']:,} rows from 1,000 vintages -> {merge['rows_out']:,} rows, "
-          f"{merge['revisions']:,} revisions logged, {merge['seconds']:.2f} s, peak RSS {merge['peak_rss_mb']:.0f} MB "
-          f"(of which {merge['rss_before_merge_mb']:.0f} MB before the merge: interpreter and input frames)")
+    print(
+        f"merge: {merge['rows_in']:,} rows from 1,000 vintages -> {merge['rows_out']:,} rows, "
+        f"{merge['revisions']:,} revisions logged, {merge['seconds']:.2f} s, peak RSS {merge['peak_rss_mb']:.0f} MB "
+        f"(of which {merge['rss_before_merge_mb']:.0f} MB before the merge: interpreter and input frames)"
+    )
     return 0
 
 

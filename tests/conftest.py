@@ -27,8 +27,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture
 def shared_data() -> Path:
     if not FACETS.exists():
-        pytest.skip(f"the real OpenRouter vintages are not at {SHARED} (../shared is absent on this machine; "
-                    "TOKENTRENDS_SHARED_DATA points elsewhere)")
+        pytest.skip(
+            f"the real OpenRouter vintages are not at {SHARED} (../shared is absent on this machine; "
+            "TOKENTRENDS_SHARED_DATA points elsewhere)"
+        )
     return SHARED
 
 

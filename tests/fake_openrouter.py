@@ -46,32 +46,64 @@ class FakeOpenRouter:
 
     def rankings(self, start: str, end: str) -> bytes:
         rows = self.rows[(self.rows["date"] >= start) & (self.rows["date"] <= end)]
-        return json.dumps({"data": rows.to_dict("records"),
-                           "meta": {"as_of": AS_OF, "start_date": start, "end_date": end, "version": "test"}}).encode()
+        return json.dumps(
+            {
+                "data": rows.to_dict("records"),
+                "meta": {"as_of": AS_OF, "start_date": start, "end_date": end, "version": "test"},
+            }
+        ).encode()
 
     def models(self) -> bytes:
-        return json.dumps({"data": [{"id": "sample-lab/flash-1", "canonical_slug": "sample-lab/flash-1",
-                                     "name": "Sample: Flash 1", "created": 1735689600, "hugging_face_id": "",
-                                     "pricing": {"prompt": "0.0000001", "completion": "0.0000004"},
-                                     "context_length": 1000}]}).encode()
+        return json.dumps(
+            {
+                "data": [
+                    {
+                        "id": "sample-lab/flash-1",
+                        "canonical_slug": "sample-lab/flash-1",
+                        "name": "Sample: Flash 1",
+                        "created": 1735689600,
+                        "hugging_face_id": "",
+                        "pricing": {"prompt": "0.0000001", "completion": "0.0000004"},
+                        "context_length": 1000,
+                    }
+                ]
+            }
+        ).encode()
 
     def activity(self) -> bytes:
         """/api/v1/activity: two rows a day for the 30 completed UTC days before now (a management key's view)."""
         from datetime import UTC, datetime, timedelta
 
         today = datetime.now(UTC).date()
-        rows = [{"date": (today - timedelta(days=d)).isoformat(), "model": slug, "model_permaslug": f"{slug}-2025",
-                 "endpoint_id": f"ep-{slug}", "provider_name": "Sample Cloud", "usage": 0.25 * d,
-                 "byok_usage_inference": 0.0, "requests": d, "prompt_tokens": 1000 * d, "completion_tokens": 100 * d,
-                 "reasoning_tokens": 10 * d}
-                for d in range(1, 31) for slug in ("sample-lab/flash-1", "acme-ai/pro-1")]
+        rows = [
+            {
+                "date": (today - timedelta(days=d)).isoformat(),
+                "model": slug,
+                "model_permaslug": f"{slug}-2025",
+                "endpoint_id": f"ep-{slug}",
+                "provider_name": "Sample Cloud",
+                "usage": 0.25 * d,
+                "byok_usage_inference": 0.0,
+                "requests": d,
+                "prompt_tokens": 1000 * d,
+                "completion_tokens": 100 * d,
+                "reasoning_tokens": 10 * d,
+            }
+            for d in range(1, 31)
+            for slug in ("sample-lab/flash-1", "acme-ai/pro-1")
+        ]
         return json.dumps({"data": rows}).encode()
 
     # The demand side (issue 12). 130 apps overall (so the overall list takes two pages of 100); subcategory
     # lists overlap (apps 30-40 are both cli-agent and cloud-agent; app 1 is also a personal agent).
-    SUBCATEGORY_APPS = {"cli-agent": range(1, 41), "cloud-agent": range(30, 50), "ide-extension": (2, 4, 6),
-                        "personal-agent": (1, 100, 101, 102, 103, 104), "programming-app": (),
-                        "native-app-builder": (120,)}
+    SUBCATEGORY_APPS = {
+        "cli-agent": range(1, 41),
+        "cloud-agent": range(30, 50),
+        "ide-extension": (2, 4, 6),
+        "personal-agent": (1, 100, 101, 102, 103, 104),
+        "programming-app": (),
+        "native-app-builder": (120,),
+    }
 
     def app_rankings(self, query: dict) -> bytes:
         start, end = query["start_date"], query["end_date"]
@@ -79,27 +111,64 @@ class FakeOpenRouter:
         if start < self.apps_since:
             ids = []
         offset, limit = int(query.get("offset", 0)), int(query.get("limit", 50))
-        rows = [{"rank": offset + n + 1, "app_id": i, "app_name": f"App {i}", "total_tokens": str((200 - i) * 10**9),
-                 "total_requests": (200 - i) * 10**4} for n, i in enumerate(ids[offset:offset + limit])]
+        rows = [
+            {
+                "rank": offset + n + 1,
+                "app_id": i,
+                "app_name": f"App {i}",
+                "total_tokens": str((200 - i) * 10**9),
+                "total_requests": (200 - i) * 10**4,
+            }
+            for n, i in enumerate(ids[offset : offset + limit])
+        ]
         as_of = (date.fromisoformat(end) + timedelta(days=2)).isoformat() + "T02:00:00.000Z"
-        return json.dumps({"data": rows, "meta": {"as_of": as_of, "version": "v1", "start_date": start,
-                                                  "end_date": end}}).encode()
+        return json.dumps(
+            {"data": rows, "meta": {"as_of": as_of, "version": "v1", "start_date": start, "end_date": end}}
+        ).encode()
 
     def task_classifications(self) -> bytes:
         models = [{"id": "sample-lab/flash-1", "tag_usage_share": 0.4, "tag_token_share": 0.5}]
-        tags = [{"tag": t, "display_name": t.title(), "macro_category": m, "usage_share": u, "token_share": k,
-                 "category_usage_share": 1.0, "category_token_share": 1.0, "models": models}
-                for t, m, u, k in (("code:gen", "code", 0.3, 0.6), ("agent:plan", "agent", 0.7, 0.4))]
-        macro = [{"key": "code", "label": "Code", "usage_share": 0.3, "token_share": 0.6},
-                 {"key": "agent", "label": "Agent", "usage_share": 0.7, "token_share": 0.4}]
-        return json.dumps({"data": {"window_days": 7, "as_of": self.task_as_of, "classifications": tags,
-                                    "macro_categories": macro}}).encode()
+        tags = [
+            {
+                "tag": t,
+                "display_name": t.title(),
+                "macro_category": m,
+                "usage_share": u,
+                "token_share": k,
+                "category_usage_share": 1.0,
+                "category_token_share": 1.0,
+                "models": models,
+            }
+            for t, m, u, k in (("code:gen", "code", 0.3, 0.6), ("agent:plan", "agent", 0.7, 0.4))
+        ]
+        macro = [
+            {"key": "code", "label": "Code", "usage_share": 0.3, "token_share": 0.6},
+            {"key": "agent", "label": "Agent", "usage_share": 0.7, "token_share": 0.4},
+        ]
+        return json.dumps(
+            {"data": {"window_days": 7, "as_of": self.task_as_of, "classifications": tags, "macro_categories": macro}}
+        ).encode()
 
     def session_cost(self) -> bytes:
-        return json.dumps({"data": [{"app_name": "App 1", "app_slug": "app-1", "model_permaslug": "sample-lab/flash-1",
-                                     "turn_range": "10-49-turns", "median_session_cost_usd": 1.74}],
-                           "meta": {"as_of": self.task_as_of + "T02:00:00.000Z", "version": "v1", "window_days": 30,
-                                    "window_end_date": None}}).encode()
+        return json.dumps(
+            {
+                "data": [
+                    {
+                        "app_name": "App 1",
+                        "app_slug": "app-1",
+                        "model_permaslug": "sample-lab/flash-1",
+                        "turn_range": "10-49-turns",
+                        "median_session_cost_usd": 1.74,
+                    }
+                ],
+                "meta": {
+                    "as_of": self.task_as_of + "T02:00:00.000Z",
+                    "version": "v1",
+                    "window_days": 30,
+                    "window_end_date": None,
+                },
+            }
+        ).encode()
 
     def _handler(self):
         fake = self
@@ -111,8 +180,9 @@ class FakeOpenRouter:
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
-                fake.requests.append({"path": url.path, "query": query,
-                                      "authorization": self.headers.get("Authorization")})
+                fake.requests.append(
+                    {"path": url.path, "query": query, "authorization": self.headers.get("Authorization")}
+                )
                 action = fake.plan.pop(0) if fake.plan else "ok"
                 if action == "hang":
                     time.sleep(3600)

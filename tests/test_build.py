@@ -31,8 +31,14 @@ def test__notebook_source__exactly_one_parameters_cell():
 def test__build__sample_outputs_per_year(sample_reports):
     for year in (2025, 2026):
         folder = sample_reports / str(year)
-        for name in ("report.html", "report.ipynb", "figures.json", "charts/weekly-top-models.png",
-                     "charts/weekly-top-models.svg", "charts/weekly-top-models.csv"):
+        for name in (
+            "report.html",
+            "report.ipynb",
+            "figures.json",
+            "charts/weekly-top-models.png",
+            "charts/weekly-top-models.svg",
+            "charts/weekly-top-models.csv",
+        ):
             assert (folder / name).exists(), name
         html = (folder / "report.html").read_text()
         assert "SYNTHETIC SAMPLE DATA" in html
@@ -64,15 +70,20 @@ def test__build__figures_weekly_equal_daily_sums(sample_reports):
 
 def test__build__nothing_changed_rebuilds_nothing(sample_data, sample_reports):
     assert build.build_reports(sample_data, reports_dir=sample_reports, log=lambda *_: None) == []
-    assert build.build_reports(sample_data, reports_dir=sample_reports, top_n=5, years=[2026],
-                               log=lambda *_: None) == [2026]
+    assert build.build_reports(sample_data, reports_dir=sample_reports, top_n=5, years=[2026], log=lambda *_: None) == [
+        2026
+    ]
     assert json.loads((sample_reports / "2026" / "figures.json").read_text())["top_n"] == 5
     build.build_reports(sample_data, reports_dir=sample_reports, years=[2026], log=lambda *_: None)
 
 
 def _nbval(notebook: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax",
-                           str(notebook)], capture_output=True, text=True, cwd=notebook.parent)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", str(notebook)],
+        capture_output=True,
+        text=True,
+        cwd=notebook.parent,
+    )
 
 
 def test__nbval__executed_notebook_reproduces_headline(sample_reports):
@@ -146,8 +157,9 @@ def test__build__a_few_days_of_data_still_make_a_page(tmp_path):
 @pytest.mark.slow
 def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback(tmp_path):
     source = tmp_path / "failing.py"
-    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint("before")\n\n# %%\n'
-                      'raise ValueError(f"no data for {year}")\n')
+    source.write_text(
+        '# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint("before")\n\n# %%\nraise ValueError(f"no data for {year}")\n'
+    )
     (tmp_path / "build").mkdir()
     with pytest.raises(BuildError, match="ValueError: no data for 2031"):
         build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})

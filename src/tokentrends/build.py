@@ -32,8 +32,11 @@ STAMP = ".build-stamp"
 SAMPLE_REPORTS = "sample"  # reports/sample/: the synthetic sample's own folder, never over real reports
 KERNEL_START_RETRIES = 2
 # What a kernel that failed to start looks like under parallel load: a passing fault, retried.
-KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond",
-                         "Address already in use")
+KERNEL_START_FAILURES = (
+    "Kernel died before replying to kernel_info",
+    "Kernel didn't respond",
+    "Address already in use",
+)
 _PARENT_PID: int | None = None  # set in each worker: the build process it works for
 _REPORTS_DIR: Path | None = None  # set in each worker: where its build folders are
 
@@ -56,8 +59,14 @@ def render_html(executed: Path, html_path: Path, title: str = "LLM usage on Open
 
     # Cells tagged explore-only speak to someone running the notebook in JupyterLab, not to the page's reader.
     config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}})
-    exporter = HTMLExporter(config=config, template_name="tokentrends", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        config=config,
+        template_name="tokentrends",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     notebook = nbformat.read(executed, as_version=4)
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     html_path.write_text(body, encoding="utf-8")
@@ -81,14 +90,20 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
             except Exception as exc:
                 if attempt == KERNEL_START_RETRIES or not kernel_start_failed(exc):
                     raise
-                print(f"  {parameters.get('year', 'build')}: the kernel did not start ({str(exc)[:80]}); "
-                      f"retrying ({attempt + 1} of {KERNEL_START_RETRIES})", file=sys.stderr, flush=True)
+                print(
+                    f"  {parameters.get('year', 'build')}: the kernel did not start ({str(exc)[:80]}); "
+                    f"retrying ({attempt + 1} of {KERNEL_START_RETRIES})",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
         kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
         shutil.copyfile(executed, kept)
-        raise BuildError(f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
-                         f"(the executed notebook is at {kept})") from None
+        raise BuildError(
+            f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
+            f"(the executed notebook is at {kept})"
+        ) from None
     finally:
         raw.unlink(missing_ok=True)
 
@@ -102,19 +117,27 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
     """One papermill run (a kernel start failure surfaces here as a plain exception)."""
     # Saved once at the end (and on failure), not after every cell: each save rewrites the whole notebook,
     # inlined chart library included (~0.5 s of a year's build).
-    papermill.execute_notebook(str(raw), str(executed), parameters=parameters, kernel_name="python3",
-                               language="python", progress_bar=False, cwd=str(executed.parent),
-                               request_save_on_cell_execute=False,
-                               # The notebook is saved once its last cell ran; a graceful shutdown sometimes
-                               # waits ~3.5 s for a kernel that is done ("taking too long to finish").
-                               shutdown_kernel="immediate",
-                               # jupyter_client interrupts the idle kernel before shutting it down, which
-                               # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
-                               extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+    papermill.execute_notebook(
+        str(raw),
+        str(executed),
+        parameters=parameters,
+        kernel_name="python3",
+        language="python",
+        progress_bar=False,
+        cwd=str(executed.parent),
+        request_save_on_cell_execute=False,
+        # The notebook is saved once its last cell ran; a graceful shutdown sometimes
+        # waits ~3.5 s for a kernel that is done ("taking too long to finish").
+        shutdown_kernel="immediate",
+        # jupyter_client interrupts the idle kernel before shutting it down, which
+        # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
 
 
-def build_year(year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str,
-               source: Path) -> tuple[int, float]:
+def build_year(
+    year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str, source: Path
+) -> tuple[int, float]:
     """Build reports/<year>/ atomically; return the year and the seconds it took."""
     global _REPORTS_DIR
     started = time.perf_counter()
@@ -227,9 +250,11 @@ def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
         return reports_dir / SAMPLE_REPORTS
     real = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_real_report(p)]
     if real:
-        raise BuildError(f"{reports_dir} holds reports built from real data ({', '.join(real)}); the synthetic "
-                         "sample never replaces them: give another --reports-dir, or none (it goes to "
-                         f"reports/{SAMPLE_REPORTS}/)")
+        raise BuildError(
+            f"{reports_dir} holds reports built from real data ({', '.join(real)}); the synthetic "
+            "sample never replaces them: give another --reports-dir, or none (it goes to "
+            f"reports/{SAMPLE_REPORTS}/)"
+        )
     return reports_dir
 
 
@@ -248,8 +273,15 @@ def clean_leftovers(reports_dir: Path, log) -> None:
 
 
 def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
-    return hash_json({"data": processed_dir.name, "notebook": hash_files([source]),
-                      "code": package_fingerprint(), "year": year, "top_n": top_n})
+    return hash_json(
+        {
+            "data": processed_dir.name,
+            "notebook": hash_files([source]),
+            "code": package_fingerprint(),
+            "year": year,
+            "top_n": top_n,
+        }
+    )
 
 
 def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = None, log=print) -> int:
@@ -260,17 +292,26 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
     # Spawned, not forked: a process that has drawn a chart itself (a test, the bench) holds vl-convert's runtime
     # threads, and a forked copy of it waits forever on them in its first render.
-    with ProcessPoolExecutor(max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
-                             mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init,
-                             initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    ) as pool:
         drawn = sum(pool.map(render_chart_files, pending))
     log(f"  {drawn} charts drawn")
     return drawn
 
 
-def build_reports(data_dir: str | Path | None = None, years: list[int] | None = None, top_n: int = config.TOP_N,
-                  reports_dir: str | Path | None = None, jobs: int | None = None, log=print,
-                  figures: bool = True) -> list[int]:
+def build_reports(
+    data_dir: str | Path | None = None,
+    years: list[int] | None = None,
+    top_n: int = config.TOP_N,
+    reports_dir: str | Path | None = None,
+    jobs: int | None = None,
+    log=print,
+    figures: bool = True,
+) -> list[int]:
     """Build every requested year (all years in the data by default), then (figures) their static chart files;
     return the years built."""
     if not 1 <= top_n <= config.MAX_TOP_N:
@@ -308,8 +349,9 @@ def build_reports(data_dir: str | Path | None = None, years: list[int] | None = 
         log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
         try:
-            futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source)
-                       for y, s in todo.items()]
+            futures = [
+                pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source) for y, s in todo.items()
+            ]
             for done, future in enumerate(as_completed(futures), 1):
                 year, seconds = future.result()
                 drop_failed(reports_dir, year)
@@ -335,8 +377,10 @@ def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]
     named = weeks[weeks["model_permaslug"] != OTHER_SLUG].groupby("report_year")["tokens"].sum()
     empty = [y for y in wanted if int(named.get(y, 0)) == 0]
     if empty and explicit:
-        raise BuildError(f"{', '.join(map(str, empty))}: no model has any tokens (only the API's `other` row, or "
-                         "all counts 0): nothing to report")
+        raise BuildError(
+            f"{', '.join(map(str, empty))}: no model has any tokens (only the API's `other` row, or "
+            "all counts 0): nothing to report"
+        )
     for year in empty:
         log(f"  {year}: no model has any tokens (only the `other` row, or all counts 0): no report for this year")
     kept = [y for y in wanted if y not in empty]

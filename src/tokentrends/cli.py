@@ -66,8 +66,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError:
         raise TokentrendsError(f"--until must be a date YYYY-MM-DD (got {args.until!r})") from None
-    written = run_fetch(args.data_dir or default_data_dir(), until=until, models=not args.no_models,
-                        demand=not args.no_demand)
+    written = run_fetch(
+        args.data_dir or default_data_dir(), until=until, models=not args.no_models, demand=not args.no_demand
+    )
     print(f"fetched {len(written)} new vintage(s)")
     return 0
 
@@ -77,8 +78,10 @@ def _retrieved_at(given: str | None) -> str:
     if given:
         return given
     if not sys.stdin.isatty():
-        raise TokentrendsError("give the time the response was retrieved: --retrieved-at 2026-03-02T08:15:00Z "
-                               "(make add-activity FILE=... RETRIEVED_AT=...); it is never guessed from file times")
+        raise TokentrendsError(
+            "give the time the response was retrieved: --retrieved-at 2026-03-02T08:15:00Z "
+            "(make add-activity FILE=... RETRIEVED_AT=...); it is never guessed from file times"
+        )
     return input("When was this response retrieved from OpenRouter? (ISO time, e.g. 2026-03-02T08:15:00Z): ").strip()
 
 
@@ -107,8 +110,10 @@ def cmd_report_you(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     build_personal(args.activity_dir, args.year, args.top_n, args.data_dir, args.reports_dir)
-    print(f"private report ready in {time.perf_counter() - started:.1f}s under "
-          f"{args.reports_dir or private_reports_root()} (git-ignored; not on the public index)")
+    print(
+        f"private report ready in {time.perf_counter() - started:.1f}s under "
+        f"{args.reports_dir or private_reports_root()} (git-ignored; not on the public index)"
+    )
     return 0
 
 
@@ -119,8 +124,12 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="build reports/<year>/ and reports/index.html")
     r.add_argument("--data-dir", default=None, help="folder of vintages (default data/raw; sample if empty)")
     r.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    r.add_argument("--top-n", type=int, default=config.TOP_N,
-                   help=f"models shown by name per week (default {config.TOP_N}, at most {config.MAX_TOP_N})")
+    r.add_argument(
+        "--top-n",
+        type=int,
+        default=config.TOP_N,
+        help=f"models shown by name per week (default {config.TOP_N}, at most {config.MAX_TOP_N})",
+    )
     r.add_argument("--reports-dir", default=None, help="output folder (default reports/)")
     r.add_argument("--jobs", type=int, default=None, help="years built in parallel (default: cores)")
     r.set_defaults(func=cmd_report)
@@ -156,8 +165,12 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--activity-dir", default=None, help="your activity pulls (default data/private; sample if empty)")
     y.add_argument("--data-dir", default=None, help="the market's vintages (default data/raw)")
     y.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    y.add_argument("--top-n", type=int, default=config.TOP_N,
-                   help=f"the market's top models compared with yours (default {config.TOP_N})")
+    y.add_argument(
+        "--top-n",
+        type=int,
+        default=config.TOP_N,
+        help=f"the market's top models compared with yours (default {config.TOP_N})",
+    )
     y.add_argument("--reports-dir", default=None, help="output folder (default reports/private)")
     y.set_defaults(func=cmd_report_you)
 
@@ -170,9 +183,14 @@ def parser() -> argparse.ArgumentParser:
 
 def os_error_line(exc: OSError) -> str:
     """`cannot write /x/y: no space left on the device` rather than `unexpected OSError`."""
-    hints = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up",
-             errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-             errno.EPERM: "permission denied", errno.ENOENT: "no such file or folder"}
+    hints = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.ENOENT: "no such file or folder",
+    }
     reason = hints.get(exc.errno or 0) or exc.strerror or str(exc)
     where = f" {exc.filename}" if exc.filename else ""
     return f"cannot use{where}: {reason} (nothing half-written is kept; fix it and run the same command again)"
@@ -194,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line for the user, the traceback on request
         if os.environ.get("TOKENTRENDS_DEBUG"):
             traceback.print_exc()
-        print(f"error: unexpected {type(exc).__name__}: {exc} (set TOKENTRENDS_DEBUG=1 for the traceback)",
-              file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {exc} (set TOKENTRENDS_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
         return 1

@@ -25,8 +25,10 @@ def project_root() -> Path:
         return Path(os.environ["TOKENTRENDS_HOME"]).resolve()
     root = _find_project(Path(__file__).resolve().parent)
     if root is None:
-        raise TokentrendsError("cannot tell where the project is: tokentrends is not installed from its project "
-                               "folder (make setup does that); set TOKENTRENDS_HOME to the project folder")
+        raise TokentrendsError(
+            "cannot tell where the project is: tokentrends is not installed from its project "
+            "folder (make setup does that); set TOKENTRENDS_HOME to the project folder"
+        )
     return root
 
 

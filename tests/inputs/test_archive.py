@@ -11,24 +11,32 @@ from tokentrends.inputs import archive
 
 
 def frame(rows):
-    return pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
-                         "model_permaslug": [r[1] for r in rows], "tokens": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
+            "model_permaslug": [r[1] for r in rows],
+            "tokens": [r[2] for r in rows],
+        }
+    )
 
 
 def test__merge_rankings__newest_as_of_wins_and_revisions_logged():
     old = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "other", 5), ("2025-01-02", "a/x", 7)])
     new = frame([("2025-01-02", "a/x", 8), ("2025-01-03", "a/x", 9)])
-    usage, revisions = archive.merge_rankings({"old": old, "new": new},
-                                              {"old": "2025-01-02T00:00:00Z", "new": "2025-01-04T00:00:00Z"})
+    usage, revisions = archive.merge_rankings(
+        {"old": old, "new": new}, {"old": "2025-01-02T00:00:00Z", "new": "2025-01-04T00:00:00Z"}
+    )
     got = usage.set_index(["date", "model_permaslug"])
     assert got.loc[(pd.Timestamp("2025-01-02"), "a/x"), "tokens"] == 8
     assert got.loc[(pd.Timestamp("2025-01-02"), "a/x"), "vintage"] == "new"
     assert len(usage) == 4  # nothing lost: the old-only keys stay
     assert revisions[["old_tokens", "new_tokens", "old_vintage", "new_vintage"]].values.tolist() == [
-        [7, 8, "old", "new"]]
+        [7, 8, "old", "new"]
+    ]
     summary = archive.revision_summary(revisions)
-    assert summary.to_dict("records") == [{"vintage": "new", "values_revised": 1, "net_change_tokens": 1,
-                                           "abs_change_tokens": 1}]
+    assert summary.to_dict("records") == [
+        {"vintage": "new", "values_revised": 1, "net_change_tokens": 1, "abs_change_tokens": 1}
+    ]
 
 
 def test__merge_rankings__identical_values_are_not_revisions():
@@ -41,8 +49,9 @@ def test__revision_summary__counts_each_key_once_against_the_newest_older_value(
     v1 = frame([("2025-01-01", "a/x", 10)])
     v2 = frame([("2025-01-01", "a/x", 11)])
     v3 = frame([("2025-01-01", "a/x", 15)])
-    _, revisions = archive.merge_rankings({"v1": v1, "v2": v2, "v3": v3},
-                                          {"v1": "2025-01-02", "v2": "2025-01-03", "v3": "2025-01-04"})
+    _, revisions = archive.merge_rankings(
+        {"v1": v1, "v2": v2, "v3": v3}, {"v1": "2025-01-02", "v2": "2025-01-03", "v3": "2025-01-04"}
+    )
     assert len(revisions) == 2
     summary = archive.revision_summary(revisions)
     assert summary["values_revised"].tolist() == [1]
@@ -57,13 +66,21 @@ def test__missing_days__lists_gaps():
 def test__discover_vintages__reads_provenance_and_checks_sha(tmp_path):
     folder = tmp_path / "rankings-daily" / "v1"
     path = write_csv(folder / "rankings-daily.csv", "date,model_permaslug,total_tokens\n2025-01-01,a/x,1\n")
-    (folder / "provenance.json").write_text(json.dumps({
-        "kind": "rankings-daily", "as_of": "2025-01-02T00:00:00Z", "sha256": archive.sha256_of(path),
-        "citation": "Source: test"}))
+    (folder / "provenance.json").write_text(
+        json.dumps(
+            {
+                "kind": "rankings-daily",
+                "as_of": "2025-01-02T00:00:00Z",
+                "sha256": archive.sha256_of(path),
+                "citation": "Source: test",
+            }
+        )
+    )
     (tmp_path / "notes.pdf").write_bytes(b"%PDF")
     vintages, skipped = archive.discover_vintages(tmp_path)
     assert [(v.vintage_id, v.kind, v.as_of, v.citation) for v in vintages] == [
-        ("rankings-daily/v1", "rankings-daily", "2025-01-02T00:00:00Z", "Source: test")]
+        ("rankings-daily/v1", "rankings-daily", "2025-01-02T00:00:00Z", "Source: test")
+    ]
     assert [s.reason for s in skipped] == ["not a .csv or .json data file"]
     path.write_text("date,model_permaslug,total_tokens\n2025-01-01,a/x,2\n")
     with pytest.raises(InputError, match="sha256 differs"):
@@ -71,9 +88,14 @@ def test__discover_vintages__reads_provenance_and_checks_sha(tmp_path):
 
 
 def test__discover_vintages__json_meta_as_of_and_no_provenance(tmp_path):
-    (tmp_path / "pull.json").write_text(json.dumps({
-        "data": [{"date": "2025-01-01", "model_permaslug": "a/x", "total_tokens": "1"}],
-        "meta": {"as_of": "2025-01-02T03:04:05Z"}}))
+    (tmp_path / "pull.json").write_text(
+        json.dumps(
+            {
+                "data": [{"date": "2025-01-01", "model_permaslug": "a/x", "total_tokens": "1"}],
+                "meta": {"as_of": "2025-01-02T03:04:05Z"},
+            }
+        )
+    )
     (vintage,), _ = archive.discover_vintages(tmp_path)
     assert vintage.as_of == "2025-01-02T03:04:05Z"
     assert vintage.as_of_basis == "the response's meta.as_of"
@@ -94,8 +116,10 @@ def test__merge_rankings__real_overlapping_vintages(shared_data):
     old = frames[sample["old_vintage"]].set_index(["date", "model_permaslug"])["tokens"]
     assert old[(sample["date"], sample["model_permaslug"])] == sample["old_tokens"]
     # the 07-22 pull does not revise the 06-22 pull where they overlap
-    _, early = archive.merge_rankings({k: frames[k] for k in ("2026-06-22-casualstudy", "2026-07-22-casualstudy")},
-                                      {"2026-06-22-casualstudy": "2026-06-22", "2026-07-22-casualstudy": "2026-07-22"})
+    _, early = archive.merge_rankings(
+        {k: frames[k] for k in ("2026-06-22-casualstudy", "2026-07-22-casualstudy")},
+        {"2026-06-22-casualstudy": "2026-06-22", "2026-07-22-casualstudy": "2026-07-22"},
+    )
     assert early.empty
 
 

@@ -36,8 +36,9 @@ def test__windows__at_most_30_days():
 
 def test__fetch_rankings__fills_the_archive_with_vintages(tmp_path):
     with FakeOpenRouter() as server:
-        written = fetch.fetch_rankings(client(server, tmp_path), tmp_path, date(2025, 3, 5), progress=False,
-                                       log=lambda *_: None)
+        written = fetch.fetch_rankings(
+            client(server, tmp_path), tmp_path, date(2025, 3, 5), progress=False, log=lambda *_: None
+        )
     assert len(written) == 3
     assert all(r["authorization"] == f"Bearer {KEY}" for r in server.requests)
     assert [r["query"]["start_date"] for r in server.requests] == ["2025-01-01", "2025-01-31", "2025-03-02"]
@@ -56,13 +57,16 @@ def test__fetch_rankings__resumes_from_the_archive_end(tmp_path):
     with FakeOpenRouter() as server:
         fetch.fetch_rankings(client(server, tmp_path), tmp_path, date(2025, 1, 10), False, log=lambda *_: None)
         fetch.fetch_rankings(client(server, tmp_path), tmp_path, date(2025, 1, 20), False, log=lambda *_: None)
-        assert fetch.fetch_rankings(client(server, tmp_path), tmp_path, date(2025, 1, 20), False,
-                                    log=lambda *_: None) == []
+        assert (
+            fetch.fetch_rankings(client(server, tmp_path), tmp_path, date(2025, 1, 20), False, log=lambda *_: None)
+            == []
+        )
     assert [r["query"]["start_date"] for r in server.requests] == ["2025-01-01", "2025-01-11"]
 
 
-@pytest.mark.parametrize(("plan", "waits"), [(["429"], [1.0]), (["500"], [2.0]), (["500", "500"], [2.0, 4.0]),
-                                             (["truncated"], [2.0])])
+@pytest.mark.parametrize(
+    ("plan", "waits"), [(["429"], [1.0]), (["500"], [2.0]), (["500", "500"], [2.0, 4.0]), (["truncated"], [2.0])]
+)
 def test__client__retries_with_backoff_and_retry_after(tmp_path, plan, waits):
     sleeps: list[float] = []
     with FakeOpenRouter(plan) as server:
@@ -74,8 +78,9 @@ def test__client__retries_with_backoff_and_retry_after(tmp_path, plan, waits):
 def test__client__slow_response_times_out_then_retries(tmp_path):
     sleeps: list[float] = []
     with FakeOpenRouter(["slow"], slow_seconds=2.0) as server:
-        fetch.fetch_rankings(client(server, tmp_path, sleeps, timeout=0.5), tmp_path, date(2025, 1, 5), False,
-                             log=lambda *_: None)
+        fetch.fetch_rankings(
+            client(server, tmp_path, sleeps, timeout=0.5), tmp_path, date(2025, 1, 5), False, log=lambda *_: None
+        )
     assert sleeps == [2.0] and len(server.requests) == 2
 
 
@@ -127,8 +132,13 @@ def test__store_vintage__never_overwrites(tmp_path):
 
 def _cli(tmp_path: Path, url: str, until: str) -> subprocess.Popen:
     env = {**os.environ, "OPENROUTER_API_KEY": KEY, "OPENROUTER_BASE_URL": url}
-    return subprocess.Popen([sys.executable, "-m", "tokentrends", "fetch", "--data-dir", str(tmp_path),
-                             "--until", until], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tokentrends", "fetch", "--data-dir", str(tmp_path), "--until", until],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test__fetch_cli__killed_mid_run_then_resumed(tmp_path):
@@ -152,7 +162,11 @@ def test__fetch_cli__killed_mid_run_then_resumed(tmp_path):
 
 def test__fetch_cli__without_key_is_one_clear_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "OPENROUTER_API_KEY"}
-    result = subprocess.run([sys.executable, "-m", "tokentrends", "fetch", "--data-dir", str(tmp_path)], env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tokentrends", "fetch", "--data-dir", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr.strip() == "error: set OPENROUTER_API_KEY (any OpenRouter API key) to fetch rankings-daily"

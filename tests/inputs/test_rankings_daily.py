@@ -16,8 +16,13 @@ HEADER = "date,model_permaslug,total_tokens\n"
 def test__read_rankings_csv__typed_rows(tmp_path):
     path = write_csv(tmp_path / "r.csv", HEADER + "2025-01-02,a/x,10\n2025-01-02,other,5\n")
     frame = read_rankings_csv(path).frame
-    expected = pd.DataFrame({"date": pd.to_datetime(["2025-01-02", "2025-01-02"]).astype("datetime64[s]"),
-                             "model_permaslug": ["a/x", "other"], "tokens": [10, 5]})
+    expected = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-02", "2025-01-02"]).astype("datetime64[s]"),
+            "model_permaslug": ["a/x", "other"],
+            "tokens": [10, 5],
+        }
+    )
     pd.testing.assert_frame_equal(frame, expected)
 
 
@@ -36,11 +41,14 @@ def test__read_rankings_csv__lenient_numbers_are_refused(tmp_path, count):
     assert err.value.row == 2 and "total_tokens" in err.value.reason
 
 
-@pytest.mark.parametrize(("body", "row", "reason"), [
-    ("2025-01-02,a/x,1,9\n", 2, "4 fields where the header has 3"),  # pandas reported no row
-    ("2025-01-02,a/x,1\n2025-01-03,b/y\n", 3, "2 fields where the header has 3"),
-    ('2025-01-02,a/x,"1\n', None, "malformed CSV"),
-])
+@pytest.mark.parametrize(
+    ("body", "row", "reason"),
+    [
+        ("2025-01-02,a/x,1,9\n", 2, "4 fields where the header has 3"),  # pandas reported no row
+        ("2025-01-02,a/x,1\n2025-01-03,b/y\n", 3, "2 fields where the header has 3"),
+        ('2025-01-02,a/x,"1\n', None, "malformed CSV"),
+    ],
+)
 def test__read_rankings_csv__ragged_rows_name_the_row(tmp_path, body, row, reason):
     path = write_csv(tmp_path / "r.csv", HEADER + body)
     with pytest.raises(InputError) as err:
@@ -55,14 +63,21 @@ def test__read_rankings_csv__extra_leading_fields_are_not_dropped(tmp_path):
         read_rankings_csv(path)
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 5000 + "}]}",
-     "unreadable JSON value"),
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": NaN}]}', "not a JSON number"),
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 300 + "}]}",
-     "larger than int64"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        (
+            '{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 5000 + "}]}",
+            "unreadable JSON value",
+        ),
+        ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": NaN}]}', "not a JSON number"),
+        (
+            '{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": ' + "9" * 300 + "}]}",
+            "larger than int64",
+        ),
+    ],
+)
 def test__read_rankings_json__hostile_json_is_one_input_error(tmp_path, text, reason):
     path = tmp_path / "r.json"
     path.write_text(text)
@@ -76,17 +91,20 @@ def test__read_rankings_csv__max_int64_kept_exactly(tmp_path):
     assert read_rankings_csv(path).frame["tokens"].iloc[0] == 2**63 - 1
 
 
-@pytest.mark.parametrize(("body", "row", "reason"), [
-    ("2025-01-02,a/x,-3\n", 2, "negative"),
-    ("2025-01-02,a/x,12abc\n", 2, "not a number"),
-    ("2025-01-02,a/x,1.5\n", 2, "not a whole number"),
-    (f"2025-01-02,a/x,{2**63}\n", 2, "larger than int64"),
-    ("2025-01-02,a/x,1\n2025-13-02,a/x,1\n", 3, "not a YYYY-MM-DD"),
-    ("2024-12-31,a/x,1\n", 2, "before the Data API starts"),
-    ("2025-01-02,a/x,1\n2025-01-02,a/x,2\n", 3, "duplicate key"),
-    ("2025-01-02,,1\n", 2, "model_permaslug is empty"),
-    ("2025-01-02,a/x,nan\n", 2, "not a finite number"),
-])
+@pytest.mark.parametrize(
+    ("body", "row", "reason"),
+    [
+        ("2025-01-02,a/x,-3\n", 2, "negative"),
+        ("2025-01-02,a/x,12abc\n", 2, "not a number"),
+        ("2025-01-02,a/x,1.5\n", 2, "not a whole number"),
+        (f"2025-01-02,a/x,{2**63}\n", 2, "larger than int64"),
+        ("2025-01-02,a/x,1\n2025-13-02,a/x,1\n", 3, "not a YYYY-MM-DD"),
+        ("2024-12-31,a/x,1\n", 2, "before the Data API starts"),
+        ("2025-01-02,a/x,1\n2025-01-02,a/x,2\n", 3, "duplicate key"),
+        ("2025-01-02,,1\n", 2, "model_permaslug is empty"),
+        ("2025-01-02,a/x,nan\n", 2, "not a finite number"),
+    ],
+)
 def test__read_rankings_csv__bad_rows_name_file_row_reason(tmp_path, body, row, reason):
     path = write_csv(tmp_path / "bad.csv", HEADER + body)
     with pytest.raises(InputError) as err:
@@ -102,12 +120,15 @@ def test__read_rankings_csv__after_as_of_is_an_error(tmp_path):
         read_rankings_csv(path, as_of=date(2025, 3, 1))
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"", "empty"),
-    (b"date,model,total_tokens\n2025-01-02,a/x,1\n", "columns must be"),
-    (b"date,model_permaslug,total_tokens,extra\n2025-01-02,a/x,1,2\n", "unexpected ['extra']"),
-    ("date,model_permaslug,total_tokens\n2025-01-02,\xe9,1\n".encode("latin-1"), "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"date,model,total_tokens\n2025-01-02,a/x,1\n", "columns must be"),
+        (b"date,model_permaslug,total_tokens,extra\n2025-01-02,a/x,1,2\n", "unexpected ['extra']"),
+        ("date,model_permaslug,total_tokens\n2025-01-02,\xe9,1\n".encode("latin-1"), "not UTF-8"),
+    ],
+)
 def test__read_rankings_csv__bad_files(tmp_path, content, reason):
     path = tmp_path / "f.csv"
     path.write_bytes(content)
@@ -116,10 +137,18 @@ def test__read_rankings_csv__bad_files(tmp_path, content, reason):
 
 
 def test__read_rankings_json__response_with_meta(tmp_path):
-    payload = {"data": [{"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "12"},
-                        {"date": "2025-01-02", "model_permaslug": "other", "total_tokens": 3}],
-               "meta": {"as_of": "2025-01-03T00:05:00Z", "start_date": "2025-01-02", "end_date": "2025-01-02",
-                        "version": "v1"}}
+    payload = {
+        "data": [
+            {"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "12"},
+            {"date": "2025-01-02", "model_permaslug": "other", "total_tokens": 3},
+        ],
+        "meta": {
+            "as_of": "2025-01-03T00:05:00Z",
+            "start_date": "2025-01-02",
+            "end_date": "2025-01-02",
+            "version": "v1",
+        },
+    }
     path = tmp_path / "r.json"
     path.write_text(json.dumps(payload))
     parsed = read_rankings_json(path)
@@ -127,14 +156,17 @@ def test__read_rankings_json__response_with_meta(tmp_path):
     assert parsed.meta["version"] == "v1"
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "1"}', "truncated"),
-    ('{"rows": []}', "'data' list"),
-    ('{"data": [{"date": "2025-01-02", "total_tokens": "1"}]}', "lacks model_permaslug"),
-    ('{"data": [{"date": 20250102, "model_permaslug": "a", "total_tokens": "1"}]}', "must be a string"),
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": 1e300}]}', "too large"),
-    ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": true}]}', "string or number"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ('{"data": [{"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "1"}', "truncated"),
+        ('{"rows": []}', "'data' list"),
+        ('{"data": [{"date": "2025-01-02", "total_tokens": "1"}]}', "lacks model_permaslug"),
+        ('{"data": [{"date": 20250102, "model_permaslug": "a", "total_tokens": "1"}]}', "must be a string"),
+        ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": 1e300}]}', "too large"),
+        ('{"data": [{"date": "2025-01-02", "model_permaslug": "a", "total_tokens": true}]}', "string or number"),
+    ],
+)
 def test__read_rankings_json__bad_payloads(tmp_path, text, reason):
     path = tmp_path / "r.json"
     path.write_text(text)
@@ -153,7 +185,14 @@ def test__read_rankings_csv__real_vintage_parses_whole(shared_data):
 def test__read_rankings_json__big_counts_stay_exact_beside_other_forms(tmp_path):
     """Found by the fuzz suite: a mixed column once lost digits beyond 2**53."""
     path = tmp_path / "r.json"
-    path.write_text(json.dumps({"data": [
-        {"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "9007199254740993"},
-        {"date": "2025-01-02", "model_permaslug": "b/y", "total_tokens": "0.0"}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "data": [
+                    {"date": "2025-01-02", "model_permaslug": "a/x", "total_tokens": "9007199254740993"},
+                    {"date": "2025-01-02", "model_permaslug": "b/y", "total_tokens": "0.0"},
+                ]
+            }
+        )
+    )
     assert read_rankings_json(path).frame["tokens"].tolist() == [9007199254740993, 0]

@@ -14,23 +14,34 @@ from tokentrends.report.sections.tail import tail_series
 
 
 def usage(rows):
-    return pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
-                         "model_permaslug": [r[1] for r in rows], "tokens": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
+            "model_permaslug": [r[1] for r in rows],
+            "tokens": [r[2] for r in rows],
+        }
+    )
 
 
-MODELS = pd.DataFrame({"model_permaslug": ["a/x", "a/x:free", "b/y", "c/z"], "family": ["X", "X", "Y", "Z"],
-                       "lab": ["A", "A", "B", "C"]})
+MODELS = pd.DataFrame(
+    {"model_permaslug": ["a/x", "a/x:free", "b/y", "c/z"], "family": ["X", "X", "Y", "Z"], "lab": ["A", "A", "B", "C"]}
+)
 # Two full weeks (2025-01-06 and 2025-01-13), one row per model per Monday repeated over 7 days.
-DAYS = usage([(d.strftime("%Y-%m-%d"), slug, tokens)
-              for week, spec in [("2025-01-06", {"a/x": 6, "a/x:free": 2, "b/y": 1, "other": 1}),
-                                 ("2025-01-13", {"a/x": 3, "b/y": 5, "c/z": 2, "other": 10})]
-              for d in pd.date_range(week, periods=7)
-              for slug, tokens in spec.items()])
+DAYS = usage(
+    [
+        (d.strftime("%Y-%m-%d"), slug, tokens)
+        for week, spec in [
+            ("2025-01-06", {"a/x": 6, "a/x:free": 2, "b/y": 1, "other": 1}),
+            ("2025-01-13", {"a/x": 3, "b/y": 5, "c/z": 2, "other": 10}),
+        ]
+        for d in pd.date_range(week, periods=7)
+        for slug, tokens in spec.items()
+    ]
+)
 
 
 def test__monthly_totals__daily_average():
-    got = volume.monthly_totals(usage([("2025-01-30", "a/x", 10), ("2025-01-31", "a/x", 20),
-                                       ("2025-02-01", "a/x", 9)]))
+    got = volume.monthly_totals(usage([("2025-01-30", "a/x", 10), ("2025-01-31", "a/x", 20), ("2025-02-01", "a/x", 9)]))
     assert got["total_tokens"].tolist() == [30, 9]
     assert got["daily_avg_tokens"].tolist() == [15.0, 9.0]
     assert volume.month_ratio(got, "2025-02", "2025-01") == 9 / 15
@@ -38,8 +49,13 @@ def test__monthly_totals__daily_average():
 
 
 def test__week_over_week__consecutive_full_weeks_only():
-    totals = pd.DataFrame({"week_start": pd.to_datetime(["2025-01-06", "2025-01-13", "2025-01-27", "2025-02-03"]),
-                           "days_present": [7, 7, 7, 6], "total_tokens": [100, 150, 300, 10]})
+    totals = pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2025-01-06", "2025-01-13", "2025-01-27", "2025-02-03"]),
+            "days_present": [7, 7, 7, 6],
+            "total_tokens": [100, 150, 300, 10],
+        }
+    )
     wow = volume.week_over_week(totals)
     assert wow["week_start"].tolist() == [pd.Timestamp("2025-01-13")]  # 01-27 follows a gap, 02-03 is partial
     assert wow["growth"].tolist() == [0.5]
@@ -80,8 +96,13 @@ def test__weekly_concentration__hhi_and_tail():
 
 
 def test__spikes_and_stability():
-    series = pd.DataFrame({"week_start": pd.date_range("2025-01-06", periods=10, freq="7D"), "family": "X",
-                           "share": [0.1, 0.11, 0.1, 0.11, 0.1, 0.11, 0.1, 0.5, 0.5, 0.5]})
+    series = pd.DataFrame(
+        {
+            "week_start": pd.date_range("2025-01-06", periods=10, freq="7D"),
+            "family": "X",
+            "share": [0.1, 0.11, 0.1, 0.11, 0.1, 0.11, 0.1, 0.5, 0.5, 0.5],
+        }
+    )
     found = specialists.spikes(series, "family", k=2)
     assert found["week_start"].tolist() == [pd.Timestamp("2025-02-24")]
     steady = specialists.stability(series, "family").iloc[0]
@@ -101,16 +122,33 @@ def test__period_share_change_and_late_entrants():
 
 
 def test__price_table__free_variants_cost_zero_and_nearest_list():
-    catalog = pd.DataFrame({"model_id": ["a/x-alias"], "canonical_slug": ["a/x"], "vintage": ["models/1"],
-                            "as_of": ["2025-06-01T00:00:00Z"], "prompt_usd_per_mtok": [2.0],
-                            "completion_usd_per_mtok": [8.0]})
-    lists = pd.DataFrame({"model_id": ["a/x", "b/y"], "vintage": ["prices/0"] * 2,
-                          "as_of": ["2025-01-01T00:00:00Z"] * 2, "prompt_usd_per_mtok": [1.0, 0.5],
-                          "completion_usd_per_mtok": [4.0, math.nan]})
+    catalog = pd.DataFrame(
+        {
+            "model_id": ["a/x-alias"],
+            "canonical_slug": ["a/x"],
+            "vintage": ["models/1"],
+            "as_of": ["2025-06-01T00:00:00Z"],
+            "prompt_usd_per_mtok": [2.0],
+            "completion_usd_per_mtok": [8.0],
+        }
+    )
+    lists = pd.DataFrame(
+        {
+            "model_id": ["a/x", "b/y"],
+            "vintage": ["prices/0"] * 2,
+            "as_of": ["2025-01-01T00:00:00Z"] * 2,
+            "prompt_usd_per_mtok": [1.0, 0.5],
+            "completion_usd_per_mtok": [4.0, math.nan],
+        }
+    )
     table = prices.price_table(MODELS, catalog, lists)
     got = table.set_index(["model_permaslug", "vintage"])["prompt_usd_per_mtok"].to_dict()
-    assert got == {("a/x", "models/1"): 2.0, ("a/x", "prices/0"): 1.0, ("a/x:free", "models/1"): 0.0,
-                   ("a/x:free", "prices/0"): 0.0}  # b/y has no completion price: not priced
+    assert got == {
+        ("a/x", "models/1"): 2.0,
+        ("a/x", "prices/0"): 1.0,
+        ("a/x:free", "models/1"): 0.0,
+        ("a/x:free", "prices/0"): 0.0,
+    }  # b/y has no completion price: not priced
     shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     priced = prices.with_nearest_prices(shares, table)
     # January weeks are nearer the 2025-01-01 list than the 2025-06-01 catalog
@@ -133,16 +171,18 @@ def test__mix_and_price_effect__adds_up():
 
 def test__project_weekly_volume__exact_exponential_and_score():
     weeks = pd.date_range("2025-01-06", periods=12, freq="7D")
-    totals = pd.DataFrame({"week_start": weeks, "days_present": 7,
-                           "total_tokens": (100 * 1.1 ** np.arange(12)).round()})
+    totals = pd.DataFrame(
+        {"week_start": weeks, "days_present": 7, "total_tokens": (100 * 1.1 ** np.arange(12)).round()}
+    )
     projection, params = outlook.project_weekly_volume(totals, fit_weeks=12, horizon=3)
     assert params["weekly_growth"] == pytest.approx(0.1, abs=1e-3)
     assert projection["week_start"].iloc[0] == weeks[-1] + pd.Timedelta(days=7)
     assert projection["projected"].iloc[0] == pytest.approx(100 * 1.1**12, rel=1e-3)
     assert (projection["low"] <= projection["projected"]).all()
     assert (projection["projected"] <= projection["high"]).all()
-    later = pd.DataFrame({"week_start": projection["week_start"], "days_present": 7,
-                          "total_tokens": projection["projected"] * 1.5})
+    later = pd.DataFrame(
+        {"week_start": projection["week_start"], "days_present": 7, "total_tokens": projection["projected"] * 1.5}
+    )
     score = outlook.score_projection(projection, later)
     assert score["weeks_compared"] == 3 and score["bias"] == pytest.approx(0.5)
 

@@ -8,8 +8,11 @@ import pytest
 
 from tokentrends.render import chart_files, chart_renders, charts
 
-SPEC = {"mark": "bar", "data": {"values": [{"a": "x", "b": 1}]},
-        "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
+SPEC = {
+    "mark": "bar",
+    "data": {"values": [{"a": "x", "b": 1}]},
+    "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}},
+}
 
 
 class CountingRenderer:

@@ -6,8 +6,10 @@ import pytest
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
 
 
-@pytest.mark.parametrize(("value", "text"), [(7_184_885_909_341, "7.18T"), (498_587_281_338, "499B"),
-                                             (1_500_000, "1.5M"), (999, "999"), (None, "n/a")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(7_184_885_909_341, "7.18T"), (498_587_281_338, "499B"), (1_500_000, "1.5M"), (999, "999"), (None, "n/a")],
+)
 def test__fmt_tokens(value, text):
     assert fmt_tokens(value) == text
 
@@ -27,8 +29,14 @@ def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
     from tokentrends.render.charts import OTHERS_COLOR, PALETTE, UNCLASSIFIED_COLORS, weekly_share_chart
 
     groups = ["China", "Undisclosed", "United States", "unknown", "Other countries"]
-    shares = pd.DataFrame({"week_start": pd.Timestamp("2026-01-05"), "origin": groups,
-                           "tokens": [50, 20, 15, 10, 5], "share": [0.5, 0.2, 0.15, 0.1, 0.05]})
+    shares = pd.DataFrame(
+        {
+            "week_start": pd.Timestamp("2026-01-05"),
+            "origin": groups,
+            "tokens": [50, 20, 15, 10, 5],
+            "share": [0.5, 0.2, 0.15, 0.1, 0.05],
+        }
+    )
     scale = weekly_share_chart(shares, "origin", "t", rest="Other countries").to_dict()["encoding"]["color"]["scale"]
     colour = dict(zip(scale["domain"], scale["range"], strict=True))
     assert colour["Other countries"] == OTHERS_COLOR
@@ -54,8 +62,10 @@ def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colou
     assert color_distance("#000000", "#000000") == 0 and color_distance("#000000", "#FFFFFF") > 700
     lookalikes = [(a, b) for a, b in combinations(PALETTE, 2) if color_distance(a, b) < MIN_COLOR_DISTANCE]
     assert lookalikes  # the palette has near pairs, so this test can fail
-    for names in (["DeepSeek", "OpenAI", "Tencent", "Z.ai (Zhipu AI)", "Anthropic", "Google", "Xiaomi"],
-                  [f"lab/model-{i}" for i in range(12)]):
+    for names in (
+        ["DeepSeek", "OpenAI", "Tencent", "Z.ai (Zhipu AI)", "Anthropic", "Google", "Xiaomi"],
+        [f"lab/model-{i}" for i in range(12)],
+    ):
         colours = distinct_colors(names)
         assert all(color_distance(a, b) >= MIN_COLOR_DISTANCE for a, b in combinations(colours, 2)), names
 
@@ -66,8 +76,13 @@ def test__token_axis__billions_read_b_not_g():
     from tokentrends.render.chart_renders import render_static
     from tokentrends.render.charts import monthly_chart
 
-    monthly = pd.DataFrame({"month": pd.to_datetime(["2025-01-01", "2025-02-01"]), "daily_avg_tokens": [3e11, 9e11],
-                            "days_present": [31, 28]})
+    monthly = pd.DataFrame(
+        {
+            "month": pd.to_datetime(["2025-01-01", "2025-02-01"]),
+            "daily_avg_tokens": [3e11, 9e11],
+            "days_present": [31, 28],
+        }
+    )
     svg, _ = render_static({**monthly_chart(monthly, "t").to_dict(), "width": 300})
     labels = re.findall(r">([0-9.]+[A-Za-z]?)</text>", svg)
     assert "800B" in labels and not [t for t in labels if t.endswith("G")]

@@ -9,21 +9,40 @@ from tokentrends.report import claims
 from tokentrends.report import ledger as ledgers
 from tokentrends.report import model as year_data
 
-ISSUE_CLAIMS = {"january-below-1t", "peak-near-8t-late-november", "about-6t-year-end", "eight-x-growth",
-                "flash-models-lead-mid-to-late-year", "gpt-4-1-mini-steady-staple", "deepseek-second-half-surge",
-                "qwen3-30b-a3b-late-arrival", "grok-code-fast-q4-spike", "claude-sonnet-4-steady",
-                "others-long-tail-growing", "intelligence-tax-dropped"}
+ISSUE_CLAIMS = {
+    "january-below-1t",
+    "peak-near-8t-late-november",
+    "about-6t-year-end",
+    "eight-x-growth",
+    "flash-models-lead-mid-to-late-year",
+    "gpt-4-1-mini-steady-staple",
+    "deepseek-second-half-surge",
+    "qwen3-30b-a3b-late-arrival",
+    "grok-code-fast-q4-spike",
+    "claude-sonnet-4-steady",
+    "others-long-tail-growing",
+    "intelligence-tax-dropped",
+}
 
 
 def small_year(weekly_tokens: list[int]) -> year_data.YearData:
     """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens."""
-    rows = [(day, "a/x", tokens // 7) for i, tokens in enumerate(weekly_tokens)
-            for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)]
-    usage = pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
-                          "model_permaslug": [r[1] for r in rows], "tokens": [r[2] for r in rows]})
+    rows = [
+        (day, "a/x", tokens // 7)
+        for i, tokens in enumerate(weekly_tokens)
+        for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)
+    ]
+    usage = pd.DataFrame(
+        {
+            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
+            "model_permaslug": [r[1] for r in rows],
+            "tokens": [r[2] for r in rows],
+        }
+    )
     models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
-    empty = pd.DataFrame(columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok",
-                                  "completion_usd_per_mtok"])
+    empty = pd.DataFrame(
+        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+    )
     return year_data.build_year_data(usage, models, empty, empty, 2025, 9)
 
 
@@ -47,19 +66,25 @@ def test__growth_multiple__says_by_how_much():
 
 
 def test__price_fell__cannot_be_measured_without_prices():
-    result = claims.MEASURES["price_fell"](small_year([700] * 4), first_quarter=1, last_quarter=4, min_drop=0.2,
-                                           early_list="a", late_list="b")
+    result = claims.MEASURES["price_fell"](
+        small_year([700] * 4), first_quarter=1, last_quarter=4, min_drop=0.2, early_list="a", late_list="b"
+    )
     assert result.verdict == claims.CANNOT
 
 
-@pytest.mark.parametrize(("text", "reason"), [
-    ("claims: [{id: a, claim: b, measure: nope}]", "unknown measure"),
-    ("claims: [{id: a, claim: b}]", "needs id, claim and measure"),
-    ("claims: [{id: a, claim: b, measure: growth_multiple}, {id: a, claim: c, measure: growth_multiple}]",
-     "used twice"),
-    ("claims: {", "invalid YAML"),
-    ("- 1", "expected a mapping"),
-])
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("claims: [{id: a, claim: b, measure: nope}]", "unknown measure"),
+        ("claims: [{id: a, claim: b}]", "needs id, claim and measure"),
+        (
+            "claims: [{id: a, claim: b, measure: growth_multiple}, {id: a, claim: c, measure: growth_multiple}]",
+            "used twice",
+        ),
+        ("claims: {", "invalid YAML"),
+        ("- 1", "expected a mapping"),
+    ],
+)
 def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
     path = tmp_path / "ledger.yaml"
     path.write_text(text)
@@ -69,8 +94,14 @@ def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
 
 def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    data = year_data.build_year_data(prepare.load_usage(processed), prepare.load_models(processed),
-                                     prepare.load_catalog(processed), prepare.load_prices(processed), 2025, 9)
+    data = year_data.build_year_data(
+        prepare.load_usage(processed),
+        prepare.load_models(processed),
+        prepare.load_catalog(processed),
+        prepare.load_prices(processed),
+        2025,
+        9,
+    )
     ledger = {c["id"]: c for c in ledgers.evaluate(ledgers.load_ledger(ledgers.ledger_path(2025)), data)}
     assert set(ledger) == ISSUE_CLAIMS
     for claim in ledger.values():
@@ -96,10 +127,20 @@ def test__price_fell__weeks_with_too_little_priced_are_left_out_and_none_left_ca
     from types import SimpleNamespace
 
     weeks = pd.to_datetime(["2025-01-06", "2025-01-13", "2025-10-06", "2025-10-13"])
-    weekly_price = pd.DataFrame({"week_start": weeks, "priced_share": [0.9, 0.95, 0.5, 0.9],
-                                 "prompt_usd_per_mtok": [2.0, 2.0, 100.0, 1.0], "completion_usd_per_mtok": [4.0] * 4})
-    data = SimpleNamespace(year=2025, weekly_price=weekly_price, model_shares=pd.DataFrame(),
-                           price_table=pd.DataFrame({"vintage": [], "model_permaslug": []}))
+    weekly_price = pd.DataFrame(
+        {
+            "week_start": weeks,
+            "priced_share": [0.9, 0.95, 0.5, 0.9],
+            "prompt_usd_per_mtok": [2.0, 2.0, 100.0, 1.0],
+            "completion_usd_per_mtok": [4.0] * 4,
+        }
+    )
+    data = SimpleNamespace(
+        year=2025,
+        weekly_price=weekly_price,
+        model_shares=pd.DataFrame(),
+        price_table=pd.DataFrame({"vintage": [], "model_permaslug": []}),
+    )
     result = claims.MEASURES["price_fell"](data, 1, 4, 0.2, "a", "b")
     assert result.value["prompt_usd_per_mtok_last"] == 1.0  # the 50%-priced week's $100 is left out
     assert result.verdict == claims.SUPPORTED and "fell from $2.000 to $1.000" in result.why

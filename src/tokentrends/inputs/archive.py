@@ -198,8 +198,11 @@ def refuse_private(root: Path) -> None:
 
     private = (project_root() / "data" / PRIVATE).resolve()
     if root == private or private in root.parents:
-        raise InputError(root, "this is the private activity folder: the public build never reads it "
-                               "(make report-you builds your private report)")
+        raise InputError(
+            root,
+            "this is the private activity folder: the public build never reads it "
+            "(make report-you builds your private report)",
+        )
 
 
 def walk_files(root: Path) -> list[Path]:
@@ -224,8 +227,9 @@ def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
     return rankings_daily.read_rankings_csv(vintage.path, as_of=as_of).frame
 
 
-def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str],
-                   stated: dict[str, bool] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def merge_rankings(
+    frames: dict[str, pd.DataFrame], as_of: dict[str, str], stated: dict[str, bool] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Merge overlapping vintages: the newest as_of wins per (date, model_permaslug).
 
     Policy (README, Data): a vintage whose as_of is only its file's time (`stated[id]` False: no provenance.json,
@@ -238,10 +242,12 @@ def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str],
     """
     columns = ["date", "model_permaslug", "tokens", "vintage"]
     if not frames:
-        empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
-                              zip(columns, ["datetime64[s]", object, "int64", object], strict=True)})
-        return empty, pd.DataFrame(columns=["date", "model_permaslug", "old_tokens", "new_tokens",
-                                            "old_vintage", "new_vintage", "old_as_of"])
+        empty = pd.DataFrame(
+            {c: pd.Series(dtype=t) for c, t in zip(columns, ["datetime64[s]", object, "int64", object], strict=True)}
+        )
+        return empty, pd.DataFrame(
+            columns=["date", "model_permaslug", "old_tokens", "new_tokens", "old_vintage", "new_vintage", "old_as_of"]
+        )
     stated = stated or {}
     stacked = pd.concat(
         [f.assign(vintage=vid, as_of=as_of[vid], stated=stated.get(vid, True)) for vid, f in frames.items()],
@@ -256,21 +262,33 @@ def merge_rankings(frames: dict[str, pd.DataFrame], as_of: dict[str, str],
     tie = changed[(changed["as_of_old"] == changed["as_of_new"]) & (changed["stated_old"] == changed["stated_new"])]
     if len(tie):
         first = tie.iloc[0]
-        raise InputError(first["vintage_new"], f"has the same as_of ({first['as_of_new']}) as {first['vintage_old']} "
-                         f"but a different value for ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}): "
-                         f"{first['tokens_new']:,} vs {first['tokens_old']:,} ({len(tie):,} such values); "
-                         "one of them is wrong: remove it or correct its provenance.json as_of")
-    revisions = pd.DataFrame({
-        "date": changed["date"],
-        "model_permaslug": changed["model_permaslug"],
-        "old_tokens": changed["tokens_old"],
-        "new_tokens": changed["tokens_new"],
-        "old_vintage": changed["vintage_old"],
-        "new_vintage": changed["vintage_new"],
-        "old_as_of": changed["as_of_old"],
-    }).sort_values(["date", "model_permaslug", "old_as_of"]).reset_index(drop=True)
-    usage = usage[columns].sort_values(["date", "tokens", "model_permaslug"],
-                                       ascending=[True, False, True]).reset_index(drop=True)
+        raise InputError(
+            first["vintage_new"],
+            f"has the same as_of ({first['as_of_new']}) as {first['vintage_old']} "
+            f"but a different value for ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}): "
+            f"{first['tokens_new']:,} vs {first['tokens_old']:,} ({len(tie):,} such values); "
+            "one of them is wrong: remove it or correct its provenance.json as_of",
+        )
+    revisions = (
+        pd.DataFrame(
+            {
+                "date": changed["date"],
+                "model_permaslug": changed["model_permaslug"],
+                "old_tokens": changed["tokens_old"],
+                "new_tokens": changed["tokens_new"],
+                "old_vintage": changed["vintage_old"],
+                "new_vintage": changed["vintage_new"],
+                "old_as_of": changed["as_of_old"],
+            }
+        )
+        .sort_values(["date", "model_permaslug", "old_as_of"])
+        .reset_index(drop=True)
+    )
+    usage = (
+        usage[columns]
+        .sort_values(["date", "tokens", "model_permaslug"], ascending=[True, False, True])
+        .reset_index(drop=True)
+    )
     return usage, revisions
 
 
@@ -281,10 +299,13 @@ def revision_summary(revisions: pd.DataFrame) -> pd.DataFrame:
     """
     latest_old = revisions.drop_duplicates(["date", "model_permaslug"], keep="last")
     delta = latest_old["new_tokens"] - latest_old["old_tokens"]
-    out = (latest_old.assign(delta=delta, abs_delta=delta.abs())
-           .groupby("new_vintage", as_index=False)
-           .agg(values_revised=("delta", "size"), net_change_tokens=("delta", "sum"),
-                abs_change_tokens=("abs_delta", "sum")))
+    out = (
+        latest_old.assign(delta=delta, abs_delta=delta.abs())
+        .groupby("new_vintage", as_index=False)
+        .agg(
+            values_revised=("delta", "size"), net_change_tokens=("delta", "sum"), abs_change_tokens=("abs_delta", "sum")
+        )
+    )
     return out.rename(columns={"new_vintage": "vintage"})
 
 

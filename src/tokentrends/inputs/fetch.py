@@ -76,8 +76,10 @@ class RateLimiter:
         day = [s for s in self._stamps if now - s < 86_400]
         if len(day) >= self.per_day:
             wait_h = (min(day) + 86_400 - now) / 3600
-            raise FetchError(f"the daily budget of {self.per_day} requests is spent; run again in {wait_h:.1f} h "
-                             "(the archive keeps everything fetched so far)")
+            raise FetchError(
+                f"the daily budget of {self.per_day} requests is spent; run again in {wait_h:.1f} h "
+                "(the archive keeps everything fetched so far)"
+            )
         minute = [s for s in day if now - s < 60]
         if len(minute) >= self.per_minute:
             self.sleep(60 - (now - min(minute)) + 0.01)
@@ -117,8 +119,9 @@ class Client:
     max_bytes: int = MAX_BODY_BYTES
     max_wait: float = MAX_WAIT_SECONDS
 
-    def receive(self, http: httpx.Client, url: str, params: dict | None,
-                headers: dict) -> tuple[int, httpx.Headers, bytes]:
+    def receive(
+        self, http: httpx.Client, url: str, params: dict | None, headers: dict
+    ) -> tuple[int, httpx.Headers, bytes]:
         """Status, headers and body, read in chunks so that the deadline and the size cap hold mid-body."""
         ends = time.monotonic() + self.deadline
         with http.stream("GET", url, params=params, headers=headers) as response:
@@ -136,8 +139,10 @@ class Client:
             return response.status_code, response.headers, b"".join(chunks)
 
     def too_large(self, url: str, size: int) -> FetchError:
-        return FetchError(f"{url.removeprefix(self.base_url.rstrip('/'))}: the response is over the "
-                          f"{self.max_bytes:,}-byte cap ({size:,} bytes); not a Data API answer, nothing stored")
+        return FetchError(
+            f"{url.removeprefix(self.base_url.rstrip('/'))}: the response is over the "
+            f"{self.max_bytes:,}-byte cap ({size:,} bytes); not a Data API answer, nothing stored"
+        )
 
     def get(self, path: str, params: dict | None = None, validate: Callable[[bytes], object] | None = None) -> bytes:
         headers = {"Accept": "application/json", "User-Agent": "tokentrends"}
@@ -164,9 +169,11 @@ class Client:
                         last = f"HTTP {status}"
                         wait = retry_after_seconds(reply_headers.get("Retry-After"), wait)
                         if wait > self.max_wait:
-                            raise FetchError(f"{path}: HTTP {status}, and the server asks to wait {wait / 3600:.1f} h "
-                                             f"(this run waits at most {self.max_wait / 60:g} min): stopping; "
-                                             "everything fetched so far is kept, run it again later to resume")
+                            raise FetchError(
+                                f"{path}: HTTP {status}, and the server asks to wait {wait / 3600:.1f} h "
+                                f"(this run waits at most {self.max_wait / 60:g} min): stopping; "
+                                "everything fetched so far is kept, run it again later to resume"
+                            )
                     elif status != 200:
                         raise FetchError(f"{path}: HTTP {status}: {body[:200].decode('utf-8', 'replace')}")
                     else:
@@ -215,6 +222,7 @@ def _validate_rankings(start: date, end: date) -> Callable[[bytes], object]:
         days = parsed.frame["date"]
         if len(days) and (days.min().date() < start or days.max().date() > end):
             raise InputError("response", f"rows outside the requested {start}..{end}")
+
     return check
 
 
@@ -254,8 +262,10 @@ def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool =
     todo = windows(start, until)
     if not todo:
         if last is None:
-            log(f"rankings-daily: nothing to fetch: {until} is before the Data API's first day "
-                f"({rankings_daily.API_START})")
+            log(
+                f"rankings-daily: nothing to fetch: {until} is before the Data API's first day "
+                f"({rankings_daily.API_START})"
+            )
         else:
             log(f"rankings-daily: the archive already covers up to {last}")
         return []
@@ -268,21 +278,39 @@ def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool =
         payload = json.loads(body)
         stamp = rankings_daily.parse_as_of(payload["meta"]["as_of"], "response")
         if stamp > datetime.now(UTC) + archive.FUTURE_TOLERANCE:
-            raise FetchError(f"the server's meta.as_of {stamp:%Y-%m-%dT%H:%MZ} is in the future: nothing stored "
-                             f"for {first}..{stop} (such a vintage would outrank every later one)")
+            raise FetchError(
+                f"the server's meta.as_of {stamp:%Y-%m-%dT%H:%MZ} is in the future: nothing stored "
+                f"for {first}..{stop} (such a vintage would outrank every later one)"
+            )
         if not payload["data"]:
             # Stored, an empty vintage would mark nothing and break nothing, but it says nothing either; and
             # storing later windows would leave a gap the resume would never fill.
-            log(f"rankings-daily: the API has no rows for {first}..{stop} yet; nothing stored from here on, "
-                "run it again later")
+            log(
+                f"rankings-daily: the API has no rows for {first}..{stop} yet; nothing stored from here on, "
+                "run it again later"
+            )
             break
         as_of = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
         name = f"{as_of[:10]}-api-{first}_{stop}"
-        path = store_vintage(data_dir, "rankings-daily", name, "rankings-daily.json", body, {
-            "kind": archive.RANKINGS, "as_of": as_of, "as_of_basis": "the response's meta.as_of",
-            "retrieved_at": retrieved, "url": f"{client.base_url}/datasets/rankings-daily",
-            "params": params, "coverage": [first.isoformat(), stop.isoformat()], "licence": LICENCE,
-            "citation": CITATION_TEMPLATE.format(as_of=as_of), "origin": "OpenRouter Data API"})
+        path = store_vintage(
+            data_dir,
+            "rankings-daily",
+            name,
+            "rankings-daily.json",
+            body,
+            {
+                "kind": archive.RANKINGS,
+                "as_of": as_of,
+                "as_of_basis": "the response's meta.as_of",
+                "retrieved_at": retrieved,
+                "url": f"{client.base_url}/datasets/rankings-daily",
+                "params": params,
+                "coverage": [first.isoformat(), stop.isoformat()],
+                "licence": LICENCE,
+                "citation": CITATION_TEMPLATE.format(as_of=as_of),
+                "origin": "OpenRouter Data API",
+            },
+        )
         if path:
             written.append(path)
     return written
@@ -299,10 +327,22 @@ def fetch_models(client: Client, data_dir: Path, log=print) -> Path | None:
 
     retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = client.get("/models", None, check)
-    return store_vintage(data_dir, "models", f"{retrieved[:10]}-api", "models.json", body, {
-        "kind": archive.MODELS, "as_of": retrieved, "as_of_basis": "retrieval time",
-        "url": f"{client.base_url}/models", "licence": "OpenRouter public catalog data; facts (names, prices)",
-        "citation": CITATION_TEMPLATE.format(as_of=retrieved), "origin": "OpenRouter API"})
+    return store_vintage(
+        data_dir,
+        "models",
+        f"{retrieved[:10]}-api",
+        "models.json",
+        body,
+        {
+            "kind": archive.MODELS,
+            "as_of": retrieved,
+            "as_of_basis": "retrieval time",
+            "url": f"{client.base_url}/models",
+            "licence": "OpenRouter public catalog data; facts (names, prices)",
+            "citation": CITATION_TEMPLATE.format(as_of=retrieved),
+            "origin": "OpenRouter API",
+        },
+    )
 
 
 def last_complete_utc_day(now: datetime | None = None) -> date:
@@ -313,13 +353,23 @@ def check_key(key: str, variable: str = "OPENROUTER_API_KEY") -> None:
     """Refuse a key httpx cannot send (it fails on the header only after the retries: "connection failed").
     The key itself is never shown."""
     if not (key.isascii() and key.isprintable()) or " " in key:
-        raise FetchError(f"{variable} holds a line break, space, control or non-ASCII character; "
-                         "an API key is one line of ASCII (check how it was pasted or exported)")
+        raise FetchError(
+            f"{variable} holds a line break, space, control or non-ASCII character; "
+            "an API key is one line of ASCII (check how it was pasted or exported)"
+        )
 
 
-def run_fetch(data_dir: str | Path, until: date | None = None, models: bool = True, progress: bool = True,
-              base_url: str | None = None, per_minute: int = 30, per_day: int = 500, log=print,
-              demand: bool = True) -> list[Path]:
+def run_fetch(
+    data_dir: str | Path,
+    until: date | None = None,
+    models: bool = True,
+    progress: bool = True,
+    base_url: str | None = None,
+    per_minute: int = 30,
+    per_day: int = 500,
+    log=print,
+    demand: bool = True,
+) -> list[Path]:
     """What `make fetch` runs."""
     key = os.environ.get("OPENROUTER_API_KEY", "").strip()  # a trailing newline from `$(cat keyfile)` is harmless
     if not key:

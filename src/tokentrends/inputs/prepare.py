@@ -29,9 +29,14 @@ CATALOG = "catalog.parquet"  # every models-catalog vintage, prices per model an
 PRICES = "prices.parquet"  # every scraped list-price vintage
 # The demand side (issue 12), one parquet per table: apps, tasks, task_models, task_macro, session_cost,
 # demand_revisions (see tokentrends.inputs.demand for the columns).
-DEMAND_COLUMNS = {"apps": demand.APP_COLUMNS, "tasks": demand.TAG_COLUMNS, "task_models": demand.TAG_MODEL_COLUMNS,
-                  "task_macro": demand.MACRO_COLUMNS, "session_cost": demand.SESSION_COLUMNS,
-                  "demand_revisions": demand.REVISION_COLUMNS}
+DEMAND_COLUMNS = {
+    "apps": demand.APP_COLUMNS,
+    "tasks": demand.TAG_COLUMNS,
+    "task_models": demand.TAG_MODEL_COLUMNS,
+    "task_macro": demand.MACRO_COLUMNS,
+    "session_cost": demand.SESSION_COLUMNS,
+    "demand_revisions": demand.REVISION_COLUMNS,
+}
 PREPARE_TMP = ".prepare-"  # + pid: a folder being written; removed at the next run once its process is gone
 
 
@@ -39,22 +44,43 @@ def prepared_key(vintages: list[archive.Vintage], data_dir: str | Path) -> str:
     """What the prepared tables depend on, and nothing else: the vintages with all their provenance (an edited
     citation or licence changes the pages), the folder they are in (the stamp names it), the reference tables
     and the input-side code. A prose, chart or claims edit does not re-read the vintages."""
-    return hash_json({"vintages": [(v.vintage_id, v.sha256, v.as_of, v.as_of_basis, v.provenance) for v in vintages],
-                      "data_dir": str(Path(data_dir).resolve()),
-                      "reference": hash_files(reference.reference_dir().glob("*.csv")),
-                      "code": inputs_fingerprint()})[:16]
+    return hash_json(
+        {
+            "vintages": [(v.vintage_id, v.sha256, v.as_of, v.as_of_basis, v.provenance) for v in vintages],
+            "data_dir": str(Path(data_dir).resolve()),
+            "reference": hash_files(reference.reference_dir().glob("*.csv")),
+            "code": inputs_fingerprint(),
+        }
+    )[:16]
 
 
 def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
     """Stack every catalog (or price) vintage with its id and as_of; empty when there is none."""
     # The derived CSV layout is the same catalog: it is read wherever the JSON catalog is.
-    readers = ({archive.MODELS: read_models_catalog, archive.MODELS_DERIVED: read_models_derived}
-               if kind == archive.MODELS else {kind: read_catalog_prices})
-    frames = [readers[v.kind](v.path).assign(vintage=v.vintage_id, as_of=v.as_of)
-              for v in vintages if v.kind in readers]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["model_id", "canonical_slug", "name", "hugging_face_id", "prompt_usd_per_mtok",
-                 "completion_usd_per_mtok", "vintage", "as_of"])
+    readers = (
+        {archive.MODELS: read_models_catalog, archive.MODELS_DERIVED: read_models_derived}
+        if kind == archive.MODELS
+        else {kind: read_catalog_prices}
+    )
+    frames = [
+        readers[v.kind](v.path).assign(vintage=v.vintage_id, as_of=v.as_of) for v in vintages if v.kind in readers
+    ]
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(
+            columns=[
+                "model_id",
+                "canonical_slug",
+                "name",
+                "hugging_face_id",
+                "prompt_usd_per_mtok",
+                "completion_usd_per_mtok",
+                "vintage",
+                "as_of",
+            ]
+        )
+    )
 
 
 def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path:
@@ -85,8 +111,11 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
     vintages = [v for v in vintages if v not in empty]
     if not rankings:
         raise InputError(data_dir, "every rankings-daily vintage here is empty (no rows)")
-    usage, revisions = archive.merge_rankings(frames, {v.vintage_id: v.as_of for v in rankings},
-                                              {v.vintage_id: v.as_of_basis != archive.MTIME_BASIS for v in rankings})
+    usage, revisions = archive.merge_rankings(
+        frames,
+        {v.vintage_id: v.as_of for v in rankings},
+        {v.vintage_id: v.as_of_basis != archive.MTIME_BASIS for v in rankings},
+    )
     check_sums_fit(usage, data_dir)
     summary = archive.revision_summary(revisions).set_index("vintage")
     catalog = read_catalogs(vintages, archive.MODELS)
@@ -115,8 +144,10 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         vintage_rows.append(row)
     for row in vintage_rows:
         if row.get("values_revised"):
-            log(f"  {row['vintage_id']} revised {row['values_revised']:,} values of older vintages "
-                f"({row['abs_change_tokens']:,} tokens moved)")
+            log(
+                f"  {row['vintage_id']} revised {row['values_revised']:,} values of older vintages "
+                f"({row['abs_change_tokens']:,} tokens moved)"
+            )
     if missing := archive.missing_days(usage):
         log(f"  days missing in the data: {archive.day_ranges(missing)} (reported in the report)")
     newest = rankings[-1]
@@ -169,8 +200,10 @@ def report_unstated(rankings: list[archive.Vintage], log) -> None:
     """Say the policy wherever it applies: a file-time as_of never overrides a stated one."""
     for v in rankings:
         if v.as_of_basis == archive.MTIME_BASIS:
-            log(f"  {v.vintage_id}: no provenance.json or meta.as_of, so its as_of is the file's time; "
-                "it never overrides a vintage that states its as_of")
+            log(
+                f"  {v.vintage_id}: no provenance.json or meta.as_of, so its as_of is the file's time; "
+                "it never overrides a vintage that states its as_of"
+            )
 
 
 def check_sums_fit(usage: pd.DataFrame, data_dir: str | Path) -> None:
@@ -181,15 +214,18 @@ def check_sums_fit(usage: pd.DataFrame, data_dir: str | Path) -> None:
     total = sum(int(t) for t in usage["tokens"])
     if total > archive.rankings_daily.INT64_MAX:
         top = usage.loc[usage["tokens"].idxmax()]
-        raise InputError(data_dir, f"the token counts add up to {total:,}, beyond the 64-bit integers the sums "
-                         f"use (at most {archive.rankings_daily.INT64_MAX:,}); the largest is {int(top['tokens']):,} "
-                         f"for ({top['date']:%Y-%m-%d}, {top['model_permaslug']!r}) in {top['vintage']}")
+        raise InputError(
+            data_dir,
+            f"the token counts add up to {total:,}, beyond the 64-bit integers the sums "
+            f"use (at most {archive.rankings_daily.INT64_MAX:,}); the largest is {int(top['tokens']):,} "
+            f"for ({top['date']:%Y-%m-%d}, {top['model_permaslug']!r}) in {top['vintage']}",
+        )
 
 
 def clean_leftovers(processed_root: Path) -> None:
     """Remove `.prepare-<pid>-*` folders whose process is gone (an interrupted or killed prepare)."""
     for tmp in processed_root.glob(f"{PREPARE_TMP}*"):
-        if not pid_alive(tmp.name[len(PREPARE_TMP):].split("-", 1)[0]):
+        if not pid_alive(tmp.name[len(PREPARE_TMP) :].split("-", 1)[0]):
             shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -293,8 +329,10 @@ def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
     if not has_rankings(root):
         sample.write_sample(root)
     bar = "!" * 78
-    log(f"{bar}\n!! No vintage in {chosen}: building from the SYNTHETIC SAMPLE in {root}.\n"
-        f"!! Every page and chart says so. For real data: make fetch, or make report DATA_DIR=...\n{bar}")
+    log(
+        f"{bar}\n!! No vintage in {chosen}: building from the SYNTHETIC SAMPLE in {root}.\n"
+        f"!! Every page and chart says so. For real data: make fetch, or make report DATA_DIR=...\n{bar}"
+    )
     return root
 
 

@@ -32,14 +32,16 @@ def sample_models(rng: np.random.Generator, n_models: int = 90) -> pd.DataFrame:
     for i in range(n_models):
         lab = LABS[i % len(LABS)]
         line = LINES[(i * 3 + i // len(LABS)) % len(LINES)]
-        rows.append({
-            "model_permaslug": f"{lab}/{line}-{1 + i // len(LINES)}",
-            "launch_day": int(rng.integers(-120, days - 20)),
-            # a wide spread of peak sizes: a few leaders and a long tail, as on the real rankings
-            "peak_level": float(rng.lognormal(mean=0.0, sigma=2.2)),
-            "ramp_days": float(rng.uniform(5, 60)),
-            "half_life_days": float(rng.uniform(40, 400)),
-        })
+        rows.append(
+            {
+                "model_permaslug": f"{lab}/{line}-{1 + i // len(LINES)}",
+                "launch_day": int(rng.integers(-120, days - 20)),
+                # a wide spread of peak sizes: a few leaders and a long tail, as on the real rankings
+                "peak_level": float(rng.lognormal(mean=0.0, sigma=2.2)),
+                "ramp_days": float(rng.uniform(5, 60)),
+                "half_life_days": float(rng.uniform(40, 400)),
+            }
+        )
     return pd.DataFrame(rows).drop_duplicates("model_permaslug").reset_index(drop=True)
 
 
@@ -69,11 +71,15 @@ def sample_rankings(seed: int = 2025, top: int = 50) -> pd.DataFrame:
         order = np.argsort(-tokens[i], kind="stable")
         keep = order[:top]
         rest = int(tokens[i, order[top:]].sum() + totals[i] * long_tail[i])
-        frames.append(pd.DataFrame({
-            "date": day.strftime("%Y-%m-%d"),
-            "model_permaslug": list(slugs[keep]) + [OTHER_SLUG],
-            "total_tokens": [str(v) for v in tokens[i, keep]] + [str(rest)],
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": day.strftime("%Y-%m-%d"),
+                    "model_permaslug": list(slugs[keep]) + [OTHER_SLUG],
+                    "total_tokens": [str(v) for v in tokens[i, keep]] + [str(rest)],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 

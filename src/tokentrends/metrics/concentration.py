@@ -20,11 +20,18 @@ def weekly_concentration(usage: pd.DataFrame, model_shares: pd.DataFrame, top_n:
         cumulative = np.cumsum(named_share)
         hhi = float((named_share**2).sum())
         shares = group.sort_values("rank")["share"].to_numpy()
-        rows.append({"week_start": week, "hhi": hhi, "effective_models": 1 / hhi,
-                     "top1_share": float(shares[:1].sum()), "top5_share": float(shares[:5].sum()),
-                     "top10_share": float(shares[:10].sum()),
-                     "models_for_50": int(np.searchsorted(cumulative, 0.5) + 1),
-                     "models_for_90": int(np.searchsorted(cumulative, 0.9) + 1)})
+        rows.append(
+            {
+                "week_start": week,
+                "hhi": hhi,
+                "effective_models": 1 / hhi,
+                "top1_share": float(shares[:1].sum()),
+                "top5_share": float(shares[:5].sum()),
+                "top10_share": float(shares[:10].sum()),
+                "models_for_50": int(np.searchsorted(cumulative, 0.5) + 1),
+                "models_for_90": int(np.searchsorted(cumulative, 0.9) + 1),
+            }
+        )
     out = pd.DataFrame(rows)
     totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
     other = with_week(usage[usage["model_permaslug"] == OTHER_SLUG]).groupby("week_start")["tokens"].sum()

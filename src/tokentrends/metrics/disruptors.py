@@ -33,6 +33,13 @@ def late_entrants(shares: pd.DataFrame, key: str, top: int = 10, last_weeks: int
     for value, entry in late.items():
         own = shares[shares[key] == value].set_index("week_start")["share"]
         last = own.get(weeks[-1], 0.0)
-        rows.append({key: value, "entry_week": entry, "entry_share": float(own[entry]), "last_share": float(last),
-                     "growth_since_entry": float(last / own[entry]) if own[entry] else None})
+        rows.append(
+            {
+                key: value,
+                "entry_week": entry,
+                "entry_share": float(own[entry]),
+                "last_share": float(last),
+                "growth_since_entry": float(last / own[entry]) if own[entry] else None,
+            }
+        )
     return pd.DataFrame(rows, columns=[key, "entry_week", "entry_share", "last_share", "growth_since_entry"])

@@ -18,7 +18,8 @@ def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
     """Named-model rows of the usage table with their reference attributes (each slug classified once)."""
     named = usage[usage["model_permaslug"] != OTHER_SLUG]
     return named.merge(models, on="model_permaslug", how="left", validate="m:1").fillna(
-        {c: UNKNOWN for c in models.columns if models[c].dtype == object})
+        {c: UNKNOWN for c in models.columns if models[c].dtype == object}
+    )
 
 
 def is_known(values: pd.Series) -> pd.Series:
@@ -50,8 +51,13 @@ def coverage(rows: pd.DataFrame, attributes: tuple[str, ...] = GROUPS) -> dict:
     """Per attribute: the share of tokens and of distinct slugs whose value is known."""
     slugs = rows.drop_duplicates("model_permaslug")
     total = rows["tokens"].sum()
-    return {a: {"token_share": float(rows.loc[is_known(rows[a]), "tokens"].sum() / total) if total else 0.0,
-                "slug_share": float(is_known(slugs[a]).mean()) if len(slugs) else 0.0} for a in attributes}
+    return {
+        a: {
+            "token_share": float(rows.loc[is_known(rows[a]), "tokens"].sum() / total) if total else 0.0,
+            "slug_share": float(is_known(slugs[a]).mean()) if len(slugs) else 0.0,
+        }
+        for a in attributes
+    }
 
 
 def top_values_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str) -> pd.DataFrame:
@@ -63,16 +69,18 @@ def top_values_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str
 
 def shares_records(weekly: pd.DataFrame, attribute: str) -> list[dict]:
     """figures.json form of weekly_share_by: [{week_start, value, tokens, share}]."""
-    return [{"week_start": w.strftime("%Y-%m-%d"), "value": str(v), "tokens": int(t), "share": float(s)}
-            for w, v, t, s in zip(weekly["week_start"], weekly[attribute], weekly["tokens"], weekly["share"],
-                                  strict=True)]
+    return [
+        {"week_start": w.strftime("%Y-%m-%d"), "value": str(v), "tokens": int(t), "share": float(s)}
+        for w, v, t, s in zip(weekly["week_start"], weekly[attribute], weekly["tokens"], weekly["share"], strict=True)
+    ]
 
 
 def unclassified(rows: pd.DataFrame, attributes=("lab", "origin", "open_weights"), limit: int = 10):
     """Slugs missing any of the attributes, biggest first, with which ones are missing."""
     known = pd.concat({a: is_known(rows[a]) for a in attributes}, axis=1)
     missing = rows[~known.all(axis=1)].assign(
-        missing=known[~known.all(axis=1)].apply(lambda r: ", ".join(a for a in attributes if not r[a]), axis=1))
+        missing=known[~known.all(axis=1)].apply(lambda r: ", ".join(a for a in attributes if not r[a]), axis=1)
+    )
     out = missing.groupby(["model_permaslug", "missing"], as_index=False)["tokens"].sum()
     out["share"] = out["tokens"] / rows["tokens"].sum()
     return out.sort_values("tokens", ascending=False).head(limit).reset_index(drop=True)
@@ -94,8 +102,10 @@ def top50_coverage(usage: pd.DataFrame, year_weeks: pd.Series) -> dict:
     rows = rows[rows["week_start"].isin(year_weeks)]
     other = rows.loc[rows["model_permaslug"] == OTHER_SLUG, "tokens"].sum()
     total = rows["tokens"].sum()
-    return {"named_share": float(1 - other / total) if total else None,
-            "other_row_share": float(other / total) if total else None}
+    return {
+        "named_share": float(1 - other / total) if total else None,
+        "other_row_share": float(other / total) if total else None,
+    }
 
 
 def quarterly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:
@@ -112,8 +122,9 @@ def quarter_winners(by_quarter: pd.DataFrame, attribute: str) -> pd.DataFrame:
     return winners.reset_index(drop=True)
 
 
-def top_values_per_quarter_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str,
-                                     year: int) -> pd.DataFrame:
+def top_values_per_quarter_with_rest(
+    weekly: pd.DataFrame, attribute: str, n: int, rest: str, year: int
+) -> pd.DataFrame:
     """Keep in each quarter the n values with the most tokens in that quarter; fold the others into `rest`.
 
     A value that led early in the year (one quarter's leader) stays visible in that quarter even if the year's

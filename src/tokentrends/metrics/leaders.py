@@ -38,8 +38,17 @@ def trajectory(shares: pd.DataFrame, key: str, value: str, top: int = 10) -> dic
     """For one model/family: first week in the top `top`, peak share and its week, share in the last week."""
     own = shares[shares[key] == value].sort_values("week_start")
     if own.empty:
-        return {"value": value, "top": top, "weeks_present": 0, "first_week": None, "first_week_in_top": None,
-                "peak_share": None, "peak_week": None, "last_week": None, "last_share": None}
+        return {
+            "value": value,
+            "top": top,
+            "weeks_present": 0,
+            "first_week": None,
+            "first_week_in_top": None,
+            "peak_share": None,
+            "peak_week": None,
+            "last_week": None,
+            "last_share": None,
+        }
     in_top = own[own["rank"] <= top]
     peak = own.loc[own["share"].idxmax()]
     last_week = shares["week_start"].max()

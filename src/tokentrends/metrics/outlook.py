@@ -30,12 +30,24 @@ def project_weekly_volume(totals: pd.DataFrame, fit_weeks: int = 12, horizon: in
     spread = BAND_SE * s * np.sqrt(1 + 1 / len(t) + (future - t.mean()) ** 2 / ((t - t.mean()) ** 2).sum())
     centre = intercept + slope * future
     weeks = full["week_start"].iloc[-1] + pd.to_timedelta(7 * (future - len(t) + 1), unit="D")
-    projection = pd.DataFrame({"week_start": weeks, "projected": np.exp(centre), "low": np.exp(centre - spread),
-                               "high": np.exp(centre + spread)})
-    params = {"method": "log-linear OLS on full weeks", "fit_weeks": int(len(full)),
-              "fit_from": full["week_start"].iloc[0].strftime("%Y-%m-%d"),
-              "fit_to": full["week_start"].iloc[-1].strftime("%Y-%m-%d"), "horizon_weeks": horizon,
-              "weekly_growth": float(np.exp(slope) - 1), "residual_se_log": s, "band_se": BAND_SE}
+    projection = pd.DataFrame(
+        {
+            "week_start": weeks,
+            "projected": np.exp(centre),
+            "low": np.exp(centre - spread),
+            "high": np.exp(centre + spread),
+        }
+    )
+    params = {
+        "method": "log-linear OLS on full weeks",
+        "fit_weeks": int(len(full)),
+        "fit_from": full["week_start"].iloc[0].strftime("%Y-%m-%d"),
+        "fit_to": full["week_start"].iloc[-1].strftime("%Y-%m-%d"),
+        "horizon_weeks": horizon,
+        "weekly_growth": float(np.exp(slope) - 1),
+        "residual_se_log": s,
+        "band_se": BAND_SE,
+    }
     return projection, params
 
 
@@ -48,8 +60,12 @@ def score_projection(projection: pd.DataFrame, totals: pd.DataFrame) -> dict:
     both["actual"] = both["week_start"].map(actual)
     error = both["actual"] / both["projected"] - 1
     inside = (both["actual"] >= both["low"]) & (both["actual"] <= both["high"])
-    return {"weeks_compared": int(len(both)), "mean_abs_pct_error": float(error.abs().mean()),
-            "share_inside_band": float(inside.mean()), "bias": float(error.mean())}
+    return {
+        "weeks_compared": int(len(both)),
+        "mean_abs_pct_error": float(error.abs().mean()),
+        "share_inside_band": float(inside.mean()),
+        "bias": float(error.mean()),
+    }
 
 
 def actual_for_projection(all_totals: pd.DataFrame, year_weeks: pd.Series, projection: pd.DataFrame) -> pd.DataFrame:

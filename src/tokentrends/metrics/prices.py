@@ -36,18 +36,28 @@ def price_table(models: pd.DataFrame, catalog: pd.DataFrame, prices: pd.DataFram
     free = out["model_permaslug"].str.endswith(":free")
     out.loc[free, ["prompt_usd_per_mtok", "completion_usd_per_mtok"]] = 0.0
     out = out.dropna(subset=["prompt_usd_per_mtok", "completion_usd_per_mtok"])
-    return (out.sort_values("model_id").drop_duplicates(["model_permaslug", "vintage"])
-            .drop(columns="model_id").reset_index(drop=True))
+    return (
+        out.sort_values("model_id")
+        .drop_duplicates(["model_permaslug", "vintage"])
+        .drop(columns="model_id")
+        .reset_index(drop=True)
+    )
 
 
 def with_nearest_prices(model_shares: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Each (week, model) row with the prices of that model's list nearest in time to the week (NaN if none)."""
-    listed = table.assign(listed_at=pd.to_datetime(table["as_of"], utc=True).dt.tz_localize(None)
-                          .astype("datetime64[ns]")).sort_values("listed_at")
+    listed = table.assign(
+        listed_at=pd.to_datetime(table["as_of"], utc=True).dt.tz_localize(None).astype("datetime64[ns]")
+    ).sort_values("listed_at")
     rows = model_shares.assign(week_at=model_shares["week_start"].astype("datetime64[ns]")).sort_values("week_at")
-    joined = pd.merge_asof(rows, listed[["model_permaslug", "listed_at", "prompt_usd_per_mtok",
-                                         "completion_usd_per_mtok"]],
-                           left_on="week_at", right_on="listed_at", by="model_permaslug", direction="nearest")
+    joined = pd.merge_asof(
+        rows,
+        listed[["model_permaslug", "listed_at", "prompt_usd_per_mtok", "completion_usd_per_mtok"]],
+        left_on="week_at",
+        right_on="listed_at",
+        by="model_permaslug",
+        direction="nearest",
+    )
     return joined.drop(columns=["week_at", "listed_at"])
 
 
@@ -61,19 +71,22 @@ def weekly_list_price(priced_shares: pd.DataFrame) -> pd.DataFrame:
     joined = priced_shares
     priced = joined.dropna(subset=["prompt_usd_per_mtok"])
     weight = priced["tokens"]
-    out = pd.DataFrame({
-        "priced_tokens": weight.groupby(priced["week_start"]).sum(),
-        "prompt_usd_per_mtok": (priced["prompt_usd_per_mtok"] * weight).groupby(priced["week_start"]).sum(),
-        "completion_usd_per_mtok": (priced["completion_usd_per_mtok"] * weight).groupby(priced["week_start"]).sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "priced_tokens": weight.groupby(priced["week_start"]).sum(),
+            "prompt_usd_per_mtok": (priced["prompt_usd_per_mtok"] * weight).groupby(priced["week_start"]).sum(),
+            "completion_usd_per_mtok": (priced["completion_usd_per_mtok"] * weight).groupby(priced["week_start"]).sum(),
+        }
+    )
     out["prompt_usd_per_mtok"] /= out["priced_tokens"]
     out["completion_usd_per_mtok"] /= out["priced_tokens"]
     out["priced_share"] = out["priced_tokens"] / joined.groupby("week_start")["tokens"].sum()
     return out.reset_index()[["week_start", "priced_share", "prompt_usd_per_mtok", "completion_usd_per_mtok"]]
 
 
-def mix_and_price_effect(model_shares: pd.DataFrame, early: pd.DataFrame, late: pd.DataFrame,
-                         first_weeks: pd.Series, last_weeks: pd.Series) -> dict:
+def mix_and_price_effect(
+    model_shares: pd.DataFrame, early: pd.DataFrame, late: pd.DataFrame, first_weeks: pd.Series, last_weeks: pd.Series
+) -> dict:
     """Split the change in average prompt list price between two periods into mix and price effects.
 
     Only models priced in both lists count. mix: the late period's mix at early prices vs the early mix at
@@ -87,5 +100,10 @@ def mix_and_price_effect(model_shares: pd.DataFrame, early: pd.DataFrame, late: 
         return float((tokens * table.loc[tokens.index, "prompt_usd_per_mtok"]).sum() / tokens.sum())
 
     start, mixed, end = average(first_weeks, early), average(last_weeks, early), average(last_weeks, late)
-    return {"models_in_both": int(len(both)), "start": start, "end": end, "mix_effect": mixed - start,
-            "price_effect": end - mixed}
+    return {
+        "models_in_both": int(len(both)),
+        "start": start,
+        "end": end,
+        "mix_effect": mixed - start,
+        "price_effect": end - mixed,
+    }

@@ -10,9 +10,11 @@ from tokentrends.metrics.weekly import full_weeks
 def monthly_totals(usage: pd.DataFrame) -> pd.DataFrame:
     """`month | days_present | total_tokens | daily_avg_tokens`; the daily average makes partial months comparable."""
     dates = pd.to_datetime(usage["date"])
-    out = (usage.assign(month=dates.dt.to_period("M").dt.to_timestamp())
-           .groupby("month", as_index=False)
-           .agg(days_present=("date", "nunique"), total_tokens=("tokens", "sum")))
+    out = (
+        usage.assign(month=dates.dt.to_period("M").dt.to_timestamp())
+        .groupby("month", as_index=False)
+        .agg(days_present=("date", "nunique"), total_tokens=("tokens", "sum"))
+    )
     out["daily_avg_tokens"] = out["total_tokens"] / out["days_present"]
     return out.astype({"days_present": "int64", "total_tokens": "int64"})
 
@@ -39,5 +41,10 @@ def growth_summary(wow: pd.DataFrame) -> dict:
     growth = wow["growth"]
     if growth.empty:
         return {"weeks": 0, "median": None, "p10": None, "p90": None, "share_growing": None}
-    return {"weeks": int(len(growth)), "median": float(growth.median()), "p10": float(growth.quantile(0.1)),
-            "p90": float(growth.quantile(0.9)), "share_growing": float((growth > 0).mean())}
+    return {
+        "weeks": int(len(growth)),
+        "median": float(growth.median()),
+        "p10": float(growth.quantile(0.1)),
+        "p90": float(growth.quantile(0.9)),
+        "share_growing": float((growth > 0).mean()),
+    }

@@ -33,13 +33,18 @@ def renderer_version() -> str:
 
 
 def render_key(spec: dict, settings: dict) -> str:
-    text = json.dumps({"spec": spec, "settings": settings, "renderer": renderer_version()}, sort_keys=True,
-                      separators=(",", ":"), default=str)
+    text = json.dumps(
+        {"spec": spec, "settings": settings, "renderer": renderer_version()},
+        sort_keys=True,
+        separators=(",", ":"),
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def stored_render(spec: dict, settings: dict, render: Callable[[dict], tuple[str, bytes]],
-                  store: Path) -> tuple[str, bytes]:
+def stored_render(
+    spec: dict, settings: dict, render: Callable[[dict], tuple[str, bytes]], store: Path
+) -> tuple[str, bytes]:
     """(svg, png) for the spec: from the store when rendered before, else `render(spec)`, then stored."""
     key = render_key(spec, settings)
     svg_path, png_path = store / key[:2] / f"{key}.svg", store / key[:2] / f"{key}.png"
@@ -96,8 +101,9 @@ def render_chart_files(report_dir: str | Path) -> int:
     specs = pending_chart_files(report_dir)
     for spec_path in specs:
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static,
-                                 processed_root() / RENDERS)
+        svg, png = stored_render(
+            {**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, processed_root() / RENDERS
+        )
         stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
         write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
         write_atomic(stem.with_suffix(".png"), png)

@@ -19,8 +19,16 @@ from tokentrends.inputs.sources.rankings_daily import read_text
 CREATED_MAX = 4_102_444_800  # 2100-01-01 in Unix seconds
 CONTEXT_MAX = 10**12
 
-COLUMNS = ["model_id", "canonical_slug", "name", "created", "context_length", "hugging_face_id",
-           "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+COLUMNS = [
+    "model_id",
+    "canonical_slug",
+    "name",
+    "created",
+    "context_length",
+    "hugging_face_id",
+    "prompt_usd_per_mtok",
+    "completion_usd_per_mtok",
+]
 
 
 def _price(value: object, path: str | Path, row: int, field: str) -> float:
@@ -67,16 +75,18 @@ def read_models_catalog(path: str | Path) -> pd.DataFrame:
             raise InputError(path, f"data[{i}].pricing is not an object", i)
         created = _whole(model.get("created"), path, i, "created", CREATED_MAX)
         context = _whole(model.get("context_length"), path, i, "context_length", CONTEXT_MAX)
-        rows.append({
-            "model_id": model["id"],
-            "canonical_slug": model.get("canonical_slug") or model["id"],
-            "name": str(model.get("name") or model["id"]),
-            "created": pd.Timestamp(created, unit="s", tz="UTC") if created is not None else pd.NaT,
-            "context_length": context,
-            "hugging_face_id": str(model.get("hugging_face_id") or ""),
-            "prompt_usd_per_mtok": _price(pricing.get("prompt"), path, i, "prompt"),
-            "completion_usd_per_mtok": _price(pricing.get("completion"), path, i, "completion"),
-        })
+        rows.append(
+            {
+                "model_id": model["id"],
+                "canonical_slug": model.get("canonical_slug") or model["id"],
+                "name": str(model.get("name") or model["id"]),
+                "created": pd.Timestamp(created, unit="s", tz="UTC") if created is not None else pd.NaT,
+                "context_length": context,
+                "hugging_face_id": str(model.get("hugging_face_id") or ""),
+                "prompt_usd_per_mtok": _price(pricing.get("prompt"), path, i, "prompt"),
+                "completion_usd_per_mtok": _price(pricing.get("completion"), path, i, "completion"),
+            }
+        )
     frame = pd.DataFrame(rows, columns=COLUMNS)
     dup = frame["model_id"].duplicated()
     if dup.any():

@@ -94,19 +94,22 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
     bad = dates.isna() | ~date_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
     if bad.any():
         first = bad.to_numpy().nonzero()[0][0]
-        raise InputError(path, f"date {str(raw['date'].iloc[first])[:40]!r} is not a YYYY-MM-DD date",
-                         int(rows.iloc[first]))
+        raise InputError(
+            path, f"date {str(raw['date'].iloc[first])[:40]!r} is not a YYYY-MM-DD date", int(rows.iloc[first])
+        )
     early = dates < pd.Timestamp(API_START)
     if early.any():
         first = early.to_numpy().nonzero()[0][0]
-        raise InputError(path, f"date {date_text.iloc[first]} is before the Data API starts ({API_START})",
-                         int(rows.iloc[first]))
+        raise InputError(
+            path, f"date {date_text.iloc[first]} is before the Data API starts ({API_START})", int(rows.iloc[first])
+        )
     if as_of is not None:
         late = dates > pd.Timestamp(as_of)
         if late.any():
             first = late.to_numpy().nonzero()[0][0]
-            raise InputError(path, f"date {date_text.iloc[first]} is after the vintage's as_of ({as_of})",
-                             int(rows.iloc[first]))
+            raise InputError(
+                path, f"date {date_text.iloc[first]} is after the vintage's as_of ({as_of})", int(rows.iloc[first])
+            )
 
     slugs = raw["model_permaslug"].astype("string")
     empty = slugs.str.len() == 0
@@ -116,14 +119,20 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
     taken = slugs.isin(REPORT_LABELS).to_numpy()
     if taken.any():
         first = taken.nonzero()[0][0]
-        raise InputError(path, f"model_permaslug {slugs.iloc[first]!r} is the report's own label for the rest of "
-                               "a week's models; a model cannot be called that", int(rows.iloc[first]))
+        raise InputError(
+            path,
+            f"model_permaslug {slugs.iloc[first]!r} is the report's own label for the rest of "
+            "a week's models; a model cannot be called that",
+            int(rows.iloc[first]),
+        )
 
-    tidy = pd.DataFrame({
-        "date": dates.astype("datetime64[s]").to_numpy(),
-        "model_permaslug": slugs.astype(object).to_numpy(),
-        "tokens": parse_token_counts(raw["total_tokens"], path, rows).to_numpy(),
-    })
+    tidy = pd.DataFrame(
+        {
+            "date": dates.astype("datetime64[s]").to_numpy(),
+            "model_permaslug": slugs.astype(object).to_numpy(),
+            "tokens": parse_token_counts(raw["total_tokens"], path, rows).to_numpy(),
+        }
+    )
     dup = tidy.duplicated(["date", "model_permaslug"], keep=False)
     if dup.any():
         where = rows.to_numpy()[dup.to_numpy()]
@@ -145,10 +154,14 @@ def read_rankings_csv(path: str | Path, as_of: date | None = None) -> RankingsFi
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]
     if missing or extra:
-        raise InputError(path, f"columns must be {','.join(COLUMNS)}; missing {missing or 'none'}, "
-                               f"unexpected {extra or 'none'}", 1)
-    raw = pd.DataFrame(records, columns=header, dtype=object)[list(COLUMNS)] if records else pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in COLUMNS})
+        raise InputError(
+            path, f"columns must be {','.join(COLUMNS)}; missing {missing or 'none'}, unexpected {extra or 'none'}", 1
+        )
+    raw = (
+        pd.DataFrame(records, columns=header, dtype=object)[list(COLUMNS)]
+        if records
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS})
+    )
     rows = pd.Series(range(2, len(raw) + 2), index=raw.index)
     return RankingsFile(str(path), validate_rows(raw, path, rows, as_of))
 

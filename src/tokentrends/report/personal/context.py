@@ -138,8 +138,9 @@ def compute_personal(
     """Every personal section's numbers, computed once: a YearReport over the personal sections."""
     from tokentrends.report.personal import PERSONAL_SECTIONS  # noqa: PLC0415 (the sections import this module)
 
-    return compute_sections(personal_context(prepared, activity, year, top_n), sections or PERSONAL_SECTIONS,
-                            output_dir)
+    return compute_sections(
+        personal_context(prepared, activity, year, top_n), sections or PERSONAL_SECTIONS, output_dir
+    )
 
 
 def year_adoption(context: PersonalContext) -> pd.DataFrame:
