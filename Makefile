@@ -89,8 +89,8 @@ test: $(SETUP_STAMP) ## lint, format check, unit tests, notebook validation (nbv
 	$(BIN)/ruff format --check src tests notebooks scripts
 	$(BIN)/python -m pytest
 
-test-fast: $(SETUP_STAMP) ## the unit loop: no end-to-end builds, no real-data tests, fewer fuzz cases
-	TOKENTRENDS_FUZZ_EXAMPLES=50 $(BIN)/python -m pytest -q -m "not slow and not shared"
+test-fast: $(SETUP_STAMP) ## the unit loop (< 30 s): no end-to-end builds, real data, loopback fetches; fewer fuzz cases
+	TOKENTRENDS_FUZZ_EXAMPLES=50 $(BIN)/python -m pytest -q -m "not slow and not shared and not loopback"
 
 format: $(SETUP_STAMP) ## ruff format and the import order, in place
 	$(BIN)/ruff check --select I --fix -q src tests notebooks scripts

@@ -15,9 +15,12 @@ SLOW_FIXTURES = {"sample_reports", "hostile_reports", "browser"}  # end-to-end b
 
 
 def pytest_collection_modifyitems(items):
-    """Mark tests by what they use, so `-m "not slow and not shared"` (make test-fast) never misses one."""
+    """Mark tests by what they use, so `make test-fast` (-m "not slow and not shared and not loopback") never
+    misses one: real data, end-to-end builds, and the fetch clients against the loopback server (real waits)."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
+        if "fetch" in item.path.name or item.path.name == "test_cli.py":
+            item.add_marker(pytest.mark.loopback)
         if "shared_data" in used:
             item.add_marker(pytest.mark.shared)
         if used & SLOW_FIXTURES:
