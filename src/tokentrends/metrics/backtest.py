@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -120,6 +121,13 @@ def naive_scale(t: np.ndarray, y: np.ndarray) -> float:
     return float(changes.mean()) if len(changes) else math.nan
 
 
+@lru_cache(maxsize=4096)
+def _paths(t: bytes, y: bytes, horizons: bytes) -> dict[str, np.ndarray]:
+    """forecast_paths, remembered per record: the outlook and the claim that reads it replay the same origins, and
+    each origin's smoothing fit is most of a backtest's time."""
+    return forecast_paths(np.frombuffer(t, dtype=int), np.frombuffer(y), np.frombuffer(horizons, dtype=int))
+
+
 def rolling_forecasts(
     totals: pd.DataFrame, max_horizon: int = MAX_HORIZON, first_origin: int = FIRST_ORIGIN
 ) -> pd.DataFrame:
@@ -140,7 +148,7 @@ def rolling_forecasts(
             origin = weeks["week_start"].iloc[end - 1]
             scale = naive_scale(t, y)
             targets = [actual.get(t[-1] + h, math.nan) for h in horizons]
-            for method, path in forecast_paths(t, y, horizons).items():
+            for method, path in _paths(t.tobytes(), y.tobytes(), horizons.tobytes()).items():
                 for h, forecast, target in zip(horizons, path, targets, strict=True):
                     rows.append(
                         (
