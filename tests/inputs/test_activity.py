@@ -71,8 +71,8 @@ def test__read_activity_json__empty_pull_is_valid(tmp_path):
     [
         ({"prompt_tokens": -1}, "prompt_tokens '-1' is negative"),
         ({"completion_tokens": 1.5}, "completion_tokens '1.5' is not a whole number"),
-        ({"requests": True}, "requests True must be a number"),
-        ({"reasoning_tokens": "ten"}, "reasoning_tokens 'ten' is not a number"),
+        ({"requests": True}, "requests must be a whole number, not bool"),
+        ({"reasoning_tokens": "ten"}, "reasoning_tokens 'ten' is not a whole number written in plain digits"),
         ({"usage": -0.01}, "usage '-0.01' is negative"),
         ({"usage": float("nan")}, "usage 'nan' is not a finite amount"),
         ({"byok_usage_inference": "Infinity"}, "byok_usage_inference 'Infinity' is not a finite amount"),

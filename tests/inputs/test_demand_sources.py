@@ -45,7 +45,7 @@ def test__read_app_rankings__rows_and_window(tmp_path):
     ("data", "meta", "reason", "row"),
     [
         ([app(1, 7, tokens="1.5")], META, "data[0].total_tokens '1.5' is not a whole number", 0),
-        ([app(1, 7), app(2, 8, requests=-1)], META, "data[1].total_requests '-1' is below 0", 1),
+        ([app(1, 7), app(2, 8, requests=-1)], META, "data[1].total_requests '-1' is negative", 1),
         ([app(1, 7), app(2, 7)], META, "duplicate app_id 7 in data[0] and data[1]", 1),
         ([app(1, 7), app(1, 8)], META, "duplicate rank 1", 1),
         ([app(0, 7)], META, "data[0].rank '0' is below 1", 0),
@@ -285,7 +285,7 @@ def test__read_models_derived__the_shared_file(shared_data):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("12", 12), (12.0, 12), ("1e3", 1000), (" 7 ", 7), (str(2**63 - 1), 2**63 - 1)],
+    [("12", 12), (12.0, 12), ("12.0", 12), (str(2**63 - 1), 2**63 - 1)],
 )
 def test__whole_number__exact_integers(value, expected):
     from tokentrends.inputs.sources import api_json
@@ -299,11 +299,15 @@ def test__whole_number__exact_integers(value, expected):
         (True, "not bool"),
         (None, "not NoneType"),
         ("1.5", "not a whole number"),
-        (-1, "below 0"),
+        (-1, "negative"),
+        (" 7 ", "plain digits"),
+        ("1e3", "plain digits"),
+        ("1_000", "plain digits"),
+        ("１２", "plain digits"),
         (2.0**60, "too large"),
         (str(2**63), "larger than int64"),
         ("nan", "not a whole number"),
-        ("", "not a number"),
+        ("", "plain digits"),
     ],
 )
 def test__whole_number__refuses_with_a_reason(value, reason):

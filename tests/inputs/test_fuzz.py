@@ -506,15 +506,9 @@ ANY_ACTIVITY = st.lists(
 
 
 def lenient_token_value(text: str) -> int | None:
-    """The oracle for the demand and activity parsers, which accept what Decimal does (`1e3`, ` 7 `): their
-    tests pin that. The rankings parser is strict (token_value)."""
-    try:
-        value = Decimal(text.strip())
-    except InvalidOperation:
-        return None
-    if not value.is_finite() or value != value.to_integral_value() or value < 0 or value > INT64_MAX:
-        return None
-    return int(value)
+    """The oracle for the demand and activity parsers' counts: the same strict rule as the rankings' (token_value:
+    plain ASCII digits; no ` 7 `, `1e3`, `1_000`), with a minus sign read so that a negative count is refused too."""
+    return None if text.startswith("-") else token_value(text)
 
 
 def activity_count(value: object) -> int | None:
@@ -591,7 +585,12 @@ def test__fuzz__activity_json(items, how, cut, shape):
 
 def test__activity_oracle__knows_the_edges():
     assert activity_count(2**53 * 1.0) == 2**53 and activity_count(2.0**60) is None and activity_count(True) is None
-    assert activity_count("1e3") == 1000 and activity_count(-1) is None and activity_count(INT64_MAX + 1) is None
+    assert (
+        activity_count("1e3") is None
+        and activity_count("12") == 12
+        and activity_count(-1) is None
+        and activity_count(INT64_MAX + 1) is None
+    )
     assert activity_money("1e400") is None and activity_money(float("nan")) is None and activity_money("-0.01") is None
     assert activity_money(0) == 0.0 and activity_money(" 0.5 ") == 0.5 and activity_money(None) is None
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 
 from tokentrends.errors import InputError
-from tokentrends.inputs.sources import strict
-from tokentrends.inputs.sources.rankings_daily import FLOAT_EXACT_MAX, INT64_MAX, read_text
+from tokentrends.inputs.sources import api_json, strict
+from tokentrends.inputs.sources.rankings_daily import read_text
 
 TEXT = ("date", "model", "model_permaslug", "endpoint_id", "provider_name")
 MONEY = ("usage", "byok_usage_inference")  # USD
@@ -47,24 +47,8 @@ def pull_window(as_of: pd.Timestamp | str) -> tuple[date, date]:
 
 
 def parse_count(value: object, column: str, path: str | Path, row: int) -> int:
-    """A count (tokens, requests) as an exact non-negative int64; integral floats and digit strings pass."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise InputError(path, f"{column} {value!r} must be a number", row)
-    if isinstance(value, float) and not abs(value) <= FLOAT_EXACT_MAX:
-        raise InputError(path, f"{column} {value!r} is not a finite number small enough to be exact", row)
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise InputError(path, f"{column} {str(value)[:40]!r} is not a number", row) from None
-    if not number.is_finite():
-        raise InputError(path, f"{column} {str(value)[:40]!r} is not a finite number", row)
-    if number != number.to_integral_value():
-        raise InputError(path, f"{column} {str(value)[:40]!r} is not a whole number", row)
-    if number < 0:
-        raise InputError(path, f"{column} {str(value)[:40]!r} is negative", row)
-    if number > INT64_MAX:
-        raise InputError(path, f"{column} {str(value)[:40]!r} is larger than int64 allows", row)
-    return int(number)
+    """A count (tokens, requests) as an exact non-negative int64: the Data API's one rule (api_json.whole_number)."""
+    return api_json.whole_number(value, column, path, row)
 
 
 def parse_money(value: object, column: str, path: str | Path, row: int) -> float:

@@ -27,20 +27,24 @@ def load_json(path: str | Path) -> object:
 
 
 def whole_number(value: object, where: str, path: str | Path, row: int | None, minimum: int = 0) -> int:
-    """An exact integer >= minimum from an int, an integral float or a numeric string (the API sends token
-    counts as strings to keep them exact); booleans, fractions and values beyond int64 are refused."""
+    """An exact integer >= minimum from an int, an integral float or a string of plain ASCII digits (the API sends
+    token counts as strings to keep them exact); booleans, fractions, values beyond int64 and lenient spellings
+    (` 7 `, `1e3`, `1_000`, `１２`: see strict.WHOLE) are refused."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise InputError(path, f"{where} must be a whole number, not {type(value).__name__}", row)
     if isinstance(value, float) and not abs(value) <= FLOAT_EXACT_MAX:
         raise InputError(path, f"{where} {value!r} is a float too large (or not finite) to be exact", row)
+    if isinstance(value, str) and not (strict.WHOLE.fullmatch(value) or strict.NEGATIVE_WHOLE.fullmatch(value)):
+        raise InputError(path, f"{where} {value[:40]!r} is not a whole number written in plain digits", row)
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(str(value))
     except InvalidOperation:
         raise InputError(path, f"{where} {str(value)[:40]!r} is not a number", row) from None
     if not number.is_finite() or number != number.to_integral_value():
         raise InputError(path, f"{where} {str(value)[:40]!r} is not a whole number", row)
     if number < minimum:
-        raise InputError(path, f"{where} {str(value)[:40]!r} is below {minimum}", row)
+        below = "is negative" if minimum == 0 else f"is below {minimum}"
+        raise InputError(path, f"{where} {str(value)[:40]!r} {below}", row)
     if number > INT64_MAX:
         raise InputError(path, f"{where} {str(value)[:40]!r} is larger than int64 allows", row)
     return int(number)
