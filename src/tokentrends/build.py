@@ -135,6 +135,16 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
     )
 
 
+def swap_into_place(built: Path, final: Path) -> None:
+    """Put a finished build folder where its report goes: the old one moves aside (`.old-<name>-<pid>`, removed
+    after; a dead build's is cleaned at the next run) and the new one is renamed in, so no reader ever sees half."""
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    built.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build_year(
     year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str, source: Path
 ) -> tuple[int, float]:
@@ -154,12 +164,7 @@ def build_year(
         (tmp / STAMP).write_text(stamp)
         if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
             raise BuildError("the build was stopped")  # never swap a report in after the command has ended
-        final = reports_dir / str(year)
-        old = reports_dir / f".old-{year}-{os.getpid()}"
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(tmp, reports_dir / str(year))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

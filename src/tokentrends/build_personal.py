@@ -10,14 +10,13 @@ owner only), and static chart renders are kept under data/private/, not in the s
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from tokentrends import paths
-from tokentrends.build import execute_notebook, render_html
+from tokentrends.build import execute_notebook, render_html, swap_into_place
 from tokentrends.errors import BuildError, InputError
 from tokentrends.files import write_atomic
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
@@ -122,11 +121,7 @@ def build_private_year(
         execute_notebook(source, tmp / "report.ipynb", parameters)
         render_html(tmp / "report.ipynb", tmp / "report.html")
         (tmp / STAMP).write_text(stamp)
-        final, old = reports_dir / str(year), reports_dir / f".old-{year}-{os.getpid()}"
-        if final.exists():
-            final.rename(old)
-        tmp.rename(final)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_into_place(tmp, reports_dir / str(year))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
