@@ -198,4 +198,4 @@ report.show("yoy")
 report.show("method")
 
 # %%
-report.write_figures()
+figures_path = report.write_figures()  # figures.json beside the page (nothing when output_dir is None)

@@ -39,7 +39,7 @@ def browser():
 
 def open_offline(browser, page_path: Path, width: int = 1100):
     """Open a page with every non-file request blocked and recorded; collect console errors and dialogs."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
     seen = {"requests": [], "errors": [], "dialogs": []}
 
     def route(route):
@@ -299,3 +299,16 @@ def test__browser__hostile_names_never_widen_spoof_or_reach_the_html(browser, di
             assert chart["outside"] == [], (width, chart["name"])
         assert seen["errors"] == [] and seen["dialogs"] == []
         page.close()
+
+
+def test__browser__png_and_svg_downloads_come_from_the_live_chart(browser, sample_reports):
+    page, seen = open_offline(browser, sample_reports / "2025" / "report.html")
+    for chart in ("weekly-top-models", "outlook"):
+        figure = page.locator(f'figure:has([data-chart="{chart}"])')
+        for image, magic in (("png", b"\x89PNG"), ("svg", b"<svg")):
+            with page.expect_download(timeout=15_000) as download:
+                figure.locator(f'a[data-image="{image}"]').click()
+            assert download.value.suggested_filename == f"{chart}.{image}"
+            assert Path(download.value.path()).read_bytes().lstrip()[:4] == magic
+    assert seen["requests"] == [] and seen["errors"] == []
+    page.close()

@@ -39,20 +39,24 @@ def _bundle() -> str:
     return bundle
 
 
-# Downloads rendered by the live chart: on the first click the image is made, then the same click is replayed.
+# Downloads rendered by the live chart. Each chart registers its view when drawn; one listener on the page handles
+# every download link (a link may be parsed after its chart is drawn, so links are never bound one by one). On the
+# first click the image is made, then the same click is replayed as a plain download.
 DOWNLOAD_SCRIPT = """
-function ttDownloads(div, view) {
-  div.parentNode.querySelectorAll('a[data-image]').forEach(function (a) {
-    a.addEventListener('click', function (event) {
-      if (a.dataset.ready) { return; }
-      event.preventDefault();
-      var format = a.dataset.image;
-      view.toImageURL(format, format === 'png' ? 2 : 1).then(function (url) {
-        a.href = url; a.dataset.ready = '1'; a.click();
-      }).catch(function (e) { console.error(e); });
-    });
-  });
-}
+window.ttViews = window.ttViews || {};
+function ttDownloads(div, view) { window.ttViews[div.id] = view; }
+document.addEventListener('click', function (event) {
+  var a = event.target.closest && event.target.closest('a[data-image]');
+  if (!a || a.dataset.ready) { return; }
+  event.preventDefault();
+  var chart = a.closest('figure') && a.closest('figure').querySelector('.tt-chart');
+  var view = chart && window.ttViews[chart.id];
+  if (!view) { return; }
+  var format = a.dataset.image;
+  view.toImageURL(format, format === 'png' ? 2 : 1).then(function (url) {
+    a.href = url; a.dataset.ready = '1'; a.click();
+  }).catch(function (e) { console.error(e); });
+});
 """
 
 

@@ -205,7 +205,7 @@ def with_model_attributes(bars: pd.DataFrame, models: pd.DataFrame | None = None
     return out
 
 
-PER_LAB = 4  # models per lab with an entry of their own in the main chart's legend
+PER_LAB = 2  # models per lab with an entry of their own in the main chart's legend
 MIN_PEAK_SHARE = 0.03  # ...and only if they took at least this share of some week
 
 

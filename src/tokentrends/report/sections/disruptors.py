@@ -77,10 +77,11 @@ def disruptors_text(context: YearContext, result: Disruptors) -> str:
             after=fmt_pct(gain["share_after"]),
         )
     if len(late):
-        names = ", ".join(
-            f"{context.name(m)} (from {fmt_date(w)})"
-            for m, w in zip(late["model_permaslug"], late["entry_week"], strict=True)
-        )
+        # In order of entry; variants of one model (its :free endpoint) are named once, at their first entry.
+        first_entry: dict[str, pd.Timestamp] = {}
+        for slug, week in sorted(zip(late["model_permaslug"], late["entry_week"], strict=True), key=lambda r: r[1]):
+            first_entry.setdefault(context.name(slug), week)
+        names = ", ".join(f"{name} (from {fmt_date(week)})" for name, week in first_entry.items())
         text += sentence(
             " Late entrants, first in the weekly top {top} in the year's last {weeks} weeks: {names}.",
             top=config.LATE_ENTRANT_TOP,

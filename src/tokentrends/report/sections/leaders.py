@@ -8,7 +8,7 @@ import pandas as pd
 
 from tokentrends.metrics import leaders
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_tokens, sentence
 from tokentrends.render.html import subheading, table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
@@ -61,7 +61,9 @@ def leaders_text(context: YearContext, result: Leaders) -> str:
     return text
 
 
-def trajectories_table(trajectories: list[dict]) -> str:
+def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> str:
+    """The watched families' paths; `last_week_note` marks a partial last week in its column's name."""
+    last = f"share in the last week{last_week_note}"
     frame = pd.DataFrame(
         [
             {
@@ -70,12 +72,12 @@ def trajectories_table(trajectories: list[dict]) -> str:
                 f"first week in top {t['top']}": t["first_week_in_top"] or "never",
                 "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
                 "peak week": t["peak_week"] or "",
-                "share in the last week": fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
+                last: fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
             }
             for t in trajectories
         ]
     )
-    return table(frame, numeric=("peak share", "share in the last week"))
+    return table(frame, numeric=("peak share", last))
 
 
 def quarter_table(
@@ -88,6 +90,13 @@ def quarter_table(
     if quarter_labels:
         out["quarter"] = out["quarter"].map(lambda q: quarter_labels.get(q, q))
     return table(out.rename(columns={key: "model" if key == "model_permaslug" else key}), numeric=("tokens", "share"))
+
+
+def partial_week_note(context: YearContext) -> str:
+    """' (partial: 5 of 7 days)' when the year's last week is not full, else ''."""
+    last = context.data.totals.sort_values("week_start").iloc[-1]
+    days = int(last["days_present"])
+    return f" ({fmt_date(last['week_start'])}, partial: {days} of 7 days)" if days < 7 else ""
 
 
 def blocks(context: YearContext, result: Leaders) -> list[Block]:
@@ -105,7 +114,7 @@ def blocks(context: YearContext, result: Leaders) -> list[Block]:
             ),
             result.watch_series,
         ),
-        trajectories_table(result.trajectories),
+        trajectories_table(result.trajectories, partial_week_note(context)),
         subheading("Top families by quarter")
         + quarter_table(result.families_by_quarter, "family", quarter_labels=context.quarter_labels),
         subheading("Top models by quarter")

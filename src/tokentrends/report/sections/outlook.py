@@ -18,6 +18,7 @@ from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
 
+NEAR_TIE = 0.005  # two methods' errors this close (half a point) are called a near tie, not a win
 EMPTY_PROJECTION = pd.DataFrame(columns=["week_start", "projected", "low", "high"])
 METHOD_NAMES = {
     "naive": "Naive (last week again)",
@@ -92,7 +93,7 @@ def choice_text(result: backtest.Backtest) -> str:
     text = sentence(
         "<p><b>How the outlook is chosen.</b> Seven simple methods were replayed on every forecast origin the "
         "archive allows: {origins} weeks from {start} to {end}, each method seeing only the weeks up to its "
-        "origin. Four weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> (the next best, "
+        "origin. Four weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> ({next_best} "
         "{runner}, {runner_mape}; naive {naive}; the report's earlier 12-week log-linear line {ll}). Its 80% "
         "interval is built from its own past errors at each horizon, known before each origin, and held "
         "{coverage} of the weeks it was tested on.",
@@ -101,6 +102,7 @@ def choice_text(result: backtest.Backtest) -> str:
         end=fmt_date(result.record_to),
         method=METHOD_NAMES[choice.method],
         mape=fmt_pct(choice.mape),
+        next_best="a near tie with" if choice.runner_up_mape - choice.mape < NEAR_TIE else "the next best,",
         runner=METHOD_NAMES[choice.runner_up],
         runner_mape=fmt_pct(choice.runner_up_mape),
         naive=fmt_pct(choice.naive_mape),
@@ -126,6 +128,23 @@ def choice_text(result: backtest.Backtest) -> str:
             week=fmt_date(last["week_start"]),
             low=fmt_tokens(last["low"]),
             high=fmt_tokens(last["high"]),
+        )
+        record = next((a for a in result.table if a.method == choice.method and a.horizon == choice.horizon), None)
+        if record is not None and not last["low"] <= last["projected"] <= last["high"]:
+            text += sentence(
+                "<p>The interval lies {side} the projection itself: in the record, actual weeks came in {side} "
+                "this method's projection {share} of the time, and the interval is built from those errors.</p>",
+                side="above" if last["low"] > last["projected"] else "below",
+                share=fmt_pct(record.share_above if last["low"] > last["projected"] else 1 - record.share_above, 0),
+            )
+    score = result.projection_score
+    if score is not None and score.weeks_compared:
+        text += sentence(
+            "<p><b>Scored since.</b> {n} of the projected weeks have happened: {against}; {inside} of them fell "
+            "inside the interval.</p>",
+            n=score.weeks_compared,
+            against=actual_against_projection(score.bias),
+            inside=fmt_pct(score.coverage_80, 0) if score.coverage_80 is not None else "none",
         )
     return text
 

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tokentrends.metrics import weekly
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_pct, sentence
+from tokentrends.render.formatting import fmt_date, fmt_pct, sentence
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -21,8 +22,11 @@ class Tail:
 
 
 def compute(context: YearContext) -> Tail:
+    """The first and last *full* weeks are compared: a partial week at the year's edge is not a week's mix."""
     conc = context.data.concentration
-    return Tail(conc, conc.iloc[0].to_dict(), conc.iloc[-1].to_dict())
+    full = conc[conc["week_start"].isin(weekly.full_weeks(context.data.totals)["week_start"])]
+    ends = full if len(full) else conc
+    return Tail(conc, ends.iloc[0].to_dict(), ends.iloc[-1].to_dict())
 
 
 def tail_series(concentration: pd.DataFrame, top_n: int) -> pd.DataFrame:
@@ -41,11 +45,14 @@ def tail_series(concentration: pd.DataFrame, top_n: int) -> pd.DataFrame:
 def tail_text(result: Tail, top_n: int) -> str:
     first, last = result.first, result.last
     return sentence(
-        "<p>In the year's first week, everything outside the week's top {n} (Others) was {o1} of tokens and the API's "
-        "<code>other</code> row (outside the daily top 50) {r1}; in the last week, {o2} and {r2}. Concentration: "
+        "<p>In the year's first full week (from {w1}), everything outside the week's top {n} (Others) was {o1} of "
+        "tokens and the API's <code>other</code> row (outside the daily top 50) {r1}; in the last full week (from "
+        "{w2}), {o2} and {r2}. (The claims ledger compares quarter averages instead.) Concentration: "
         "the effective number of models (1/HHI over named models) went from {e1} to {e2}; {m1} models covered 90% "
         "of named tokens at the start, {m2} at the end.</p>",
         n=top_n,
+        w1=fmt_date(first["week_start"]),
+        w2=fmt_date(last["week_start"]),
         o1=fmt_pct(first["others_share"]),
         r1=fmt_pct(first["other_row_share"]),
         o2=fmt_pct(last["others_share"]),

@@ -47,7 +47,8 @@ def compute(context: YearContext) -> YearOverYear:
     return YearOverYear(year_over_year(context.data))
 
 
-def yoy_table(frame: pd.DataFrame | None) -> str:
+def yoy_table(frame: pd.DataFrame | None, partial_label: str | None = None) -> str:
+    """The table; `partial_label` names this year's column when the year is not over (its totals are partial)."""
     if frame is None:
         return "<p>The data hold no earlier year to compare with.</p>"
 
@@ -57,11 +58,20 @@ def yoy_table(frame: pd.DataFrame | None) -> str:
     out = frame.copy()
     for column in out.columns[1:]:
         out[column] = [fmt(m, v) for m, v in zip(out["measure"], out[column], strict=True)]
+    if partial_label:
+        out = out.rename(columns={out.columns[-1]: partial_label})
     return table(out, numeric=tuple(out.columns[1:]))
 
 
 def blocks(context: YearContext, result: YearOverYear) -> list[Block]:
-    return [yoy_table(result.table)]
+    partial = context.label if context.span["is_partial"] else None
+    note = (
+        "<p>This year is not over: its column counts the weeks so far, so the totals are not comparable with a "
+        "whole year; the growth multiples compare full weeks within each year.</p>"
+        if partial and result.table is not None
+        else ""
+    )
+    return [yoy_table(result.table, partial), note]
 
 
 def figures(context: YearContext, result: YearOverYear) -> dict:
