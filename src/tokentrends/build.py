@@ -79,6 +79,10 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     from papermill.exceptions import PapermillExecutionError
 
     os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it; it only matters at kernel start
+    # Years build in parallel, one kernel a core: a BLAS pool of its own in each kernel only fights the other
+    # (the outlook's 77 smoothing fits took 8.7 s instead of 2.4 s with two kernels side by side).
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
     raw = executed.with_name("source.ipynb")
     jupytext.write(jupytext.read(source), raw)
     try:
