@@ -31,6 +31,7 @@ from pathlib import Path
 from tokentrends import build, paths
 from tokentrends.inputs import archive, prepare
 from tokentrends.render.chart_renders import RENDERS
+from tokentrends.report.backtest_store import BACKTESTS
 
 MERGE_CHILD = r"""
 import json, resource, sys, time
@@ -92,12 +93,13 @@ def timed_floor(years: list[int], workers: int, folder: Path, notebook: str) -> 
 
 def timed_build(data_dir: str, years: list[int], workers: int, reports: Path, cold: bool = True) -> float:
     """The build up to the pages: prepare, every year's notebook, the index (the static PNG/SVG files come after
-    the pages and are timed apart). Cold: the tidy table and the stored chart renders are removed first, so
+    the pages and are timed apart). Cold: the tidy table, the stored chart renders and backtests are removed first, so
     everything is computed; else both are reused."""
     if cold:
         vintages, _ = archive.discover_vintages(data_dir)
         shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages, data_dir), ignore_errors=True)
         shutil.rmtree(paths.processed_root() / RENDERS, ignore_errors=True)
+        shutil.rmtree(paths.processed_root() / BACKTESTS, ignore_errors=True)
     shutil.rmtree(reports, ignore_errors=True)
     started = time.perf_counter()
     build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None, figures=False)

@@ -25,6 +25,7 @@ from tokentrends.inputs import prepare
 from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
+from tokentrends.report.backtest_store import prune_backtests
 
 NOTEBOOK = "year_in_review.py"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
@@ -373,6 +374,7 @@ def build_reports(
     if figures:  # the pages are out; the static PNG/SVG files beside them come after
         draw_chart_files(reports_dir, wanted, jobs, log)
     prune_renders(paths.processed_root() / RENDERS)
+    prune_backtests()
     log(f"index: {reports_dir / 'index.html'}")
     return list(todo)
 

@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import apps, disruptors, leaders, prices, specialists, tasks, volume
+from tokentrends.metrics import apps, backtest, disruptors, leaders, prices, specialists, tasks, volume
 from tokentrends.metrics.weekly import full_weeks, week_quarter
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd
+from tokentrends.report.backtest_store import stored_backtest
 
 if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
     from tokentrends.report.model import YearData
@@ -383,8 +384,6 @@ def pace_continues_through(data: YearData, month: str, origin: str) -> Evaluatio
     The outlook is the backtest's chosen method on the record up to `origin` only, so later data never change
     what was projected; the claim is measurable once that last week of the month is complete.
     """
-    from tokentrends.metrics import backtest  # here, not at the top: only this measure needs the backtest
-
     start = pd.Timestamp(origin)
     month_end = pd.Period(month, "M").end_time.normalize()
     target = month_end - pd.Timedelta(days=month_end.day_of_week)  # Monday of the last week starting in the month
@@ -408,7 +407,7 @@ def pace_continues_through(data: YearData, month: str, origin: str) -> Evaluatio
             f"the week from {fmt_date(target)} is {horizon} weeks after the outlook's; the backtest "
             f"projects 1 to {backtest.MAX_HORIZON}",
         )
-    result = backtest.run_backtest(totals[totals["week_start"] <= start])
+    result = stored_backtest(totals[totals["week_start"] <= start])
     if result.choice is None:
         return Evaluation(how, {}, CANNOT, f"too few full weeks up to {fmt_date(start)} to backtest an outlook")
     row = result.projection[result.projection["horizon"] == horizon].iloc[0]

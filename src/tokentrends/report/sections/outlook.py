@@ -14,6 +14,7 @@ from tokentrends.metrics import backtest, outlook, weekly
 from tokentrends.render.charts import projection_chart
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
 from tokentrends.render.html import subheading, table
+from tokentrends.report.backtest_store import stored_backtest
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -57,7 +58,7 @@ def compute(context: YearContext) -> Outlook:
             "params": prev_params,
             "score": outlook.score_projection(prev_projection, all_totals),
         }
-    return Outlook(projection, params, score, previous, backtest.run_backtest(all_totals, context.year))
+    return Outlook(projection, params, score, previous, stored_backtest(all_totals, context.year))
 
 
 def actual_against_projection(bias: float) -> str:

@@ -1,0 +1,61 @@
+"""Backtests kept under what they are computed from, as chart renders are (render/chart_renders.py).
+
+A backtest is a pure function of the full weeks it replays, the year and the backtest's own code: a rebuild
+after a prose, chart or claims edit reads the stored result instead of refitting every origin (the smoothing
+fits and the statsmodels import are most of a year's compute). The key covers the record's values, the year,
+metrics/backtest.py's source and the statsmodels version, so a stored backtest is never stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from tokentrends.files import write_atomic
+from tokentrends.metrics import backtest
+from tokentrends.metrics.weekly import full_weeks
+from tokentrends.paths import processed_root
+
+BACKTESTS = "backtests"
+UNUSED_DAYS = 14
+
+
+def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
+    record = full_weeks(totals)[["week_start", "report_year", "total_tokens"]].sort_values("week_start")
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(record, index=False).to_numpy().tobytes())
+    digest.update(f"{year}|{version('statsmodels')}".encode())
+    digest.update(Path(backtest.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path | None = None) -> backtest.Backtest:
+    """backtest.run_backtest(totals, year), from the store when computed before, else computed and stored."""
+    store = store or processed_root() / BACKTESTS
+    path = store / f"{backtest_key(totals, year)}.pickle"
+    if path.exists():
+        os.utime(path, (time.time(), time.time()))  # in use: kept by prune_backtests
+        with path.open("rb") as fh:  # the project's own cache, written below: never data from outside
+            return pickle.load(fh)
+    result = backtest.run_backtest(totals, year)
+    write_atomic(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    return result
+
+
+def prune_backtests(store: Path | None = None, days: int = UNUSED_DAYS) -> int:
+    """Remove stored backtests no build has used for `days` days; return how many went."""
+    store = store or processed_root() / BACKTESTS
+    if not store.is_dir():
+        return 0
+    cutoff, removed = time.time() - days * 86_400, 0
+    for path in store.glob("*.pickle"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
