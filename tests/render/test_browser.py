@@ -312,3 +312,17 @@ def test__browser__png_and_svg_downloads_come_from_the_live_chart(browser, sampl
             assert Path(download.value.path()).read_bytes().lstrip()[:4] == magic
     assert seen["requests"] == [] and seen["errors"] == []
     page.close()
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test__browser__first_screen_has_the_story_and_the_main_chart(browser, sample_reports, year):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((sample_reports / str(year) / "report.html").resolve().as_uri())
+    page.wait_for_selector('[data-chart="weekly-top-models"] svg', timeout=30_000)
+    assert str(year) in page.title() and "Notebook" not in page.title()
+    items = page.locator(".tt-takeaways li")
+    assert items.count() >= 3
+    assert all(items.nth(i).bounding_box()["y"] + items.nth(i).bounding_box()["height"] <= 800 for i in range(3))
+    chart = page.locator('[data-chart="weekly-top-models"]').bounding_box()
+    assert chart["y"] <= 800 - 200  # at least 200 px of the main chart on the first screen
+    page.close()
