@@ -119,7 +119,7 @@ def build_private_year(
             "top_n": top_n,
         }
         execute_notebook(source, tmp / "report.ipynb", parameters)
-        render_html(tmp / "report.ipynb", tmp / "report.html")
+        render_html(tmp / "report.ipynb", tmp / "report.html", f"Your year on OpenRouter: {year} (private)")
         (tmp / STAMP).write_text(stamp)
         swap_into_place(tmp, reports_dir / str(year))
     except BaseException:
