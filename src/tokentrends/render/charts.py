@@ -51,7 +51,8 @@ VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 def token_axis(log_switch: bool = False) -> alt.Axis:
     """Token counts as 900B, 8T: the prose's units (SI would print a billion as 'G'). With `log_switch` the
     axis also reads the log view, whose values are powers of ten."""
-    linear = "replace(datum.label, 'G', 'B')"
+    # A thousand trillion reads as 1,000T, as the prose writes it, not SI's 1P.
+    linear = "datum.value >= 1e15 ? format(datum.value / 1e12, ',.0f') + 'T' : replace(datum.label, 'G', 'B')"
     if not log_switch:
         return alt.Axis(format="~s", labelExpr=linear)
     log = "replace(format(pow(10, datum.value), '.2~s'), 'G', 'B')"
@@ -572,9 +573,11 @@ def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] =
 
 
 def projection_chart(
-    actual: pd.DataFrame, projection: pd.DataFrame, title: str, subtitle: str | list[str] = ""
+    actual: pd.DataFrame, projection: pd.DataFrame, title: str, subtitle: str | list[str] = "", *, log: bool = False
 ) -> alt.Chart:
-    """Weekly totals (full weeks) as a line, the projection as a dashed line inside its band."""
+    """Weekly totals (full weeks) as a line, the projection as a dashed line inside its band. log: a log axis,
+    for a year whose weeks span more than 10x (a linear axis would flatten its early weeks under the band)."""
+    scale = alt.Scale(type="log") if log else alt.Undefined
     line = week_fields(actual).assign(kind="actual")
     line["total_label"] = line["total_tokens"].map(fmt_tokens)
     band = week_fields(projection).assign(kind="projected")
@@ -587,7 +590,7 @@ def projection_chart(
         .mark_area(opacity=0.25, color=PALETTE[1])
         .encode(
             x=x,
-            y=alt.Y("low:Q", title="Tokens per week", axis=token_axis()),
+            y=alt.Y("low:Q", title="Tokens per week" + (" (log scale)" if log else ""), axis=token_axis(), scale=scale),
             y2="high:Q",
             tooltip=[week, alt.Tooltip("low_label:N", title="Low"), alt.Tooltip("high_label:N", title="High")],
         ),

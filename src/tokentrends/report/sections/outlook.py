@@ -179,6 +179,13 @@ def previous_text(result: backtest.Backtest, year: int) -> str:
     )
 
 
+def spans_tenfold(*values: pd.Series) -> bool:
+    """Whether the chart's values span more than 10x: then a log axis keeps the early weeks readable."""
+    joined = pd.concat([v.astype(float) for v in values])
+    joined = joined[joined > 0]
+    return bool(len(joined)) and joined.max() / joined.min() > 10
+
+
 def blocks(context: YearContext, result: Outlook) -> list[Block]:
     bt = result.backtest
     out: list[Block] = [choice_text(bt)]
@@ -195,6 +202,7 @@ def blocks(context: YearContext, result: Outlook) -> list[Block]:
                     f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, 80% "
                     f"interval), {context.label}",
                     context.note,
+                    log=spans_tenfold(actual["total_tokens"], bt.projection["high"]),
                 ),
                 bt.projection,
             )
