@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -20,3 +21,16 @@ def write_atomic(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def prune_unused(folder: Path, pattern: str, days: int) -> int:
+    """Remove the files under `folder` matching `pattern` that no build has touched for `days` days (stores mark a
+    file in use by touching it); return how many went."""
+    if not folder.is_dir():
+        return 0
+    cutoff, removed = time.time() - days * 86_400, 0
+    for path in folder.glob(pattern):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -17,7 +17,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from tokentrends.files import write_atomic
+from tokentrends.files import prune_unused, write_atomic
 from tokentrends.paths import processed_root
 
 RENDERS = "chart-renders"
@@ -61,14 +61,7 @@ def stored_render(
 
 def prune_renders(store: Path, days: int = UNUSED_DAYS) -> int:
     """Remove renders no build has used for `days` days; return how many files went."""
-    if not store.is_dir():
-        return 0
-    cutoff, removed = time.time() - days * 86_400, 0
-    for path in store.glob("*/*"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return prune_unused(store, "*/*", days)
 
 
 def vegalite_version(spec: dict) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokentrends.files import write_atomic
+from tokentrends.files import prune_unused, write_atomic
 from tokentrends.metrics import backtest
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
@@ -50,12 +50,4 @@ def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path |
 
 def prune_backtests(store: Path | None = None, days: int = UNUSED_DAYS) -> int:
     """Remove stored backtests no build has used for `days` days; return how many went."""
-    store = store or processed_root() / BACKTESTS
-    if not store.is_dir():
-        return 0
-    cutoff, removed = time.time() - days * 86_400, 0
-    for path in store.glob("*.pickle"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    return prune_unused(store or processed_root() / BACKTESTS, "*.pickle", days)
