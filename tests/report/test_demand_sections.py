@@ -88,7 +88,7 @@ def test__demand_sections__2026_from_the_shared_files(shared_data, tmp_path):
         m["key"]: m["token_share"] for m in raw["data"]["macro_categories"]
     }
     charts = [b.name for name in ("apps", "tasks") for b in report.blocks(name) if isinstance(b, Chart)]
-    assert charts == ["top-apps", "task-shares"]  # no trend chart from one week
+    assert charts == ["top-apps", "task-categories", "task-shares"]  # no trend chart from one week
     claim = next(c for c in figures["claims"] if c["id"] == "agency-current-reality")
     assert claim["value"]["classified_share"] == pytest.approx(
         sum(m["token_share"] for m in raw["data"]["macro_categories"] if m["key"] in ("agent", "code"))

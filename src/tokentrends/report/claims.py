@@ -157,7 +157,8 @@ def families_lead(data: YearData, families: list[str], months: list[int], top: i
         "; ".join(
             f"{f} ranked #{ranks[f]} ({fmt_pct(shares[f])})" if ranks[f] else f"{f} did not rank" for f in families
         )
-        + f"; the leading family was {leader} ({fmt_pct(float(ranking['share'].iloc[0]))})",
+        + f"; the leading family in those weeks was {leader} ({fmt_pct(float(ranking['share'].iloc[0]))} of their "
+        "tokens, by family: all of a family's models together)",
     )
 
 

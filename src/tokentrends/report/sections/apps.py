@@ -232,7 +232,7 @@ def snapshot_text(result: Apps) -> str:
         return ""
     return (
         "<p>This is a snapshot: the year's app lists cover one week each so far, so they show who sent the "
-        "tokens, not how that is changing. As weekly pulls (<code>make fetch</code>) accumulate, this section "
+        "tokens, not how that is changing. As a pull of each week's lists accumulates, this section "
         "draws the trend.</p>"
     )
 
@@ -294,7 +294,8 @@ def pulls_text(result: Apps) -> str:
     )
     return sentence(
         "<p>This section uses {used} of {total} app-rankings pulls, the newest of each list and week (all "
-        "are listed with their query and sha256 in figures.json). Pulls of the same list and week {values}; "
+        "are listed with their query and checksum in the data behind this page). Pulls of the same list and "
+        "week {values}; "
         "app names differ between them in {names} places, and the newest name is shown.</p>",
         used=used,
         total=len(result.pulls),
@@ -308,7 +309,7 @@ def blocks(context: YearContext, result: Apps) -> list[Block]:
         return [
             sentence(
                 "<p>No app-rankings vintage covers {year}, so who sent the tokens cannot be shown. "
-                "<code>make fetch</code> pulls the weekly app lists.</p>",
+                "They appear once OpenRouter's weekly app lists for the year are pulled.</p>",
                 year=context.year,
             ),
             *session_blocks(result),

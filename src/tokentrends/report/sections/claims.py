@@ -27,8 +27,8 @@ def claims_summary(ledger: list[dict]) -> str:
     counts = pd.Series([c["verdict"] for c in ledger]).value_counts()
     parts = ", ".join(f"{int(counts[v])} {v}" for v in VERDICT_CLASS if v in counts)
     return sentence(
-        "<p>{n} claims checked against the data: {parts}. Thresholds are stated in "
-        "<code>data/claims/</code> next to each claim.</p>",
+        "<p>{n} claims checked against the data: {parts}. Each claim's thresholds are "
+        "stated in how it is measured (click its why).</p>",
         n=len(ledger),
         parts=parts,
     )

@@ -84,13 +84,9 @@ def macro_text(result: Tasks) -> str:
     )
 
 
-def shares_chart(result: Tasks, title: str, note: str) -> tuple[alt.Chart, pd.DataFrame]:
-    """Tokens beside requests for the macro categories and the largest tags by tokens (latest window)."""
-    macro = latest(result.macro).assign(item=lambda f: "All " + f["label"])
-    tags = latest(result.by_tokens).assign(item=lambda f: f["display_name"])
-    wide = pd.concat(
-        [macro[["item", "token_share", "usage_share"]], tags[["item", "token_share", "usage_share"]]], ignore_index=True
-    )
+def shares_chart(wide: pd.DataFrame, title: str, note: str) -> tuple[alt.Chart, pd.DataFrame]:
+    """Tokens beside requests for `item | token_share | usage_share` rows (categories, or tasks: never mixed)."""
+    wide = wide[["item", "token_share", "usage_share"]].reset_index(drop=True)
     data = wide.melt(id_vars="item", var_name="measure", value_name="share")
     data["measure"] = data["measure"].map(MEASURE_NAMES)
     order = wide["item"].tolist()
@@ -150,23 +146,28 @@ def blocks(context: YearContext, result: Tasks) -> list[Block]:
         return [
             sentence(
                 "<p>No task classification covers {year}, so what the tokens were for cannot be shown. "
-                "<code>make fetch</code> pulls one week of classifications each week.</p>",
+                "It appears once a week of classifications inside the year is pulled.</p>",
                 year=context.year,
             )
         ]
     cite = CITATION_TEMPLATE.format(as_of=result.as_of)
     note = context.note if context.manifest["is_synthetic"] else cite
-    chart, data = shares_chart(result, f"What the tokens were for, the 7 days to {fmt_date(result.as_of)}", note)
+    week = f"the 7 days to {fmt_date(result.as_of)}"
+    categories = shares_chart(latest(result.macro).assign(item=lambda f: f["label"]), f"Categories, {week}", note)
+    tasks = shares_chart(
+        latest(result.by_tokens).assign(item=lambda f: f["display_name"]), f"The largest tasks by tokens, {week}", note
+    )
     windows = result.macro["window_end"].nunique()
     snapshot = (
         "<p>This is one week's snapshot: the API only gives the last 7 days, so a trend needs one pull a "
-        "week (<code>make fetch</code>).</p>"
+        "week, kept week after week.</p>"
         if windows == 1
         else ""
     )
     return [
         macro_text(result),
-        Chart("task-shares", chart, data),
+        Chart("task-categories", *categories),
+        Chart("task-shares", *tasks),
         sentence(
             "<p>The {n} largest tasks by tokens and by requests (long, token-heavy exchanges rank higher by "
             "tokens; short ones by requests):</p>",
