@@ -111,6 +111,9 @@ def test__browser__real_pages(browser, shared_data, tmp_path_factory):
         page, _ = check_page(browser, out / str(year))
         assert page.locator(".tt-banner").count() == 0
         page.close()
+        assert_story_first(browser, out / str(year))
+        for width, height in VIEWPORTS:
+            assert_readable_layout(browser, out / str(year), width, height)
 
 
 @pytest.fixture(scope="module")
@@ -212,23 +215,29 @@ def open_at(browser, page_path: Path, width: int, height: int):
     return page, seen
 
 
+def assert_readable_layout(browser, folder: Path, width: int, height: int) -> None:
+    """No sideways scroll; no chart text outside its chart; every legend entry there and visible; no permaslug in a
+    legend; a screenshot saved beside the page."""
+    year = folder.name
+    page, seen = open_at(browser, folder / "report.html", width, height)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    slugs = set(pd.read_csv(folder / "charts" / "weekly-top-models.csv")["series"]) - {"Others"}
+    for chart in page.evaluate(CHART_LAYOUT):
+        assert chart["outside"] == [], (year, width, chart["name"], chart["outside"][:5])
+        if chart["domain"] is not None:  # a colour scale with its values listed: every one has its entry
+            assert len(chart["legend"]) == len(chart["domain"]), (year, width, chart["name"])
+        assert all(label["visible"] for label in chart["legend"]), (year, width, chart["name"])
+        labels = [label["text"] for label in chart["legend"]]
+        assert not [t for t in labels if any(slug in t for slug in slugs)], (chart["name"], labels)
+    page.screenshot(path=str(folder / f"screenshot-{width}.png"), full_page=True)
+    assert seen["errors"] == [] and seen["requests"] == []
+    page.close()
+
+
 @pytest.mark.parametrize(("width", "height"), VIEWPORTS)
 def test__browser__charts_fit_legends_complete_names_not_slugs(browser, sample_reports, width, height):
     for year in (2025, 2026):
-        folder = sample_reports / str(year)
-        page, seen = open_at(browser, folder / "report.html", width, height)
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
-        slugs = set(pd.read_csv(folder / "charts" / "weekly-top-models.csv")["series"]) - {"Others"}
-        for chart in page.evaluate(CHART_LAYOUT):
-            assert chart["outside"] == [], (year, width, chart["name"], chart["outside"][:5])
-            if chart["domain"] is not None:  # a colour scale with its values listed: every one has its entry
-                assert len(chart["legend"]) == len(chart["domain"]), (year, width, chart["name"])
-            assert all(label["visible"] for label in chart["legend"]), (year, width, chart["name"])
-            labels = [label["text"] for label in chart["legend"]]
-            assert not [t for t in labels if any(slug in t for slug in slugs)], (chart["name"], labels)
-        page.screenshot(path=str(folder / f"screenshot-{width}.png"), full_page=True)
-        assert seen["errors"] == [] and seen["requests"] == []
-        page.close()
+        assert_readable_layout(browser, sample_reports / str(year), width, height)
 
 
 def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_reports):
@@ -314,10 +323,11 @@ def test__browser__png_and_svg_downloads_come_from_the_live_chart(browser, sampl
     page.close()
 
 
-@pytest.mark.parametrize("year", [2025, 2026])
-def test__browser__first_screen_has_the_story_and_the_main_chart(browser, sample_reports, year):
+def assert_story_first(browser, folder: Path) -> None:
+    """At 1280x800: the tab names the year; at least three takeaways and 200 px of the main chart are in view."""
+    year = folder.name
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    page.goto((sample_reports / str(year) / "report.html").resolve().as_uri())
+    page.goto((folder / "report.html").resolve().as_uri())
     page.wait_for_selector('[data-chart="weekly-top-models"] svg', timeout=30_000)
     assert str(year) in page.title() and "Notebook" not in page.title()
     items = page.locator(".tt-takeaways li")
@@ -326,3 +336,8 @@ def test__browser__first_screen_has_the_story_and_the_main_chart(browser, sample
     chart = page.locator('[data-chart="weekly-top-models"]').bounding_box()
     assert chart["y"] <= 800 - 200  # at least 200 px of the main chart on the first screen
     page.close()
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test__browser__first_screen_has_the_story_and_the_main_chart(browser, sample_reports, year):
+    assert_story_first(browser, sample_reports / str(year))
