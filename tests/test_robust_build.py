@@ -155,23 +155,18 @@ def _processes_mentioning(text: str) -> list[int]:
     return found
 
 
+def start_report(data: Path, out: Path, **popen: object) -> subprocess.Popen:
+    """`python -m tokentrends report` of `data` into `out` on two workers, in the background."""
+    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(data), "--reports-dir", str(out)]
+    return subprocess.Popen([*command, "--jobs", "2"], cwd=ROOT, **popen)
+
+
 @pytest.mark.slow
 def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_data, tmp_path):
     out = tmp_path / "killed-reports"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tokentrends",
-            "report",
-            "--data-dir",
-            str(sample_data),
-            "--reports-dir",
-            str(out),
-            "--jobs",
-            "2",
-        ],
-        cwd=ROOT,
+    proc = start_report(
+        sample_data,
+        out,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -312,20 +307,9 @@ def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
 @pytest.mark.slow
 def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_path):
     out = tmp_path / "interrupted"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tokentrends",
-            "report",
-            "--data-dir",
-            str(sample_data),
-            "--reports-dir",
-            str(out),
-            "--jobs",
-            "2",
-        ],
-        cwd=ROOT,
+    proc = start_report(
+        sample_data,
+        out,
         start_new_session=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
