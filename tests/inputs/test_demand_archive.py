@@ -201,14 +201,14 @@ def test__prepare__without_demand_vintages_writes_empty_tables_with_the_right_co
     for name, columns in prepare.DEMAND_COLUMNS.items():
         table = prepare.load_demand(out, name)
         assert table.empty and list(table.columns) == columns, name
-    assert list(prepare.load_apps(tmp_path).columns) == demand.APP_COLUMNS  # a folder without the files
+    assert list(prepare.load_demand(tmp_path, "apps").columns) == demand.APP_COLUMNS  # a folder without the files
 
 
 def test__prepare__session_cost_fixture_is_merged_and_loaded(tmp_path):
     rankings_csv(tmp_path / "data")
     shutil.copytree(SESSION_FIXTURE, tmp_path / "data" / "session-cost")
     out = prepare.prepare(tmp_path / "data", tmp_path / "processed", log=lambda *_: None)
-    cost = prepare.load_session_cost(out)
+    cost = prepare.load_demand(out, "session_cost")
     raw = json.loads((SESSION_FIXTURE / "2026-10-06-api" / "session-cost.json").read_text())["data"]
     assert len(cost) == len(raw) and cost["median_cost_usd"].sum() == pytest.approx(
         sum(r["median_session_cost_usd"] for r in raw)
@@ -219,7 +219,7 @@ def test__prepare__session_cost_fixture_is_merged_and_loaded(tmp_path):
 
 def test__prepare__the_shared_demand_files(shared_data, tmp_path):
     out = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    apps = prepare.load_apps(out)
+    apps = prepare.load_demand(out, "apps")
     for folder in sorted((shared_data / "app-rankings").iterdir()):
         raw = json.loads((folder / "app-rankings.json").read_text())
         sub = json.loads((folder / "provenance.json").read_text())["params"].get("subcategory")
@@ -232,9 +232,9 @@ def test__prepare__the_shared_demand_files(shared_data, tmp_path):
     assert set(overall["vintage"]) == {"app-rankings/2026-09-28-all-125234"}
     personal = apps[apps["query"] == "subcategory=personal-agent"]
     assert set(personal["vintage"]) == {"app-rankings/2026-09-21-personal-agent-171840"}
-    assert len(prepare.load_tasks(out)) == 29 and len(prepare.load_task_models(out)) == 290
-    assert prepare.load_session_cost(out).empty
-    revisions = prepare.load_demand_revisions(out)
+    assert len(prepare.load_demand(out, "tasks")) == 29 and len(prepare.load_demand(out, "task_models")) == 290
+    assert prepare.load_demand(out, "session_cost").empty
+    revisions = prepare.load_demand(out, "demand_revisions")
     assert set(revisions["table"]) == {"apps"} and len(revisions) > 0
     # The derived CSV is read as a models catalog: late-2026 models are named.
     catalog = prepare.load_catalog(out)

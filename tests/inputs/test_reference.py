@@ -175,7 +175,7 @@ def test__coverage_and_shares__hand_computed():
     assert groups.share_by(rows, "origin").to_dict() == {"US": 0.9, "Undisclosed": 0.1}
     weekly_share = groups.weekly_share_by(rows, "lab")
     assert weekly_share["share"].tolist() == [0.6, 0.3, 0.1]
-    folded = groups.top_values_with_rest(weekly_share, "lab", 1, "rest")
+    folded = groups.top_values_per_quarter_with_rest(weekly_share, "lab", 1, "rest", 2025)
     assert dict(zip(folded["lab"], folded["tokens"], strict=True)) == {"A": 6, "rest": 4}
 
 

@@ -99,7 +99,7 @@ def test__subcategory_shares__no_lists_is_an_empty_frame():
 
 def test__apps_metrics__the_shared_files_equal_independent_sums(shared_data, tmp_path):
     out = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    apps, usage = prepare.load_apps(out), prepare.load_usage(out)
+    apps, usage = prepare.load_demand(out, "apps"), prepare.load_usage(out)
     week_totals = weekly.weekly_totals(usage)
     root = shared_data / "app-rankings"
     newest = json.loads((root / "2026-09-28-all-125234" / "app-rankings.json").read_text())["data"]
@@ -213,9 +213,9 @@ def test__task_metrics__the_shared_file_equals_independent_sums(shared_data, tmp
     out = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
     raw = json.loads((shared_data / "classifications-task/2026-10-06-7d/task-classifications.json").read_text())["data"]
     macro = {m["key"]: m for m in raw["macro_categories"]}
-    agency = task_metrics.agency_share(prepare.load_task_macro(out)).iloc[0]
+    agency = task_metrics.agency_share(prepare.load_demand(out, "task_macro")).iloc[0]
     assert agency["token_share"] == pytest.approx(macro["agent"]["token_share"] + macro["code"]["token_share"])
-    top = task_metrics.largest_tags(prepare.load_tasks(out), 5)
+    top = task_metrics.largest_tags(prepare.load_demand(out, "tasks"), 5)
     expected = sorted(raw["classifications"], key=lambda c: (-c["token_share"], c["tag"]))[:5]
     assert top["tag"].tolist() == [c["tag"] for c in expected]
     assert top["token_share"].sum() == pytest.approx(sum(c["token_share"] for c in expected))

@@ -276,30 +276,6 @@ def load_demand(processed_dir: str | Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path) if path.exists() else demand.empty(DEMAND_COLUMNS[name])
 
 
-def load_apps(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "apps")
-
-
-def load_tasks(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "tasks")
-
-
-def load_task_models(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "task_models")
-
-
-def load_task_macro(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "task_macro")
-
-
-def load_session_cost(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "session_cost")
-
-
-def load_demand_revisions(processed_dir: str | Path) -> pd.DataFrame:
-    return load_demand(processed_dir, "demand_revisions")
-
-
 def load_manifest(processed_dir: str | Path) -> dict:
     return json.loads((Path(processed_dir) / MANIFEST).read_text())
 

@@ -60,13 +60,6 @@ def coverage(rows: pd.DataFrame, attributes: tuple[str, ...] = GROUPS) -> dict:
     }
 
 
-def top_values_with_rest(weekly: pd.DataFrame, attribute: str, n: int, rest: str) -> pd.DataFrame:
-    """Keep the n values with the most tokens over the frame's weeks; fold the others into `rest`."""
-    leaders = weekly.groupby(attribute)["tokens"].sum().nlargest(n).index
-    folded = weekly.assign(**{attribute: weekly[attribute].where(weekly[attribute].isin(leaders), rest)})
-    return folded.groupby(["week_start", attribute], as_index=False)[["tokens", "share"]].sum()
-
-
 def shares_records(weekly: pd.DataFrame, attribute: str) -> list[dict]:
     """figures.json form of weekly_share_by: [{week_start, value, tokens, share}]."""
     return [

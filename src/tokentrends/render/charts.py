@@ -93,10 +93,6 @@ def distinct_colors(names: list[str]) -> list[str]:
     return [OTHERS_COLOR if n == OTHERS else taken[n] for n in names]
 
 
-def color_scale(names: list[str]) -> alt.Scale:
-    return alt.Scale(domain=list(names), range=distinct_colors(list(names)))
-
-
 SUBTITLE_LINE = 110  # characters per subtitle line in the static images (860 px wide)
 
 
