@@ -19,6 +19,7 @@ from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
 
+BAND = fmt_pct(backtest.COVERAGE, 0)  # "80%": the interval's coverage, as the backtest builds it
 NEAR_TIE = 0.005  # two methods' errors this close (half a point) are called a near tie, not a win
 EMPTY_PROJECTION = pd.DataFrame(columns=["week_start", "projected", "low", "high"])
 METHOD_NAMES = {
@@ -80,7 +81,7 @@ def backtest_table(result: backtest.Backtest) -> str:
         for h in backtest.HORIZONS:
             a = found.get(h)
             row[f"{h} wk: error"] = fmt_pct(a.mape) if a and a.n else "n/a"
-            row[f"{h} wk: in 80% band"] = fmt_pct(a.coverage_80, 0) if a and a.coverage_80 is not None else "n/a"
+            row[f"{h} wk: in {BAND} band"] = fmt_pct(a.coverage_80, 0) if a and a.coverage_80 is not None else "n/a"
             row[f"{h} wk: actual was"] = f"{a.bias_direction} ({fmt_pct(abs(a.bias_pct), 0)})" if a and a.n else ""
         rows.append(row)
     frame = pd.DataFrame(rows)
@@ -92,12 +93,15 @@ def choice_text(result: backtest.Backtest) -> str:
     if choice is None:
         return "<p>Too few full weeks in the record to backtest a projection.</p>"
     text = sentence(
-        "<p><b>How the outlook is chosen.</b> Seven simple methods were replayed on every forecast origin the "
+        "<p><b>How the outlook is chosen.</b> {n_methods} simple methods were replayed on every forecast origin the "
         "archive allows: {origins} weeks from {start} to {end}, each method seeing only the weeks up to its "
-        "origin. Four weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> ({next_best} "
-        "{runner}, {runner_mape}; naive {naive}; the report's earlier 12-week log-linear line {ll}). Its 80% "
+        "origin. {horizon} weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> ({next_best} "
+        "{runner}, {runner_mape}; naive {naive}; the report's earlier 12-week log-linear line {ll}). Its {cover} "
         "interval is built from its own past errors at each horizon, known before each origin, and held "
         "{coverage} of the weeks it was tested on.",
+        n_methods=len(backtest.METHODS),
+        horizon=choice.horizon,
+        cover=BAND,
         origins=result.origins,
         start=fmt_date(result.record_from),
         end=fmt_date(result.record_to),
@@ -114,19 +118,21 @@ def choice_text(result: backtest.Backtest) -> str:
     if check is not None and check.n:
         text += sentence(
             " Choosing again at each origin from the errors known then (what picking by the record really "
-            "delivers) gave {mape} at four weeks.",
+            "delivers) gave {mape} at {horizon} weeks.",
             mape=fmt_pct(check.mape),
+            horizon=choice.horizon,
         )
     text += " It is a baseline of the recent pace, not a forecast of launches.</p>"
     projection = result.projection
     if len(projection):
         last = projection.iloc[-1]
         text += sentence(
-            "<p>From the week of {origin}, it projects <b>{mid}</b> tokens for the week of {week} (80% interval "
+            "<p>From the week of {origin}, it projects <b>{mid}</b> tokens for the week of {week} ({cover} interval "
             "{low} to {high}).</p>",
             origin=fmt_date(projection["origin"].iloc[0]),
             mid=fmt_tokens(last["projected"]),
             week=fmt_date(last["week_start"]),
+            cover=BAND,
             low=fmt_tokens(last["low"]),
             high=fmt_tokens(last["high"]),
         )
@@ -160,7 +166,7 @@ def previous_text(result: backtest.Backtest, year: int) -> str:
                 "method": METHOD_NAMES.get(s.method, s.method),
                 "weeks compared": s.weeks_compared,
                 "error": fmt_pct(s.mape),
-                "in 80% band": fmt_pct(s.coverage_80, 0) if s.coverage_80 is not None else "n/a",
+                f"in {BAND} band": fmt_pct(s.coverage_80, 0) if s.coverage_80 is not None else "n/a",
                 "actual against the projection": actual_against_projection(s.bias),
             }
             for s in scored
@@ -175,7 +181,7 @@ def previous_text(result: backtest.Backtest, year: int) -> str:
             origin=fmt_date(result.previous_origin),
             year=year,
         )
-        + table(frame, numeric=("weeks compared", "error", "in 80% band"))
+        + table(frame, numeric=("weeks compared", "error", f"in {BAND} band"))
     )
 
 
@@ -199,7 +205,7 @@ def blocks(context: YearContext, result: Outlook) -> list[Block]:
                 projection_chart(
                     actual,
                     bt.projection[["week_start", "projected", "low", "high"]],
-                    f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, 80% "
+                    f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, {BAND} "
                     f"interval), {context.label}",
                     context.note,
                     log=spans_tenfold(actual["total_tokens"], bt.projection["high"]),
