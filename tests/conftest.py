@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import browser_pages
+
 ROOT = Path(__file__).resolve().parents[1]
 # The real vintages: ../shared/data/openrouter beside the project, or wherever TOKENTRENDS_SHARED_DATA points.
 SHARED = Path(os.environ.get("TOKENTRENDS_SHARED_DATA") or ROOT.parent / "shared" / "data" / "openrouter")
@@ -61,3 +63,15 @@ def write_csv(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not browser_pages.CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(browser_pages.CHROMIUM), args=browser_pages.ARGS)
+        yield chromium
+        chromium.close()

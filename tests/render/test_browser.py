@@ -9,56 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from browser_pages import open_offline
 from tokentrends import build
 from tokentrends.render.formatting import fmt_multiple, fmt_tokens
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-quic",
-    "--disable-sync",
-]
 HOSTILE = ["evil/<script>alert(1)</script>", "evil/<img src=x onerror=alert(2)>", "evil/\"quoted\" & 'single'"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_offline(browser, page_path: Path, width: int = 1100):
-    """Open a page with every non-file request blocked and recorded; collect console errors and dialogs."""
-    page = browser.new_page(viewport={"width": width, "height": 900}, accept_downloads=True)
-    seen = {"requests": [], "errors": [], "dialogs": []}
-
-    def route(route):
-        if route.request.url.startswith("file://"):
-            route.continue_()
-        else:
-            seen["requests"].append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.goto(page_path.resolve().as_uri())
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.tt-chart')).every(c => c.querySelector('svg, canvas'))",
-        timeout=30_000,
-    )
-    return page, seen
 
 
 def check_page(browser, folder: Path) -> tuple[object, dict]:

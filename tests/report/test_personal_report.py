@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from browser_pages import open_offline
 from tokentrends.build_personal import build_personal
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
@@ -139,23 +140,13 @@ def test__report_you__synthetic_team_from_nothing(synthetic_reports):
 
 
 @pytest.mark.slow
-def test__report_you__page_in_a_browser_offline(synthetic_reports):
-    from test_browser import CHROMIUM, open_offline
-
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed (apt-get install chromium); .ci/run installs it")
-    from playwright.sync_api import sync_playwright
-    from test_browser import ARGS
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page, seen = open_offline(browser, synthetic_reports / "2025" / "report.html")
-        assert page.locator(".tt-chart").count() == 6
-        assert page.locator("[data-private=true]").count() == 1
-        assert seen == {"requests": [], "errors": [], "dialogs": []}
-        phone, _ = open_offline(browser, synthetic_reports / "2025" / "report.html", width=390)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+def test__report_you__page_in_a_browser_offline(browser, synthetic_reports):
+    page, seen = open_offline(browser, synthetic_reports / "2025" / "report.html")
+    assert page.locator(".tt-chart").count() == 6
+    assert page.locator("[data-private=true]").count() == 1
+    assert seen == {"requests": [], "errors": [], "dialogs": []}
+    phone, _ = open_offline(browser, synthetic_reports / "2025" / "report.html", width=390)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def test__your_year_notebook__shows_every_personal_section_once_in_order_under_its_title():
