@@ -81,3 +81,21 @@ def test__figures__strict_json_and_contents_from_the_registry(sample_report, tmp
     assert sample_report.context.contents == tuple((s.anchor, s.title) for s in titled)
     head = sample_report.show("title")._repr_html_()
     assert all(f'href="#{esc(s.anchor)}"' in head for s in titled)
+
+
+def test__openness_takeaway__silent_when_most_tokens_are_unclassified_and_says_its_coverage():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from tokentrends.report.sections import title
+
+    def rows(open_weights: list[str], origin: list[str]) -> SimpleNamespace:
+        frame = pd.DataFrame({"model_permaslug": ["a/x", "b/y", "c/z"], "tokens": [6, 3, 1]})
+        return SimpleNamespace(rows=frame.assign(open_weights=open_weights, origin=origin))
+
+    assert title.openness_takeaway(rows(["unknown", "unknown", "true"], ["unknown", "unknown", "China"])) is None
+    said = title.openness_takeaway(rows(["true", "false", "unknown"], ["China", "United States", "unknown"]))
+    assert "60.0%" in said and "90.0% of them classified" in said  # 6 of 10 tokens open; 9 of 10 classified
+    whole = title.openness_takeaway(rows(["true", "false", "false"], ["China", "United States", "China"]))
+    assert "classified" not in whole and "70.0%" in whole  # Chinese labs: 6 + 1 of 10

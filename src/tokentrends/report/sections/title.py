@@ -90,14 +90,24 @@ def shift_takeaway(context: YearContext) -> str | None:
     )
 
 
+MIN_CLASSIFIED = 0.5  # below this share of tokens with a known openness and origin, the takeaway says nothing
+
+
 def openness_takeaway(context: YearContext) -> str | None:
+    """Open-weights and Chinese shares, with their coverage when it is partial; nothing when most tokens are of
+    models whose openness or origin is unknown (a share of the known few would mislead on the first screen)."""
     if context.rows.empty:
+        return None
+    coverage = groups.coverage(context.rows, ("open_weights", "origin"))
+    known = min(c["token_share"] for c in coverage.values())
+    if known < MIN_CLASSIFIED:
         return None
     open_share = groups.share_by(context.rows, "open_weights").get("true", 0.0)
     china = groups.share_by(context.rows, "origin").get("China", 0.0)
+    partial = f" ({esc(fmt_pct(known))} of them classified)" if known < 0.995 else ""
     return (
-        f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens, and models "
-        f"from Chinese labs <b>{esc(fmt_pct(china))}</b>."
+        f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens{partial}, and "
+        f"models from Chinese labs <b>{esc(fmt_pct(china))}</b>."
     )
 
 
@@ -151,10 +161,15 @@ def lede(context: YearContext, title: Title) -> str:
     else:
         review = esc(review)
     checked = f" Checked against it below: {review}." if review else ""
+    source = (
+        "a synthetic sample with fictional models, not OpenRouter's data"
+        if title.is_synthetic
+        else f'OpenRouter\'s public data (<a href="{RANKINGS_URL}">openrouter.ai/rankings</a>'
+        f", as of {esc(fmt_date(title.as_of))})"
+    )
     return (
         f'<p class="tt-lede">How many tokens the world sent through OpenRouter each week, and to which models, '
-        f'from OpenRouter\'s public data (<a href="{RANKINGS_URL}">openrouter.ai/rankings</a>, as of '
-        f"{esc(fmt_date(title.as_of))}).{checked}</p>"
+        f"from {source}.{checked}</p>"
     )
 
 
