@@ -88,11 +88,21 @@ def test__openness_takeaway__silent_when_most_tokens_are_unclassified_and_says_i
 
     import pandas as pd
 
+    from tokentrends.metrics import groups
     from tokentrends.report.sections import title
 
     def rows(open_weights: list[str], origin: list[str]) -> SimpleNamespace:
-        frame = pd.DataFrame({"model_permaslug": ["a/x", "b/y", "c/z"], "tokens": [6, 3, 1]})
-        return SimpleNamespace(rows=frame.assign(open_weights=open_weights, origin=origin))
+        rows = pd.DataFrame({"model_permaslug": ["a/x", "b/y", "c/z"], "tokens": [6, 3, 1]}).assign(
+            open_weights=open_weights, origin=origin
+        )
+        shares = {
+            a: {str(k): float(v) for k, v in groups.share_by(rows, a).items()} for a in ("open_weights", "origin")
+        }
+        results = {
+            "method": SimpleNamespace(coverage=groups.coverage(rows, ("open_weights", "origin"))),
+            "groups": SimpleNamespace(shares_year=shares),
+        }
+        return SimpleNamespace(rows=rows, results=results)
 
     assert title.openness_takeaway(rows(["unknown", "unknown", "true"], ["unknown", "unknown", "China"])) is None
     said = title.openness_takeaway(rows(["true", "false", "unknown"], ["China", "United States", "unknown"]))

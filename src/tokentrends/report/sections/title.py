@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import groups, weekly
+from tokentrends.metrics import weekly
 from tokentrends.render.charts import weekly_stack_chart
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens
 from tokentrends.render.html import banner, contents
@@ -98,12 +98,12 @@ def openness_takeaway(context: YearContext) -> str | None:
     models whose openness or origin is unknown (a share of the known few would mislead on the first screen)."""
     if context.rows.empty:
         return None
-    coverage = groups.coverage(context.rows, ("open_weights", "origin"))
-    known = min(c["token_share"] for c in coverage.values())
+    coverage = context.results["method"].coverage
+    known = min(coverage[a]["token_share"] for a in ("open_weights", "origin"))
     if known < MIN_CLASSIFIED:
         return None
-    open_share = groups.share_by(context.rows, "open_weights").get("true", 0.0)
-    china = groups.share_by(context.rows, "origin").get("China", 0.0)
+    shares = context.results["groups"].shares_year
+    open_share, china = shares["open_weights"].get("true", 0.0), shares["origin"].get("China", 0.0)
     partial = f" ({esc(fmt_pct(known))} of them classified)" if known < 0.995 else ""
     return (
         f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens{partial}, and "
@@ -198,4 +198,6 @@ def blocks(context: YearContext, title: Title) -> list[Block]:
     ]
 
 
-SECTION = Section("title", None, compute, blocks, no_figures, needs=("leaders", "disruptors", "claims"))
+SECTION = Section(
+    "title", None, compute, blocks, no_figures, needs=("leaders", "disruptors", "claims", "groups", "method")
+)
