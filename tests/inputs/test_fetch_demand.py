@@ -109,12 +109,12 @@ def test__run_fetch__demand_vintages_prepare_with_the_rest(tmp_path, monkeypatch
     with FakeOpenRouter() as server:
         fetch.run_fetch(tmp_path, until=date(2025, 3, 9), progress=False, base_url=server.url, **QUIET)
     out = prepare.prepare(tmp_path, tmp_path / "processed", **QUIET)
-    apps = prepare.load_apps(out)
+    apps = prepare.load_demand(out, "apps")
     overall = apps[apps["query"] == "all"]
     assert sorted(overall.groupby("window_start").size().tolist()) == [130, 130]
     assert overall["list_complete"].all()
     assert len(apps[apps["query"] == "subcategory=cli-agent"]) == 2 * 40
-    assert len(prepare.load_tasks(out)) == 2 and len(prepare.load_session_cost(out)) == 1
+    assert len(prepare.load_demand(out, "tasks")) == 2 and len(prepare.load_demand(out, "session_cost")) == 1
 
 
 def test__run_fetch__no_demand_asks_only_for_rankings_and_the_catalog(tmp_path, monkeypatch):
