@@ -74,8 +74,9 @@ report.show("claims")
 #
 # How much was sent, week by week. The chart at the top of the page draws each week, Monday to Sunday (UTC),
 # as OpenRouter's rankings chart draws it: the week's largest models each on their own, and *Others* for
-# everything else that week. Here: how fast the weeks grew, and tokens per day averaged within each month, so a
-# month with missing days stays comparable.
+# everything else that week. A colour is a lab (the legend lists labs) and each of its models is a shade of it;
+# hover a bar to name its model and follow it across the weeks. Here: how fast the weeks grew, and tokens per day
+# averaged within each month, so a month with missing days stays comparable.
 
 # %%
 report.show("volume")

@@ -107,7 +107,7 @@ def test__stack_frame__same_lab_same_hue_across_years_and_others_grey():
     assert y2026.loc[y2026["series"] == OTHERS, "y1"].iloc[0] == 100  # Others on top, stack sums to the week
 
 
-def test__legend_entries__top_models_per_lab_by_peak_week_the_rest_folded():
+def test__legend_entries__one_entry_per_lab_a_shade_per_model():
     weeks = {
         "2025-01-06": {
             "google/gemini-2.5-flash": 50,
@@ -118,12 +118,16 @@ def test__legend_entries__top_models_per_lab_by_peak_week_the_rest_folded():
             OTHERS: 10,
         }
     }
-    data = charts.stack_frame(bars(weeks), MODELS, per_lab=1)
+    data = charts.stack_frame(bars(weeks), MODELS)
     entry = dict(zip(data["series"], data["entry"], strict=True))
-    assert entry["google/gemini-2.5-flash"] == "Gemini 2.5 Flash"
-    assert entry["google/gemini-2.5-pro"] == entry["google/gemma-3-27b-it"] == "Google: 2 other models"
-    # a model's :free variant shares its entry (one model for the reader), each still named in the tooltip
-    assert entry["anthropic/claude-4.5-sonnet-20250929:free"] == "Claude Sonnet 4.5"
+    color = dict(zip(data["series"], data["color"], strict=True))
+    assert entry["google/gemini-2.5-flash"] == entry["google/gemma-3-27b-it"] == "Google"
+    assert entry["anthropic/claude-4.5-sonnet-20250929"] == "Anthropic"
+    assert data["entry"].nunique() == 3  # Google, Anthropic, Others: a lab each, however many models
+    google = [color[s] for s in ("google/gemini-2.5-flash", "google/gemini-2.5-pro", "google/gemma-3-27b-it")]
+    assert len(set(google)) == 3 and google == palette.lab_shades("Google", 3)  # darkest for the biggest model
+    # a model's :free variant shares its shade (one model for the reader), each still named in the tooltip
+    assert color["anthropic/claude-4.5-sonnet-20250929:free"] == color["anthropic/claude-4.5-sonnet-20250929"]
     assert "Claude Sonnet 4.5 (free)" in set(data["name"])
 
 
@@ -145,18 +149,32 @@ def test__stack_frame__partial_weeks_and_prose_token_labels():
     assert (first["week_end"] == "2025-06-16").all()  # a bar spans its whole week
 
 
-def test__weekly_stack_chart__legend_names_not_slugs_hover_and_log_switch():
+def legend_layer(spec: dict) -> dict:
+    return next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+
+
+def test__weekly_stack_chart__legend_of_labs_hover_and_log_switch():
     quiet = bars(
         {
-            "2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
+            "2025-01-06": {"google/gemini-2.5-flash": 10, "x-ai/grok-4-fast": 4, OTHERS: 5},
             "2025-01-13": {"google/gemini-2.5-flash": 12, OTHERS: 6},
         }
     )
     spec = charts.weekly_stack_chart(quiet, "t", models=MODELS).to_dict()
-    domain = spec["encoding"]["color"]["scale"]["domain"]
-    assert domain == ["Gemini 2.5 Flash", OTHERS]
-    assert {p["name"] for p in spec["params"]} == {"pick", "hover"}  # no log switch under 10x
-    assert [t["title"] for t in spec["encoding"]["tooltip"]][:3] == ["Model", "Lab", "Permaslug"]
+    key = legend_layer(spec)
+    assert key["encoding"]["color"]["scale"]["domain"] == ["Google", "xAI", OTHERS]
+    assert key["encoding"]["color"]["scale"]["range"] == [
+        palette.lab_color("Google"),
+        palette.lab_color("xAI"),
+        palette.OTHERS_COLOR,
+    ]
+    drawn = next(layer for layer in spec["layer"] if "tooltip" in layer.get("encoding", {}))
+    assert drawn["encoding"]["fill"] == {"field": "color", "type": "nominal", "scale": None}
+    params = {p["name"] for layer in spec["layer"] for p in layer.get("params", [])} | {
+        p["name"] for p in spec.get("params", [])
+    }
+    assert params == {"pick", "hover"}  # no log switch under 10x
+    assert [t["title"] for t in drawn["encoding"]["tooltip"]][:3] == ["Model", "Lab", "Permaslug"]
     growth = bars(
         {
             "2025-01-06": {"google/gemini-2.5-flash": 10, OTHERS: 5},
@@ -165,7 +183,7 @@ def test__weekly_stack_chart__legend_names_not_slugs_hover_and_log_switch():
     )
     spec = charts.weekly_stack_chart(growth, "t").to_dict()
     assert "scale" in {p["name"] for p in spec["params"]}
-    assert not any("/" in entry for entry in spec["encoding"]["color"]["scale"]["domain"])  # names from slugs
+    assert not any("/" in entry for entry in legend_layer(spec)["encoding"]["color"]["scale"]["domain"])
 
 
 def test__model_labels__unique_clean_short():

@@ -16,7 +16,7 @@ from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
-from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades, rest_shade
+from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_color, lab_key, lab_shades
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = [
@@ -202,54 +202,40 @@ def with_model_attributes(bars: pd.DataFrame, models: pd.DataFrame | None = None
     return out
 
 
-PER_LAB = 2  # models per lab with an entry of their own in the main chart's legend
-MIN_PEAK_SHARE = 0.03  # ...and only if they took at least this share of some week
-
-
-def legend_entries(named: pd.DataFrame, per_lab: int = PER_LAB, min_peak: float = MIN_PEAK_SHARE) -> pd.DataFrame:
+def legend_entries(named: pd.DataFrame) -> pd.DataFrame:
     """`series | entry | color | lab_rank | entry_rank` for the named bars `week_start | series | name | model |
-    lab | tokens | share` (`model`: the name without its variant, so ':free' and ':beta' share an entry).
+    lab | tokens | share` (`model`: the name without its variant, so ':free' and ':beta' share a shade).
 
-    Labs in order of the year's tokens; within a lab, the models that peaked highest (a share of some week,
-    so an early leader like Claude 3.5 Sonnet in January keeps its entry) get an entry and a shade of the
-    lab's hue of their own, up to `per_lab` and only above `min_peak`; the lab's other models share one pale
-    entry ("Google: 12 other models"), still named one by one in the tooltip. A fold of one keeps its name.
+    One legend entry per lab, in order of the year's tokens: the legend stays short (a dozen labs, not 60
+    models) and a lab reads as one hue all year. Within a lab each model has a shade of its own, darkest for
+    the lab's biggest model, so a reader can follow it across the weeks (hover names and highlights it).
     """
     weekly = named.groupby(["week_start", "model", "lab"], as_index=False)[["tokens", "share"]].sum()
-    totals = weekly.groupby(["model", "lab"], as_index=False).agg(tokens=("tokens", "sum"), peak=("share", "max"))
+    totals = weekly.groupby(["model", "lab"], as_index=False)["tokens"].sum()
     lab_order = totals.groupby("lab")["tokens"].sum().sort_values(ascending=False, kind="stable").index.tolist()
     rows = []
     for lab_rank, lab in enumerate(lab_order):
-        models = totals[totals["lab"] == lab].sort_values(["peak", "model"], ascending=[False, True])
-        own = models.head(per_lab)
-        own = own[own["peak"] >= min_peak]
-        rest = models[~models["model"].isin(own["model"])]
-        if len(rest) == 1:
-            own, rest = models, rest.iloc[0:0]
-        entry = dict(zip(own["model"], own["model"], strict=True))
-        colour = dict(zip(own["model"], lab_shades(lab, len(own)), strict=True))
-        rank = {m: i for i, m in enumerate(own["model"])}
-        fold = f"{lab}: {len(rest)} {'other ' if len(own) else ''}models"
+        models = totals[totals["lab"] == lab].sort_values(["tokens", "model"], ascending=[False, True])
+        shade = dict(zip(models["model"], lab_shades(lab, len(models)), strict=True))
+        rank = {m: i for i, m in enumerate(models["model"])}
         for row in named[named["lab"] == lab].drop_duplicates("series").itertuples():
-            if row.model in entry:
-                rows.append((row.series, entry[row.model], colour[row.model], lab_rank, rank[row.model]))
-            else:
-                rows.append((row.series, fold, rest_shade(lab), lab_rank, len(own)))
+            rows.append((row.series, lab, shade[row.model], lab_rank, rank[row.model]))
     return pd.DataFrame(rows, columns=["series", "entry", "color", "lab_rank", "entry_rank"])
 
 
+LAB_LEGEND_TITLE = "Lab (a shade per model)"
 LOG_SPAN = 10  # a year whose weekly totals span more than this factor gets a log-scale view
 
 
 def stack_frame(
-    bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None, per_lab: int = PER_LAB
+    bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """The main chart's data: the bars with names, labs, legend entries and colours, partial weeks, token labels
     like the prose's ('1.80T'), and each segment's stacked bounds `y0`/`y1` (biggest lab at the bottom, its
     models together, Others on top)."""
     data = partial_weeks(week_fields(with_model_attributes(bars, models)), totals)
     named = data[data["series"] != OTHERS]
-    entries = legend_entries(named, per_lab)
+    entries = legend_entries(named)
     data = data.merge(entries, on="series", how="left")
     others = data["series"] == OTHERS
     data.loc[others, ["entry", "color", "lab_rank", "entry_rank"]] = [OTHERS, OTHERS_COLOR, 10**6, 0]
@@ -287,7 +273,6 @@ def weekly_stack_chart(
     *,
     models: pd.DataFrame | None = None,
     totals: pd.DataFrame | None = None,
-    per_lab: int = PER_LAB,
     log_toggle: bool | None = None,
 ) -> alt.Chart:
     """Stacked weekly bars of `week_start | series | tokens | rank | share` (and `days_present`, or `totals=` the
@@ -297,59 +282,69 @@ def weekly_stack_chart(
     fewer than 7 days are drawn lighter. Where the full weeks span more than 10x, a linear/log switch sits
     under the chart (`log_toggle=` forces it on or off).
     """
-    data = clean_text_columns(stack_frame(bars, models, totals, per_lab))
+    data = clean_text_columns(stack_frame(bars, models, totals))
     legend = data.drop_duplicates("entry").sort_values(["lab_rank", "entry_rank"])
+    legend = legend.assign(swatch=[OTHERS_COLOR if e == OTHERS else lab_color(e) for e in legend["entry"]])
     toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
-    chart = (
-        alt.Chart(data)
-        .mark_bar(stroke="white", strokeWidth=0.3)
-        .encode(
-            x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
-            x2="week_end:T",
-            y=alt.Y(
-                "lo:Q",
-                title="Tokens per week",
-                axis=token_axis(log_switch=toggle),
-                scale=alt.Scale(zero=not toggle, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
-                if toggle
-                else alt.Scale(),
-            ),
-            y2="hi:Q",
-            color=alt.Color(
-                "entry:N",
-                title=None,
-                sort=legend["entry"].tolist(),
-                scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["color"].tolist()),
-                legend=alt.Legend(symbolLimit=0, orient="bottom"),
-            ),
-            opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
-            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
-            tooltip=[
-                alt.Tooltip("name:N", title="Model"),
-                alt.Tooltip("lab:N", title="Lab"),
-                alt.Tooltip("series:N", title="Permaslug"),
-                alt.Tooltip("week_label:N", title="Week of"),
-                alt.Tooltip("tokens_label:N", title="Tokens"),
-                alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
-                alt.Tooltip("share:Q", title="Share of week", format=".1%"),
-                alt.Tooltip("period_days:N", title="Week"),
-            ],
-        )
-        .add_params(pick, hover)
-    )
+    base = alt.Chart(data)
     if toggle:
         floor = log_floor(data)
-        view = alt.param(
-            name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: ")
-        )
-        chart = chart.add_params(view).transform_calculate(
+        base = base.transform_calculate(
             lo=f"scale == 'log' ? log(max(datum.y0, {floor}))/LN10 : datum.y0",
             hi=f"scale == 'log' ? log(max(datum.y1, {floor}))/LN10 : datum.y1",
         )
     else:
-        chart = chart.transform_calculate(lo="datum.y0", hi="datum.y1")
+        base = base.transform_calculate(lo="datum.y0", hi="datum.y1")
+    bars = base.mark_bar(stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+        x2="week_end:T",
+        y=alt.Y(
+            "lo:Q",
+            title="Tokens per week",
+            axis=token_axis(log_switch=toggle),
+            scale=alt.Scale(zero=not toggle, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
+            if toggle
+            else alt.Scale(),
+        ),
+        y2="hi:Q",
+        fill=alt.Fill("color:N", scale=None),  # the model's shade of its lab's hue
+        opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
+        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        tooltip=[
+            alt.Tooltip("name:N", title="Model"),
+            alt.Tooltip("lab:N", title="Lab"),
+            alt.Tooltip("series:N", title="Permaslug"),
+            alt.Tooltip("week_label:N", title="Week of"),
+            alt.Tooltip("tokens_label:N", title="Tokens"),
+            alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
+            alt.Tooltip("share:Q", title="Share of week", format=".1%"),
+            alt.Tooltip("period_days:N", title="Week"),
+        ],
+    )
+    # The legend: one entry per lab in its main colour, drawn by a layer with no marks (its domain is listed, so
+    # every lab has its entry); clicking an entry highlights that lab's bars.
+    key = (
+        base.mark_square()
+        .encode(
+            color=alt.Color(
+                "entry:N",
+                title=LAB_LEGEND_TITLE,
+                sort=legend["entry"].tolist(),
+                scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["swatch"].tolist()),
+                legend=alt.Legend(symbolLimit=0, orient="bottom"),
+            )
+        )
+        .transform_filter("false")
+        .add_params(pick)
+    )
+    chart = alt.layer(key, bars.add_params(hover))
+    if toggle:
+        view = alt.param(
+            name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: ")
+        )
+        chart = chart.add_params(view)
     return themed(chart, title, subtitle)
 
 
@@ -412,7 +407,7 @@ def weekly_share_chart(
     pick = legend_pick("group")
     chart = (
         alt.Chart(data)
-        .mark_bar(stroke="white", strokeWidth=0.3)
+        .mark_bar(strokeWidth=0.3)
         .encode(
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
             fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),

@@ -85,14 +85,6 @@ def lab_shades(lab: str, n: int) -> list[str]:
     return [_hex(hue, saturation, low + (high - low) * i / (n - 1)) for i in range(n)]
 
 
-def rest_shade(lab: str) -> str:
-    """A pale shade of the lab's hue for its models folded into one legend entry ("Google: 12 other models")."""
-    if is_undisclosed(lab):
-        return "#B0B0B0"
-    hue, saturation = lab_hue(lab)
-    return _hex(hue, saturation * 0.7, 0.80)
-
-
 # For lines that are not labs (open weights, the long tail, prices): Okabe-Ito, colour-blind safe and distinct.
 CATEGORICAL = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000", "#B8A100"]
 
