@@ -229,6 +229,30 @@ def test__browser__hover_highlights_one_model_across_weeks(browser, sample_repor
     assert seen["errors"] == []
 
 
+def test__browser__a_click_on_a_lab_in_the_legend_keeps_its_models_lit(browser, sample_reports):
+    page, seen = open_offline(browser, sample_reports / "2025" / "report.html", 1280)
+    chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
+    faded = (
+        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
+        ".filter(p => p.getAttribute('opacity') === '0.2').length"
+    )
+    labels = chart.locator("g.role-legend-label text")
+    lab = labels.first.text_content()
+    labels.first.scroll_into_view_if_needed()
+    labels.first.click()
+    page.mouse.move(1, 1)
+    page.wait_for_timeout(300)
+    total = chart.locator('path[aria-roledescription="bar"]').count()
+    lit = total - chart.evaluate(faded)
+    script = chart.locator("xpath=following-sibling::script[1]").inner_text()
+    spec = json.loads(script[script.index("var spec = ") + len("var spec = ") : script.index("; if (window")])
+    rows = [row for rows in spec["datasets"].values() for row in rows]
+    assert lit == sum(row["entry"] == lab for row in rows) > 0, lab  # that lab's bars stay lit, the others fade
+    assert lit < total
+    assert seen["errors"] == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def display_hostile_reports(tmp_path_factory) -> Path:
     """Names built to break a page: 10,000 characters, a right-to-left override, a NUL byte."""
