@@ -97,6 +97,13 @@ def test__demand_sections__2026_from_the_shared_files(shared_data, tmp_path):
         sum(distinct.values()) / int(facets[facets["date"].between("2026-09-21", "2026-09-27")]["total_tokens"].sum())
     )
     assert "snapshot of one week" in claim["why"] and claim["verdict"] == "supported"
+    # Three windows on one page, each named: the overall list's week, the subcategory lists' earlier week, and the
+    # task API's 7 days before its pull (not a Monday-to-Sunday week); citations in human dates.
+    text = " ".join(b for name in ("apps", "tasks") for b in report.blocks(name) if isinstance(b, str))
+    assert "In the week 28 Sep 2026 to 4 Oct 2026, the 10 largest" in text
+    assert "In the week 21 Sep 2026 to 27 Sep 2026 (an earlier week than the overall list above, of 28 Sep 2026" in text
+    assert "30 Sep 2026 to 6 Oct 2026 (the 7 days before the pull, Wednesday to Tuesday, so not the Monday" in text
+    assert "as of 7 Oct 2026, 12:52 UTC" in text and "as of 6 Oct 2026." in text and "T12:52" not in text
 
 
 WEEK = {"window_start": pd.Timestamp("2026-09-21"), "window_end": pd.Timestamp("2026-09-27")}

@@ -13,7 +13,7 @@ from tokentrends.inputs.demand import APP_COLUMNS, SESSION_COLUMNS, empty
 from tokentrends.inputs.sources.app_rankings import CITATION_TEMPLATE, SUBCATEGORY_GROUPS
 from tokentrends.metrics import apps, tasks
 from tokentrends.render.charts import line_chart, themed, token_axis
-from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, human_dates, sentence
 from tokentrends.render.html import subheading, table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
@@ -153,7 +153,8 @@ def top_chart(top: pd.DataFrame, title: str, note: str) -> alt.Chart:
     return themed(chart, title, note)
 
 
-def subcategory_text(subcategories: pd.DataFrame) -> str:
+def subcategory_text(subcategories: pd.DataFrame, top_window: pd.Timestamp | None) -> str:
+    """The subcategory groups' shares of their newest week, which is said when it is not the top list's week."""
     latest_window = subcategories["window_start"].max()
     rows = subcategories[subcategories["window_start"] == latest_window].set_index("group")
     parts = []
@@ -179,7 +180,17 @@ def subcategory_text(subcategories: pd.DataFrame) -> str:
     if not parts:
         return ""
     first = rows.iloc[0]
-    lead = sentence("<p>OpenRouter also ranks apps within subcategories. In the week {week}, ", week=week_words(first))
+    other_week = top_window is not None and pd.Timestamp(first["window_start"]) != pd.Timestamp(top_window)
+    lead = sentence(
+        "<p>OpenRouter also ranks apps within subcategories. In the week {week}{which}, ",
+        week=week_words(first),
+        which=(
+            f" ({'an earlier' if first['window_start'] < top_window else 'a later'} week than the overall list "
+            f"above, of {fmt_date(top_window)}: the newest week for which the subcategory lists were pulled)"
+            if other_week
+            else ""
+        ),
+    )
     return (
         lead + "; ".join(parts) + ". An app can sit in several subcategories, so each group counts each app "
         "once, with its own tokens. The subcategory names are OpenRouter's; which belong to agents and which to "
@@ -281,7 +292,7 @@ def session_blocks(result: Apps) -> list[Block]:
                 numeric=("models", "median session cost"),
             )
         )
-    out.append(f'<p class="tt-citation">{esc(citation(result.session_as_of))}.</p>')
+    out.append(f'<p class="tt-citation">{esc(human_dates(citation(result.session_as_of)))}.</p>')
     return out
 
 
@@ -331,7 +342,8 @@ def blocks(context: YearContext, result: Apps) -> list[Block]:
             ),
         ]
     if len(result.subcategories):
-        out += [subcategory_text(result.subcategories), subcategory_table(result.subcategories)]
+        top_window = result.top["window_start"].max() if len(result.top) else None
+        out += [subcategory_text(result.subcategories, top_window), subcategory_table(result.subcategories)]
     trend = trend_series(result)
     if not is_snapshot(result):
         out.append(
@@ -343,7 +355,7 @@ def blocks(context: YearContext, result: Apps) -> list[Block]:
         )
     out.append(snapshot_text(result))
     out.append(pulls_text(result))
-    out.append(f'<p class="tt-citation">{esc(citation(result.as_of))}.</p>')
+    out.append(f'<p class="tt-citation">{esc(human_dates(citation(result.as_of)))}.</p>')
     return out + session_blocks(result)
 
 

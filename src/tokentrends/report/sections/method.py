@@ -11,7 +11,7 @@ import pandas as pd
 from tokentrends.inputs.archive import RANKINGS
 from tokentrends.metrics import groups
 from tokentrends.paths import project_root
-from tokentrends.render.formatting import esc, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import esc, fmt_pct, fmt_tokens, human_dates, sentence
 from tokentrends.render.html import table
 from tokentrends.report import stamp
 from tokentrends.report.model import YearContext
@@ -106,7 +106,7 @@ def methodology(context: YearContext, result: Method) -> str:
         year=year,
         first=span["first_date"],
         through=span["through_date"],
-        citation=manifest["citation"],
+        citation=human_dates(manifest["citation"]),
         n=context.top_n,
         missing=missing_text,
         revised=f"{manifest['values_revised']:,}",
@@ -194,7 +194,7 @@ def vintages_table(manifest: dict) -> str:
 
 
 def citation_footer(manifest: dict) -> str:
-    return f'<p class="tt-citation">{esc(manifest["citation"])}. Licence: CC BY 4.0.</p>'
+    return f'<p class="tt-citation">{esc(human_dates(manifest["citation"]))}. Licence: CC BY 4.0.</p>'
 
 
 def reproducibility_block(build: dict) -> str:

@@ -69,7 +69,10 @@ def macro_text(result: Tasks) -> str:
     agency = latest(result.agency).iloc[0]
     return (
         sentence(
-            "<p>OpenRouter classifies a sample of each week's traffic by task. In the 7 days {start} to {end}: ",
+            "<p>OpenRouter classifies a sample of each week's traffic by task. In the 7 days {start} to {end} (the "
+            "7 days before the pull, {weekdays}, so not the Monday-to-Sunday weeks of the charts and app lists "
+            "above): ",
+            weekdays=f"{first['window_start']:%A} to {first['window_end']:%A}",
             start=fmt_date(first["window_start"]),
             end=fmt_date(first["window_end"]),
         )
@@ -150,7 +153,7 @@ def blocks(context: YearContext, result: Tasks) -> list[Block]:
                 year=context.year,
             )
         ]
-    cite = CITATION_TEMPLATE.format(as_of=result.as_of)
+    cite = CITATION_TEMPLATE.format(as_of=fmt_date(result.as_of))  # figures.json keeps the ISO date
     note = context.note if context.manifest["is_synthetic"] else cite
     week = f"the 7 days to {fmt_date(result.as_of)}"
     categories = shares_chart(latest(result.macro).assign(item=lambda f: f["label"]), f"Categories, {week}", note)
