@@ -14,6 +14,7 @@ from conftest import ROOT
 from tokentrends.inputs import prepare
 from tokentrends.render.formatting import esc
 from tokentrends.report.model import load_prepared
+from tokentrends.report.section import Chart
 from tokentrends.report.sections import SECTIONS
 from tokentrends.report.year_report import compute_year
 
@@ -109,3 +110,24 @@ def test__openness_takeaway__silent_when_most_tokens_are_unclassified_and_says_i
     assert "60.0%" in said and "90.0% of them classified" in said  # 6 of 10 tokens open; 9 of 10 classified
     whole = title.openness_takeaway(rows(["true", "false", "false"], ["China", "United States", "China"]))
     assert "classified" not in whole and "70.0%" in whole  # Chinese labs: 6 + 1 of 10
+
+
+def assert_valid_charts(report) -> int:
+    """Every chart of every section, checked against the Vega-Lite schema (the page path skips the check)."""
+    charts = [b for s in SECTIONS for b in report.blocks(s.name) if isinstance(b, Chart)]
+    for block in charts:
+        try:
+            block.chart.to_dict(validate=True)
+        except Exception as exc:  # altair's SchemaValidationError names the offending property
+            pytest.fail(f"{report.context.year} {block.name}: {exc}"[:2000])
+    return len(charts)
+
+
+def test__every_chart_spec_is_valid_vega_lite__sample(sample_data, tmp_path_factory):
+    prepared = load_prepared(prepare.prepare(sample_data, tmp_path_factory.mktemp("processed"), log=lambda *_: None))
+    assert sum(assert_valid_charts(compute_year(prepared, year)) for year in (2025, 2026)) >= 20
+
+
+def test__every_chart_spec_is_valid_vega_lite__shared(shared_data, tmp_path_factory):
+    prepared = load_prepared(prepare.prepare(shared_data, tmp_path_factory.mktemp("processed"), log=lambda *_: None))
+    assert sum(assert_valid_charts(compute_year(prepared, year)) for year in (2025, 2026)) >= 25

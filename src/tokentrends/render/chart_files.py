@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import AbstractContextManager
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import vl_convert
+from altair.utils.schemapi import debug_mode
 
 from tokentrends.files import write_atomic
 from tokentrends.paths import processed_root
@@ -114,14 +116,28 @@ def unused_fields_dropped(spec: dict) -> dict:
     return {**spec, "datasets": kept}
 
 
+def unchecked_charts() -> AbstractContextManager:
+    """Building charts without altair's schema checks (as each object is made and when its spec is written): they
+    are about half of drawing a year's charts. The page path skips them; a test checks every chart of both sample
+    years against the Vega-Lite schema (test_every_chart_spec_is_valid_vega_lite)."""
+    return debug_mode(False)
+
+
 class ChartView:
     """An altair chart as offline HTML, with PNG/SVG downloads from the live chart and its CSV when written."""
 
-    def __init__(self, chart: alt.TopLevelMixin, name: str, data: pd.DataFrame, output_dir: str | Path | None):
+    def __init__(
+        self,
+        chart: alt.TopLevelMixin,
+        name: str,
+        data: pd.DataFrame,
+        output_dir: str | Path | None,
+        validate: bool = False,
+    ):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
             raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
         self.name, self.data = name, data
-        self.spec = unused_fields_dropped(chart.to_dict())  # validated once; building it is the slow part
+        self.spec = unused_fields_dropped(chart.to_dict(validate=validate))
         self.written = output_dir is not None
         if self.written:
             write_chart_data(self.spec, data, Path(output_dir) / "charts", name)

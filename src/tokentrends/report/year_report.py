@@ -11,7 +11,7 @@ from typing import Any
 
 from tokentrends import config
 from tokentrends.files import write_atomic
-from tokentrends.render.chart_files import ChartView
+from tokentrends.render.chart_files import ChartView, unchecked_charts
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.ledger import Ledger
 from tokentrends.report.model import Prepared, YearContext, year_context
@@ -47,12 +47,13 @@ class YearReport:
 
     def show(self, name: str) -> SectionView:
         """The section's sentences and charts, for display (charts' data written beside the report)."""
-        return SectionView(
-            [
-                ChartView(b.chart, b.name, b.data, self.output_dir) if isinstance(b, Chart) else b
-                for b in self.blocks(name)
-            ]
-        )
+        with unchecked_charts():
+            return SectionView(
+                [
+                    ChartView(b.chart, b.name, b.data, self.output_dir) if isinstance(b, Chart) else b
+                    for b in self.blocks(name)
+                ]
+            )
 
     def figures(self) -> dict:
         """figures.json: the report's own keys, then each section's, in page order."""
