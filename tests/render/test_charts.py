@@ -73,7 +73,7 @@ MODELS = pd.DataFrame(
 
 def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
     for lab in ("Google", "Anthropic", "DeepSeek", "some-new-lab"):
-        shades = palette.lab_shades(lab, 4) + palette.lab_shades(lab, 2) + [palette.lab_color(lab)]
+        shades = palette.lab_shades(lab, 4) + palette.lab_shades(lab, 2)
         assert all(hue_gap(hue(c), hue(shades[0])) < 6 for c in shades), lab
         assert len(set(palette.lab_shades(lab, 4))) == 4  # shades within a lab differ
     assert palette.lab_hue("x-ai") == palette.lab_hue("xAI")  # slug prefix and lab name: one lab, one hue
@@ -164,8 +164,8 @@ def test__weekly_stack_chart__legend_of_labs_hover_and_log_switch():
     key = legend_layer(spec)
     assert key["encoding"]["color"]["scale"]["domain"] == ["Google", "xAI", OTHERS]
     assert key["encoding"]["color"]["scale"]["range"] == [
-        palette.lab_color("Google"),
-        palette.lab_color("xAI"),
+        palette.lab_shades("Google", 1)[0],
+        palette.lab_shades("xAI", 1)[0],
         palette.OTHERS_COLOR,
     ]
     drawn = next(layer for layer in spec["layer"] if "tooltip" in layer.get("encoding", {}))
@@ -219,7 +219,7 @@ def test__line_chart__no_line_before_first_week_and_named_tooltip():
 def test__line_colors__labs_in_their_hue_groups_dashed_and_distinct():
     names_ = ["DeepSeek", "xAI", "Open weights (of named models)", "Chinese labs (of named models)"]
     colours, solid = charts.line_colors(names_)
-    assert colours[0] == palette.lab_color("DeepSeek") and colours[1] == palette.lab_color("xAI")
+    assert colours[0] == palette.lab_shades("DeepSeek", 1)[0] and colours[1] == palette.lab_shades("xAI", 1)[0]
     assert solid == ["DeepSeek", "xAI"]  # groups are dashed beside labs
     assert all(palette.hue_distance(a, b) >= 100 for a, b in combinations(colours, 2))
     tail, solid = charts.line_colors(["Top 10 models", "Others (outside the week's top 9)", "API other row"])

@@ -16,7 +16,7 @@ from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
-from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_color, lab_key, lab_shades
+from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = [
@@ -283,8 +283,8 @@ def weekly_stack_chart(
     under the chart (`log_toggle=` forces it on or off).
     """
     data = clean_text_columns(stack_frame(bars, models, totals))
-    legend = data.drop_duplicates("entry").sort_values(["lab_rank", "entry_rank"])
-    legend = legend.assign(swatch=[OTHERS_COLOR if e == OTHERS else lab_color(e) for e in legend["entry"]])
+    # A lab's swatch is the shade of its biggest model: the colour a reader sees most of that lab.
+    legend = data.sort_values(["lab_rank", "entry_rank"], kind="stable").drop_duplicates("entry")
     toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
@@ -326,13 +326,13 @@ def weekly_stack_chart(
     # The legend: one entry per lab in its main colour, drawn by a layer with no marks (its domain is listed, so
     # every lab has its entry); clicking an entry highlights that lab's bars.
     key = (
-        base.mark_square()
+        base.mark_square(opacity=1)  # the legend takes its symbols from this mark (default opacity 0.7)
         .encode(
             color=alt.Color(
                 "entry:N",
                 title=LAB_LEGEND_TITLE,
                 sort=legend["entry"].tolist(),
-                scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["swatch"].tolist()),
+                scale=alt.Scale(domain=legend["entry"].tolist(), range=legend["color"].tolist()),
                 legend=alt.Legend(symbolLimit=0, orient="bottom"),
             )
         )

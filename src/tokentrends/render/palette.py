@@ -67,11 +67,6 @@ def _hex(hue: float, saturation: float, lightness: float) -> str:
     return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
 
 
-def lab_color(lab: str) -> str:
-    """The lab's main colour (its largest model's shade): for charts with one entry per lab."""
-    return lab_shades(lab, 1)[0]
-
-
 def lab_shades(lab: str, n: int) -> list[str]:
     """n shades of the lab's hue, darkest first (the lab's biggest model gets the darkest)."""
     if n <= 0:
