@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -226,7 +227,9 @@ def small_year(weekly_tokens: list[float]) -> year_data.YearData:
 
 
 def test__pace_continues_through__verdicts_and_measurable_date():
-    measure = claims.MEASURES["pace_continues_through"]
+    def measure(data, month: str, origin: str) -> SimpleNamespace:
+        return SimpleNamespace(**ledgers.judge("pace_continues_through", data, {"month": month, "origin": origin}))
+
     noise = np.exp(np.where(np.arange(52) % 2, 0.05, -0.05))
     tokens = list(7e9 * 1.05 ** np.arange(52) * noise)  # 2025-01-06 to 2025-12-29
     # the outlook from 2025-09-01 (week 34) for the last week starting in November (2025-11-24, week 46)

@@ -58,10 +58,10 @@ def test__weekly_volume_below__verdicts():
 
 def test__growth_multiple__says_by_how_much():
     data = small_year([700, 1400, 7000])
-    result = claims.MEASURES["growth_multiple"](data, target=8, tolerance=0.1)
-    assert result.value["last_over_first"] == pytest.approx(10.0)
-    assert result.verdict == claims.NOT_SUPPORTED
-    assert "25% more than 8x" in result.why
+    result = ledgers.judge("growth_multiple", data, {"target": 8, "tolerance": 0.1})
+    assert result["value"]["last_over_first"] == pytest.approx(10.0)
+    assert result["verdict"] == claims.NOT_SUPPORTED
+    assert "25% more than 8x" in result["why"]
     assert claims.MEASURES["growth_multiple"](data, target=10, tolerance=0.1).verdict == claims.SUPPORTED
 
 
@@ -141,9 +141,10 @@ def test__price_fell__weeks_with_too_little_priced_are_left_out_and_none_left_ca
         model_shares=pd.DataFrame(),
         price_table=pd.DataFrame({"vintage": [], "model_permaslug": []}),
     )
-    result = claims.MEASURES["price_fell"](data, 1, 4, 0.2, "a", "b")
-    assert result.value["prompt_usd_per_mtok_last"] == 1.0  # the 50%-priced week's $100 is left out
-    assert result.verdict == claims.SUPPORTED and "fell from $2.000 to $1.000" in result.why
+    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2, "early_list": "a", "late_list": "b"}
+    result = ledgers.judge("price_fell", data, params)
+    assert result["value"]["prompt_usd_per_mtok_last"] == 1.0  # the 50%-priced week's $100 is left out
+    assert result["verdict"] == claims.SUPPORTED and "fell from $2.000 to $1.000" in result["why"]
     low = weekly_price.assign(priced_share=[0.9, 0.9, 0.05, 0.1])
-    result = claims.MEASURES["price_fell"](SimpleNamespace(**{**vars(data), "weekly_price": low}), 1, 4, 0.2, "a", "b")
-    assert result.verdict == claims.CANNOT and "Q4" in result.why
+    result = ledgers.judge("price_fell", SimpleNamespace(**{**vars(data), "weekly_price": low}), params)
+    assert result["verdict"] == claims.CANNOT and "too little of Q4's tokens" in result["why"]

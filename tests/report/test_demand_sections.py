@@ -13,6 +13,7 @@ import pytest
 from conftest import ROOT
 from tokentrends.inputs import prepare
 from tokentrends.report import claims
+from tokentrends.report import ledger as ledgers
 from tokentrends.report.model import load_prepared
 from tokentrends.report.section import Chart
 from tokentrends.report.year_report import compute_year
@@ -154,19 +155,20 @@ def year(macro_rows: list[tuple], agent_tokens: list[tuple[str, int]], platform:
 
 def test__agency_share__thresholds_snapshot_and_trend():
     params = {"min_classified_share": 0.5, "min_agent_app_share": 0.25}
-    both = claims.agency_share(
-        year([("2026-09-21", "agent", 0.3), ("2026-09-21", "code", 0.25)], [("2026-09-21", 30)], 100), **params
-    )
+
+    def agency_share(data) -> SimpleNamespace:
+        return SimpleNamespace(**ledgers.judge("agency_share", data, params))
+
+    both = agency_share(year([("2026-09-21", "agent", 0.3), ("2026-09-21", "code", 0.25)], [("2026-09-21", 30)], 100))
     assert both.verdict == claims.SUPPORTED and both.value["classified_share"] == pytest.approx(0.55)
     assert both.value["agent_app_share"] == pytest.approx(0.3) and "snapshot of one week" in both.why
-    one = claims.agency_share(year([("2026-09-21", "agent", 0.3)], [("2026-09-21", 30)], 100), **params)
+    one = agency_share(year([("2026-09-21", "agent", 0.3)], [("2026-09-21", 30)], 100))
     assert one.verdict == claims.PARTLY
-    trend = claims.agency_share(
+    trend = agency_share(
         year(
             [("2026-09-21", "agent", 0.2), ("2026-09-28", "agent", 0.6)], [("2026-09-21", 10), ("2026-09-28", 20)], 100
         ),
-        **params,
     )
     assert trend.verdict == claims.PARTLY and "snapshot" not in trend.why and "from 20.0%" in trend.why
-    none = claims.agency_share(SimpleNamespace(year=2026, demand={}, all_totals=pd.DataFrame()), **params)
+    none = agency_share(SimpleNamespace(year=2026, demand={}, all_totals=pd.DataFrame()))
     assert none.verdict == claims.CANNOT

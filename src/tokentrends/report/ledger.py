@@ -3,15 +3,22 @@ follows and the labs the disruptors section follows). Every problem names the fi
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from tokentrends import config
 from tokentrends.errors import InputError
 from tokentrends.paths import project_root
+from tokentrends.report.claim_words import WORDS
 from tokentrends.report.claims import MEASURES, VERDICTS
+
+if TYPE_CHECKING:  # the model imports this module
+    from tokentrends.report.model import YearData
 
 
 @dataclass(frozen=True)
@@ -65,21 +72,26 @@ def read_ledger(year: int) -> Ledger:
     return load_ledger(path) if path.exists() else Ledger()
 
 
-def evaluate(ledger: Ledger, data) -> list[dict]:
+def with_defaults(name: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The claim's params with the measure's defaults filled in, so the words state the thresholds used."""
+    signature = inspect.signature(MEASURES[name])
+    defaults = {k: p.default for k, p in signature.parameters.items() if p.default is not inspect.Parameter.empty}
+    return {**defaults, **(params or {})}
+
+
+def judge(name: str, data: YearData, params: Mapping[str, Any] | None = None) -> dict:
+    """One measure on the year's data, with its words: {measure, value, verdict, why} (measure: how, in words)."""
+    params = with_defaults(name, params)
+    result = MEASURES[name](data, **params)
+    if result.verdict not in VERDICTS:
+        raise ValueError(f"measure {name} returned an unknown verdict {result.verdict!r}")
+    wording = WORDS[name](result, **params)
+    return {"measure": wording.measured_as, "value": result.value, "verdict": result.verdict, "why": wording.why}
+
+
+def evaluate(ledger: Ledger, data: YearData) -> list[dict]:
     """The verdicts: [{id, claim, measure, value, verdict, why}]."""
-    out = []
-    for claim in ledger.claims:
-        result = MEASURES[claim["measure"]](data, **(claim.get("params") or {}))
-        if result.verdict not in VERDICTS:
-            raise ValueError(f"measure {claim['measure']} returned an unknown verdict {result.verdict!r}")
-        out.append(
-            {
-                "id": claim["id"],
-                "claim": claim["claim"],
-                "measure": result.measure,
-                "value": result.value,
-                "verdict": result.verdict,
-                "why": result.why,
-            }
-        )
-    return out
+    return [
+        {"id": claim["id"], "claim": claim["claim"], **judge(claim["measure"], data, claim.get("params"))}
+        for claim in ledger.claims
+    ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from tokentrends.metrics import personal
 from tokentrends.metrics.weekly import week_quarter
 from tokentrends.render.formatting import fmt_pct, sentence
-from tokentrends.report.claims import CANNOT, NOT_SUPPORTED, PARTLY, SUPPORTED, Evaluation
+from tokentrends.report.claims import CANNOT, NOT_SUPPORTED, PARTLY, SUPPORTED
 from tokentrends.report.personal.common import quarter_text
 from tokentrends.report.personal.context import PersonalContext, year_adoption
 from tokentrends.report.section import Block, Section
@@ -17,7 +17,18 @@ from tokentrends.report.sections.claims import claims_table
 ADOPTION_DAYS = 30  # "picked up soon": within this many days of a model's first week in the top 50
 
 
-def efficient_faster(context: PersonalContext) -> Evaluation:
+@dataclass(frozen=True)
+class Finding:
+    """A statement's result, words included: these four measures keep their sentences beside their numbers (the
+    public ledger's measures return numbers only, their words in claim_words.py)."""
+
+    measure: str  # how it was measured, in words
+    value: dict
+    verdict: str
+    why: str
+
+
+def efficient_faster(context: PersonalContext) -> Finding:
     """Your efficient-tier share from your first to your last quarter, against the market's over the same quarters."""
     how = "efficient-tier share of tokens, first vs last quarter of your year, yours against the market's"
     tiers = context.attributes[["model_permaslug", "tier"]]
@@ -25,7 +36,7 @@ def efficient_faster(context: PersonalContext) -> Evaluation:
     market = personal.tier_share_by_quarter(context.market.rows, tiers, context.year)
     quarters = [q for q in yours.index if q in market.index]
     if len(quarters) < 2:
-        return Evaluation(how, {}, CANNOT, "your activity and the market's share fewer than two quarters")
+        return Finding(how, {}, CANNOT, "your activity and the market's share fewer than two quarters")
     first, last = quarters[0], quarters[-1]
     mine, theirs = float(yours[last] - yours[first]), float(market[last] - market[first])
     value = {
@@ -42,18 +53,18 @@ def efficient_faster(context: PersonalContext) -> Evaluation:
         f"{fmt_pct(yours[first])} to {fmt_pct(yours[last])}, the market's from {fmt_pct(market[first])} to "
         f"{fmt_pct(market[last])}"
     )
-    return Evaluation(how, value, verdict, why)
+    return Finding(how, value, verdict, why)
 
 
-def quick_adopter(context: PersonalContext) -> Evaluation:
+def quick_adopter(context: PersonalContext) -> Finding:
     how = f"models with an exact adoption lag picked up within {ADOPTION_DAYS} days of their first week in the top 50"
     lags = year_adoption(context).dropna(subset=["lag_days"])
     exact = lags[~lags["censored"]]
     if exact.empty:
-        return Evaluation(how, {}, CANNOT, "no model you used this year entered the top 50 within both data spans")
+        return Finding(how, {}, CANNOT, "no model you used this year entered the top 50 within both data spans")
     quick = int((exact["lag_days"] <= ADOPTION_DAYS).sum())
     verdict = SUPPORTED if quick == len(exact) else PARTLY if quick else NOT_SUPPORTED
-    return Evaluation(
+    return Finding(
         how,
         {"quick": quick, "models": int(len(exact)), "median_lag_days": float(exact["lag_days"].median())},
         verdict,
@@ -62,16 +73,16 @@ def quick_adopter(context: PersonalContext) -> Evaluation:
     )
 
 
-def below_list(context: PersonalContext) -> Evaluation:
+def below_list(context: PersonalContext) -> Finding:
     how = "weeks in which your spend per million tokens (BYOK included) was below the market's list price, your split"
     if context.weekly_price.empty:
-        return Evaluation(how, {}, CANNOT, "no price list matches the market's models")
+        return Finding(how, {}, CANNOT, "no price list matches the market's models")
     weekly = personal.paid_vs_list(context.weekly, context.weekly_price).dropna(subset=["market_list_usd_per_mtok"])
     if weekly.empty:
-        return Evaluation(how, {}, CANNOT, "no week has both your spend and a market list price")
+        return Finding(how, {}, CANNOT, "no week has both your spend and a market list price")
     below = int((weekly["spend_usd_per_mtok"] < weekly["market_list_usd_per_mtok"]).sum())
     verdict = SUPPORTED if below == len(weekly) else PARTLY if below else NOT_SUPPORTED
-    return Evaluation(
+    return Finding(
         how,
         {"weeks_below": below, "weeks": int(len(weekly))},
         verdict,
@@ -79,20 +90,20 @@ def below_list(context: PersonalContext) -> Evaluation:
     )
 
 
-def share_grew(context: PersonalContext) -> Evaluation:
+def share_grew(context: PersonalContext) -> Finding:
     how = "your tokens as a share of the market's, your first quarter against your last"
 
     share = personal.market_share(context.weekly, context.market.data.totals).dropna(subset=["market_tokens"])
     if share.empty:
-        return Evaluation(how, {}, CANNOT, "no week has both your activity and market data")
+        return Finding(how, {}, CANNOT, "no week has both your activity and market data")
     quarter = week_quarter(share["week_start"], context.year)
     sums = share.groupby(quarter)[["tokens", "market_tokens"]].sum()
     if len(sums) < 2:
-        return Evaluation(how, {}, CANNOT, "fewer than two quarters")
+        return Finding(how, {}, CANNOT, "fewer than two quarters")
     ratio = sums["tokens"] / sums["market_tokens"]
     first, last = ratio.index[0], ratio.index[-1]
     verdict = SUPPORTED if ratio[last] > ratio[first] else NOT_SUPPORTED
-    return Evaluation(
+    return Finding(
         how,
         {"first": float(ratio[first]), "last": float(ratio[last])},
         verdict,

@@ -1,0 +1,333 @@
+"""The words of the claims ledger: for each measure in claims.py, how it is measured and why it got its verdict.
+
+One function per measure, under the measure's name, taking the measure's Evaluation and the claim's params (the
+measure's defaults filled in) and returning a Wording. The numbers come from the evaluation (`value`, and `facts`
+for what is not published); the words only format them and say which way a difference goes. `case` names the
+branch where one verdict has several stories (mostly why a claim cannot be measured).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd
+from tokentrends.report.claims import Evaluation
+
+
+@dataclass(frozen=True)
+class Wording:
+    measured_as: str  # how it is measured, thresholds included
+    why: str  # one sentence: the numbers found and what they say
+
+
+WORDS: dict[str, Callable[..., Wording]] = {}
+
+
+def words(func: Callable[..., Wording]) -> Callable[..., Wording]:
+    WORDS[func.__name__] = func
+    return func
+
+
+def _below_above(off: float) -> str:
+    return "below" if off < 0 else "above"
+
+
+def _not_in_data(name: str) -> str:
+    return f"{name} is not in the data this year"
+
+
+@words
+def weekly_volume_below(e: Evaluation, month: str, threshold: int) -> Wording:
+    how = f"largest full week starting in {month}, against {fmt_tokens(threshold)}"
+    if e.case == "no_full_week":
+        return Wording(how, f"no full week starts in {month}")
+    top = e.value["max_week_tokens"]
+    return Wording(
+        how,
+        f"the largest of {e.value['weeks']} full weeks carried {fmt_tokens(top)} tokens, "
+        f"{'below' if top < threshold else 'above'} {fmt_tokens(threshold)}",
+    )
+
+
+@words
+def peak_near(e: Evaluation, target: int, tolerance: float, window: list[str]) -> Wording:
+    how = (
+        f"peak full week, within {fmt_pct(tolerance, 0)} of {fmt_tokens(target)} and starting "
+        f"{window[0]} to {window[1]}"
+    )
+    if e.case == "no_full_week":
+        return Wording(how, "no full week")
+    v = e.value
+    return Wording(
+        how,
+        f"the peak was {fmt_tokens(v['peak_tokens'])} in the week from {fmt_date(v['peak_week'])}, "
+        f"{fmt_pct(abs(v['off_by']))} {_below_above(v['off_by'])} {fmt_tokens(target)}; "
+        f"the timing {'matches' if e.facts['timing_matches'] else 'does not match'}",
+    )
+
+
+@words
+def year_end_near(e: Evaluation, target: int, tolerance: float) -> Wording:
+    how = f"last full week of the year, within {fmt_pct(tolerance, 0)} of {fmt_tokens(target)}"
+    if e.case == "no_full_week":
+        return Wording(how, "no full week")
+    v = e.value
+    return Wording(
+        how,
+        f"the last full week (from {fmt_date(v['last_week'])}) carried {fmt_tokens(v['last_week_tokens'])}, "
+        f"{fmt_pct(abs(v['off_by']))} {_below_above(v['off_by'])} {fmt_tokens(target)}",
+    )
+
+
+@words
+def growth_multiple(e: Evaluation, target: float, tolerance: float) -> Wording:
+    how = (
+        f"last full week over first full week (also peak over first, December over January daily "
+        f"average), within {fmt_pct(tolerance, 0)} of {target:g}x"
+    )
+    if e.case == "no_full_week":
+        return Wording(how, "no full week")
+    v, off = e.value, e.facts["off_by"]
+    dec_jan = v["december_over_january"]
+    return Wording(
+        how,
+        f"weekly volume grew {fmt_multiple(v['last_over_first'])} from the first to the last full week "
+        f"({fmt_multiple(v['peak_over_first'])} to the peak"
+        + (f", {fmt_multiple(dec_jan)} December over January" if dec_jan else "")
+        + f"): {fmt_pct(abs(off), 0)} {'more' if off > 0 else 'less'} than {target:g}x",
+    )
+
+
+@words
+def families_lead(e: Evaluation, families: list[str], months: list[int], top: int) -> Wording:
+    how = f"rank of {', '.join(families)} among families by tokens, weeks starting in months {months[0]}-{months[-1]}"
+    if e.case == "families_absent":
+        return Wording(how, "none of these families is in the data for those months")
+    ranks, shares = e.value["ranks"], e.value["shares"]
+    return Wording(
+        how,
+        "; ".join(
+            f"{f} ranked #{ranks[f]} ({fmt_pct(shares[f])})" if ranks[f] else f"{f} did not rank" for f in families
+        )
+        + f"; the leading family in those weeks was {e.value['leader']} ({fmt_pct(e.value['leader_share'])} of "
+        "their tokens, by family: all of a family's models together)",
+    )
+
+
+@words
+def steady_share(e: Evaluation, family: str, max_cv: float, top: int, min_presence: float) -> Wording:
+    how = (
+        f"from its first week: coefficient of variation of weekly share (steady if at most {max_cv:g}) and "
+        f"share of weeks in the top {top} families (at least {fmt_pct(min_presence, 0)})"
+    )
+    if e.case == "absent":
+        return Wording(how, _not_in_data(family))
+    v = e.value
+    return Wording(
+        how,
+        f"{family} averaged {fmt_pct(v['mean_share'])} of weekly tokens with a coefficient of "
+        f"variation of {v['cv']:.2f}, was in the top {top} in {fmt_pct(v['presence_in_top'], 0)} of its "
+        f"weeks, peaked at {fmt_pct(v['peak_share'])} and ended at {fmt_pct(v['last_share'])}",
+    )
+
+
+@words
+def lab_surge(e: Evaluation, lab: str, split: str, min_ratio: float, families: list[str]) -> Wording:
+    how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
+    if e.case == "absent":
+        return Wording(how, _not_in_data(lab))
+    v = e.value
+    return Wording(
+        how,
+        f"{lab} had {fmt_pct(v['share_before'])} of tokens before {fmt_date(split)} and {fmt_pct(v['share_after'])} "
+        "after"
+        + (f" ({fmt_multiple(v['ratio'])})" if v["ratio"] else "")
+        + "; after: "
+        + ", ".join(f"{f} {fmt_pct(share)}" for f, share in v["family_share_after"].items()),
+    )
+
+
+@words
+def first_appearance(e: Evaluation, family: str, top: int, window_start: str) -> Wording:
+    how = f"first week {family} ranks in the top {top} families, and its first week in the daily top 50"
+    if e.case == "absent":
+        return Wording(how, f"{family} never appears in the daily top 50 this year")
+    v = e.value
+    return Wording(
+        how,
+        f"{family} first appears in the week from {fmt_date(v['first_week_seen'])}; "
+        + (
+            f"it first ranked in the top {top} in the week from {fmt_date(v['first_week_in_top'])}"
+            if v["first_week_in_top"]
+            else f"it never ranked in the top {top}"
+        )
+        + f"; in the last week it ranked #{v['rank_in_last_week']}",
+    )
+
+
+@words
+def spike_in_quarter(e: Evaluation, family: str, quarter: int, k: float) -> Wording:
+    how = f"week of peak share, and weeks whose share jump exceeds {k:g} standard deviations of its own changes"
+    if e.case == "absent":
+        return Wording(how, _not_in_data(family))
+    v = e.value
+    return Wording(
+        how,
+        f"{family} peaked at {fmt_pct(v['peak_share'])} of weekly tokens in the week from "
+        f"{fmt_date(v['peak_week'])}; "
+        + (
+            f"spikes in {', '.join(fmt_date(w) for w in v['spike_weeks'])}"
+            if v["spike_weeks"]
+            else "no week-over-week jump beyond the threshold"
+        ),
+    )
+
+
+_QUARTERS_MISSING = "the year does not cover both quarters"
+
+
+@words
+def long_tail_growing(e: Evaluation, first_quarter: int, last_quarter: int) -> Wording:
+    how = (
+        f"average weekly share of Others (outside the top {e.facts['top_n']}) and of the API's `other` row, "
+        f"Q{first_quarter} vs Q{last_quarter}"
+    )
+    if e.case == "quarters_missing":
+        return Wording(how, _QUARTERS_MISSING)
+    v = e.value
+    return Wording(
+        how,
+        f"Others went from {fmt_pct(v['others_first'])} to {fmt_pct(v['others_last'])} of "
+        f"weekly tokens and the API `other` row from {fmt_pct(v['other_row_first'])} to "
+        f"{fmt_pct(v['other_row_last'])}",
+    )
+
+
+@words
+def price_fell(
+    e: Evaluation,
+    first_quarter: int,
+    last_quarter: int,
+    min_drop: float,
+    early_list: str,
+    late_list: str,
+    min_priced_share: float,
+) -> Wording:
+    how = (
+        f"token-weighted average list price per million prompt tokens, Q{first_quarter} vs Q{last_quarter}, over "
+        f"the weeks in which at least {fmt_pct(min_priced_share, 0)} of named tokens had a list price (each model "
+        f"at its nearest list; a fall of at least {fmt_pct(min_drop, 0)} counts as supported)"
+    )
+    if e.case == "no_prices":
+        return Wording(how, "no price list matches the models")
+    if e.case == "quarters_missing":
+        return Wording(how, _QUARTERS_MISSING)
+    if e.case == "too_little_priced":
+        thin = " and ".join(f"Q{n}" for n in e.facts["thin_quarters"])
+        return Wording(
+            how,
+            f"too little of {thin}'s tokens had a list price (no week reaches {fmt_pct(min_priced_share, 0)}; "
+            f"the lowest week had {fmt_pct(e.value['priced_share_min'], 0)})",
+        )
+    v, change, effects = e.value, e.value["change"], e.value["decomposition"]
+    why = (
+        f"the average list price {'fell' if change < 0 else 'rose' if change > 0 else 'held'} from "
+        f"{fmt_usd(v['prompt_usd_per_mtok_first'])} to {fmt_usd(v['prompt_usd_per_mtok_last'])} per million prompt "
+        f"tokens ({'+' if change > 0 else ''}{fmt_pct(change)}, over {e.facts['weeks_first']} and "
+        f"{e.facts['weeks_last']} weeks with prices for at least {fmt_pct(min_priced_share, 0)} of tokens)"
+    )
+    if effects:
+        why += (
+            f"; on models listed in both {early_list} and {late_list}, the shift in mix moved it by "
+            f"{fmt_usd(effects['mix_effect'], sign=True)} and price changes by "
+            f"{fmt_usd(effects['price_effect'], sign=True)}"
+        )
+    return Wording(how, why)
+
+
+@words
+def pace_continues_through(e: Evaluation, month: str, origin: str) -> Wording:
+    target = e.facts["target_week"]
+    how = (
+        f"the backtested outlook from the week of {fmt_date(origin)} against the week from {fmt_date(target)}, "
+        f"the last starting in {pd.Timestamp(month).strftime('%B %Y')}: supported inside its 80% interval, partly "
+        "outside it but above the starting week"
+    )
+    if e.case == "origin_not_full_week":
+        return Wording(how, f"the outlook's week from {fmt_date(origin)} is not a full week of the data")
+    if e.case == "beyond_horizon":
+        return Wording(
+            how,
+            f"the week from {fmt_date(target)} is {e.value['horizon']} weeks after the outlook's; the backtest "
+            f"projects 1 to {e.facts['max_horizon']}",
+        )
+    if e.case == "too_few_weeks":
+        return Wording(how, f"too few full weeks up to {fmt_date(origin)} to backtest an outlook")
+    v = e.value
+    projected = (
+        f"the outlook ({v['method']}) projects {fmt_tokens(v['projected'])} in the week from "
+        f"{fmt_date(target)}, {fmt_pct(v['weekly_growth'])} a week"
+        + (
+            f", 80% interval {fmt_tokens(v['low'])} to {fmt_tokens(v['high'])}"
+            if v["low"] is not None
+            else ", with no interval yet"
+        )
+    )
+    if e.case == "week_incomplete":
+        return Wording(how, f"{projected}; that week has days missing in the data")
+    if e.case == "not_yet":
+        return Wording(
+            how, f"{projected}; it can be measured from {fmt_date(v['measurable_from'])}, once that week is complete"
+        )
+    if e.case == "no_interval":
+        return Wording(how, f"{projected}: too few backtest errors for an interval")
+    actual = v["actual"]
+    where = (
+        "inside the interval"
+        if v["low"] <= actual <= v["high"]
+        else f"{'above' if actual > v['high'] else 'below'} the interval"
+    )
+    return Wording(how, f"{projected}; the week carried {fmt_tokens(actual)}, {where}")
+
+
+def _series_words(ends: dict, of_what: str) -> str:
+    """'X of <what> in the week A to B' for one week; 'from X (week of A) to Y (week of B) of <what>' for several."""
+    if ends["weeks"] == 1:
+        return (
+            f"{fmt_pct(ends['last_share'])} of {of_what} in the week {fmt_date(ends['last_start'])} to "
+            f"{fmt_date(ends['last_end'])}"
+        )
+    return (
+        f"from {fmt_pct(ends['first_share'])} (week of {fmt_date(ends['first_start'])}) to "
+        f"{fmt_pct(ends['last_share'])} (week of {fmt_date(ends['last_start'])}) of {of_what}, "
+        f"over {ends['weeks']} weeks"
+    )
+
+
+@words
+def agency_share(e: Evaluation, min_classified_share: float, min_agent_app_share: float) -> Wording:
+    how = (
+        f"agent + code share of classified tokens (at least {fmt_pct(min_classified_share, 0)}) and agent apps' "
+        f"share of all tokens, each app counted once (at least {fmt_pct(min_agent_app_share, 0)}), latest week"
+    )
+    if e.case == "no_demand":
+        return Wording(how, f"no task classification or agent app list covers {e.facts['year']}")
+    classified, agents = e.facts["classified"], e.facts["agent_apps"]
+    parts = [
+        f"agent and code work took {_series_words(classified, 'classified tokens')}"
+        if classified
+        else "no task classification covers the year",
+        f"{e.value['agent_apps']} agent apps sent {_series_words(agents, 'all tokens')}"
+        if agents
+        else "no agent app list with a whole week of rankings data covers the year",
+    ]
+    tail = (
+        "; this is a snapshot of one week each, not a trend: whether the focus is shifting toward agents "
+        "needs the weekly pulls to accumulate"
+        if e.value["snapshot"]
+        else ""
+    )
+    return Wording(how, "; ".join(parts) + tail)

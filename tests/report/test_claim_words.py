@@ -1,0 +1,157 @@
+"""The claims ledger's words (report/claim_words.py) against its measures (report/claims.py)."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from pathlib import Path
+
+import pytest
+
+from tokentrends.report import claim_words, claims
+from tokentrends.report import ledger as ledgers
+from tokentrends.report.claims import CANNOT, NOT_SUPPORTED, PARTLY, SUPPORTED, Evaluation
+
+WORDS = claim_words.WORDS
+
+
+def test__every_measure_has_words_and_every_words_a_measure():
+    assert set(WORDS) == set(claims.MEASURES)
+
+
+@pytest.mark.parametrize("name", sorted(claims.MEASURES))
+def test__words_take_the_measures_params(name):
+    """The ledger passes a claim's params to both: a renamed or added param must be renamed or added in both."""
+    measure = list(inspect.signature(claims.MEASURES[name]).parameters)[1:]  # after the year's data
+    words = list(inspect.signature(WORDS[name]).parameters)[1:]  # after the evaluation
+    assert words == measure
+
+
+def _functions(module) -> dict[str, ast.FunctionDef]:
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    return {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+
+
+def _strings(node: ast.AST) -> set[str]:
+    return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+
+def _cases_returned(func: ast.FunctionDef) -> set[str]:
+    """The `case` strings a measure can return: Evaluation's third argument or `case=`."""
+    found: set[str] = set()
+    for call in ast.walk(func):
+        if isinstance(call, ast.Call) and getattr(call.func, "id", None) == "Evaluation":
+            args = call.args[2:3] + [k.value for k in call.keywords if k.arg == "case"]
+            found |= set().union(*(_strings(a) for a in args))
+    return found
+
+
+def _cases_told(func: ast.FunctionDef) -> set[str]:
+    """The `case` strings a words function tells: `e.case == "..."`."""
+    return {
+        node.comparators[0].value
+        for node in ast.walk(func)
+        if isinstance(node, ast.Compare)
+        and getattr(node.left, "attr", None) == "case"
+        and isinstance(node.comparators[0], ast.Constant)
+    }
+
+
+@pytest.mark.parametrize("name", sorted(claims.MEASURES))
+def test__every_case_a_measure_returns_has_its_words(name):
+    assert _cases_returned(_functions(claims)[name]) == _cases_told(_functions(claim_words)[name])
+
+
+def _why(name: str, value: dict, verdict: str = SUPPORTED, facts: dict | None = None, case: str = "", **params) -> str:
+    return WORDS[name](Evaluation(value, verdict, case, facts or {}), **params).why
+
+
+@pytest.mark.parametrize(("threshold", "direction"), [(3000, "2.8K tokens, below 3K"), (2000, "2.8K tokens, above 2K")])
+def test__weekly_volume_below__says_which_side_of_the_threshold(threshold, direction):
+    why = _why("weekly_volume_below", {"max_week_tokens": 2800, "weeks": 4}, month="2025-01", threshold=threshold)
+    assert why.startswith("the largest of 4 full weeks carried") and why.endswith(direction)
+
+
+@pytest.mark.parametrize(
+    ("off", "timing", "expected"),
+    [(-0.1, True, "10.0% below 8T; the timing matches"), (0.05, False, "5.0% above 8T; the timing does not match")],
+)
+def test__peak_near__says_below_or_above_and_the_timing(off, timing, expected):
+    value = {"peak_tokens": 8e12 * (1 + off), "peak_week": "2025-11-24", "off_by": off}
+    why = _why(
+        "peak_near",
+        value,
+        PARTLY,
+        {"timing_matches": timing},
+        target=8 * 10**12,
+        tolerance=0.1,
+        window=["2025-11-10", "2025-12-07"],
+    )
+    assert "in the week from 24 Nov 2025" in why and why.endswith(expected)
+
+
+@pytest.mark.parametrize(("off", "expected"), [(0.25, "25% more than 8x"), (-0.05, "5% less than 8x")])
+def test__growth_multiple__says_more_or_less(off, expected):
+    value = {"last_over_first": 8 * (1 + off), "peak_over_first": 12.0, "december_over_january": None}
+    why = _why("growth_multiple", value, NOT_SUPPORTED, {"off_by": off}, target=8, tolerance=0.1)
+    assert why.endswith(expected) and "December over January" not in why
+
+
+@pytest.mark.parametrize(("change", "expected"), [(-0.5, "fell from $2.000 to $1.000"), (0.5, "rose from")])
+def test__price_fell__says_fell_or_rose_with_the_sign(change, expected):
+    value = {
+        "prompt_usd_per_mtok_first": 2.0,
+        "prompt_usd_per_mtok_last": 2.0 * (1 + change),
+        "change": change,
+        "decomposition": None,
+    }
+    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2, "early_list": "a", "late_list": "b"}
+    why = _why("price_fell", value, facts={"weeks_first": 13, "weeks_last": 12}, **params, min_priced_share=0.8)
+    assert expected in why and ("(+50.0%" in why) == (change > 0) and "over 13 and 12 weeks" in why
+
+
+@pytest.mark.parametrize(("actual", "where"), [(50, "inside the interval"), (90, "above"), (5, "below")])
+def test__pace_continues_through__says_where_the_week_landed(actual, where):
+    value = {
+        "method": "drift",
+        "projected": 50e12,
+        "low": 10e12,
+        "high": 80e12,
+        "weekly_growth": 0.02,
+        "actual": actual * 10**12,
+    }
+    facts = {"target_week": "2026-12-28", "max_horizon": 13}
+    wording = WORDS["pace_continues_through"](
+        Evaluation(value, SUPPORTED, facts=facts), month="2026-12", origin="2026-09-28"
+    )
+    assert wording.why.endswith(
+        f"the week carried {actual}T, {where}" + ("" if where.startswith("inside") else " the interval")
+    )
+    assert "the last starting in December 2026" in wording.measured_as
+
+
+def test__cannot_cases__say_why_in_the_claims_terms():
+    assert (
+        _why("steady_share", {}, CANNOT, case="absent", family="X", max_cv=0.5, top=3, min_presence=0.5)
+        == "X is not in the data this year"
+    )
+    thin = WORDS["price_fell"](
+        Evaluation({"priced_share_min": 0.4}, CANNOT, "too_little_priced", {"thin_quarters": [1, 4]}),
+        first_quarter=1,
+        last_quarter=4,
+        min_drop=0.2,
+        early_list="a",
+        late_list="b",
+        min_priced_share=0.8,
+    )
+    assert (
+        thin.why == "too little of Q1 and Q4's tokens had a list price (no week reaches 80%; the lowest week had 40%)"
+    )
+
+
+def test__judge__words_state_the_measures_default_thresholds():
+    """price_fell's min_priced_share has a default: a ledger that leaves it out still reads it in how it is measured."""
+    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2, "early_list": "a", "late_list": "b"}
+    filled = ledgers.with_defaults("price_fell", params)
+    assert filled["min_priced_share"] == inspect.signature(claims.price_fell).parameters["min_priced_share"].default
+    assert ledgers.with_defaults("price_fell", {**params, "min_priced_share": 0.5})["min_priced_share"] == 0.5
