@@ -155,3 +155,34 @@ def test__judge__words_state_the_measures_default_thresholds():
     filled = ledgers.with_defaults("price_fell", params)
     assert filled["min_priced_share"] == inspect.signature(claims.price_fell).parameters["min_priced_share"].default
     assert ledgers.with_defaults("price_fell", {**params, "min_priced_share": 0.5})["min_priced_share"] == 0.5
+
+
+@pytest.mark.parametrize(("first", "last", "moved"), [(0.27, 0.45, "rose"), (0.46, 0.36, "fell"), (0.3, 0.3, "held")])
+def test__long_tail_and_lab_surge__say_rose_or_fell(first, last, moved):
+    value = {"others_first": first, "others_last": last, "other_row_first": last, "other_row_last": first}
+    why = _why("long_tail_growing", value, facts={"top_n": 9}, first_quarter=1, last_quarter=4)
+    back = {"rose": "fell", "fell": "rose", "held": "held"}[moved]
+    assert why.startswith(f"Others {moved} from") and f"`other` row {back} from" in why
+    value = {"share_before": first, "share_after": last, "ratio": last / first, "family_share_after": {}}
+    why = _why("lab_surge", value, lab="DeepSeek", split="2025-06-30", min_ratio=1.5, families=[])
+    assert why.startswith(f"DeepSeek's share of tokens {moved} from")
+
+
+def test__spike_in_quarter__says_which_quarter_its_spikes_fell_in():
+    value = {"peak_share": 0.266, "peak_week": "2025-10-27", "spike_weeks": ["2025-09-01"]}
+    why = _why("spike_in_quarter", value, PARTLY, family="Grok Code Fast 1", quarter=4, k=3)
+    assert why.endswith("in the week from 1 Sep 2025 (Q3); none in Q4")
+    value["spike_weeks"] = ["2025-09-01", "2025-10-27"]
+    assert _why("spike_in_quarter", value, family="Grok Code Fast 1", quarter=4, k=3).endswith("27 Oct 2025 (Q4)")
+
+
+def test__price_fell__says_which_way_mix_and_price_moved_it():
+    value = {
+        "prompt_usd_per_mtok_first": 2.0,
+        "prompt_usd_per_mtok_last": 1.0,
+        "change": -0.5,
+        "decomposition": {"mix_effect": -0.822, "price_effect": 0.017},
+    }
+    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2, "early_list": "a", "late_list": "b"}
+    why = _why("price_fell", value, facts={"weeks_first": 13, "weeks_last": 12}, **params, min_priced_share=0.8)
+    assert "the shift in mix lowered it by $0.822 and price changes raised it by $0.017" in why

@@ -35,6 +35,18 @@ def _below_above(off: float) -> str:
     return "below" if off < 0 else "above"
 
 
+def _moved(first: float, last: float) -> str:
+    """Which way a quantity went from its first to its last value."""
+    return "rose" if last > first else "fell" if last < first else "held"
+
+
+def _lowered_raised(amount: float) -> str:
+    """An effect on a price, with its direction in words: 'lowered it by $0.82'."""
+    return f"{'lowered' if amount < 0 else 'raised' if amount > 0 else 'did not move'} it" + (
+        f" by {fmt_usd(abs(amount))}" if amount else ""
+    )
+
+
 def _not_in_data(name: str) -> str:
     return f"{name} is not in the data this year"
 
@@ -142,8 +154,8 @@ def lab_surge(e: Evaluation, lab: str, split: str, min_ratio: float, families: l
     v = e.value
     return Wording(
         how,
-        f"{lab} had {fmt_pct(v['share_before'])} of tokens before {fmt_date(split)} and {fmt_pct(v['share_after'])} "
-        "after"
+        f"{lab}'s share of tokens {_moved(v['share_before'], v['share_after'])} from {fmt_pct(v['share_before'])} "
+        f"before {fmt_date(split)} to {fmt_pct(v['share_after'])} after"
         + (f" ({fmt_multiple(v['ratio'])})" if v["ratio"] else "")
         + "; after: "
         + ", ".join(f"{f} {fmt_pct(share)}" for f, share in v["family_share_after"].items()),
@@ -179,7 +191,9 @@ def spike_in_quarter(e: Evaluation, family: str, quarter: int, k: float) -> Word
         f"{family} peaked at {fmt_pct(v['peak_share'])} of weekly tokens in the week from "
         f"{fmt_date(v['peak_week'])}; "
         + (
-            f"spikes in {', '.join(fmt_date(w) for w in v['spike_weeks'])}"
+            f"its share jumped beyond the threshold in the week{'s' if len(v['spike_weeks']) > 1 else ''} from "
+            + ", ".join(f"{fmt_date(w)} (Q{pd.Timestamp(w).quarter})" for w in v["spike_weeks"])
+            + ("" if any(pd.Timestamp(w).quarter == quarter for w in v["spike_weeks"]) else f"; none in Q{quarter}")
             if v["spike_weeks"]
             else "no week-over-week jump beyond the threshold"
         ),
@@ -200,8 +214,9 @@ def long_tail_growing(e: Evaluation, first_quarter: int, last_quarter: int) -> W
     v = e.value
     return Wording(
         how,
-        f"Others went from {fmt_pct(v['others_first'])} to {fmt_pct(v['others_last'])} of "
-        f"weekly tokens and the API `other` row from {fmt_pct(v['other_row_first'])} to "
+        f"Others {_moved(v['others_first'], v['others_last'])} from {fmt_pct(v['others_first'])} to "
+        f"{fmt_pct(v['others_last'])} of weekly tokens and the API `other` row "
+        f"{_moved(v['other_row_first'], v['other_row_last'])} from {fmt_pct(v['other_row_first'])} to "
         f"{fmt_pct(v['other_row_last'])}",
     )
 
@@ -241,9 +256,8 @@ def price_fell(
     )
     if effects:
         why += (
-            f"; on models listed in both {early_list} and {late_list}, the shift in mix moved it by "
-            f"{fmt_usd(effects['mix_effect'], sign=True)} and price changes by "
-            f"{fmt_usd(effects['price_effect'], sign=True)}"
+            f"; on models listed in both {early_list} and {late_list}, the shift in mix "
+            f"{_lowered_raised(effects['mix_effect'])} and price changes {_lowered_raised(effects['price_effect'])}"
         )
     return Wording(how, why)
 
