@@ -59,7 +59,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.fetch import run_fetch
+    from tokentrends.inputs.fetch_all import run_fetch
     from tokentrends.paths import default_data_dir
 
     try:
