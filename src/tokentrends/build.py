@@ -22,6 +22,7 @@ from tokentrends import config, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import prepare
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -382,8 +383,6 @@ def build_reports(
 def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]:
     """Policy: a year whose models have no tokens at all (only the API's `other` row, or every count 0) has
     nothing to rank or share out: it gets no report, said in one line (an error when asked for by name)."""
-    from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-
     weeks = weekly.with_week(usage)
     named = weeks[weeks["model_permaslug"] != OTHER_SLUG].groupby("report_year")["tokens"].sum()
     empty = [y for y in wanted if int(named.get(y, 0)) == 0]
