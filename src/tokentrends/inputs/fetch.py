@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from tqdm import tqdm
 
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError, TokentrendsError
@@ -255,8 +256,6 @@ def clean_partial(root: Path) -> int:
 
 def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool = True, log=print) -> list[Path]:
     """Fetch every missing day up to `until`, one window per request, each stored as a vintage."""
-    from tqdm import tqdm
-
     last = archive_last_day(data_dir)
     start = last + timedelta(days=1) if last else rankings_daily.API_START
     todo = windows(start, until)

@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -245,8 +246,6 @@ def pid_alive(pid: str) -> bool:
 
 def prune_unused(processed_root: Path, days: int = 14) -> None:
     """Remove prepared tables no build has used for `days` days: each code or data change makes a new one."""
-    import time
-
     if not processed_root.is_dir():
         return
     cutoff = time.time() - days * 86_400
