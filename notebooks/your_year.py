@@ -37,7 +37,7 @@ from tokentrends.build_personal import resolve_inputs
 from tokentrends.inputs.activity_archive import load_activity
 from tokentrends.render.chart_files import offline_chart_support
 from tokentrends.report.model import load_prepared
-from tokentrends.report.personal.context import compute_personal
+from tokentrends.report.personal import compute_personal
 
 if processed_dir is None or activity_dir is None:
     activity_dir, processed_dir = resolve_inputs(activity_dir, None, log=lambda *_: None)

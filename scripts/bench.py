@@ -130,7 +130,7 @@ def timed_prose_edit(data_dir: str, years: list[int], workers: int, reports: Pat
 
 def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
     """(seconds, first line) of the notebook's slowest code cells, from papermill's recorded durations."""
-    import nbformat
+    import nbformat  # noqa: PLC0415 (~1 s to import, and only this function reads a notebook)
 
     cells = nbformat.read(notebook, as_version=4).cells
     timed = [

@@ -289,7 +289,7 @@ def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
     def full(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", "/data/processed/x/usage.parquet")
 
-    monkeypatch.setattr("tokentrends.inputs.sample.write_sample", full)
+    monkeypatch.setattr("tokentrends.cli.write_sample", full)
     assert cli.main(["sample", "--out", "/nowhere"]) == 2
     err = capsys.readouterr().err
     assert err == (
@@ -297,7 +297,7 @@ def test__cli__disk_full_and_read_only_are_one_clear_line(monkeypatch, capsys):
         "half-written is kept; fix it and run the same command again)\n"
     )
     monkeypatch.setattr(
-        "tokentrends.inputs.sample.write_sample",
+        "tokentrends.cli.write_sample",
         lambda *_: (_ for _ in ()).throw(OSError(errno.EROFS, "Read-only file system", "/r")),
     )
     assert cli.main(["sample", "--out", "/nowhere"]) == 2

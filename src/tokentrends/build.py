@@ -7,6 +7,7 @@ skips years whose report is already up to date.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
@@ -18,10 +19,13 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from traitlets.config import Config
+
 from tokentrends import config, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import prepare
+from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -54,9 +58,9 @@ def page_title(figures_path: Path) -> str:
 
 def render_html(executed: Path, html_path: Path, title: str = "LLM usage on OpenRouter") -> None:
     """nbconvert with the project's template: no code cells, no prompts, nothing from the network."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+    # nbconvert and nbformat take ~1 s to import: only a year being rendered pays for them, not a no-op run.
+    import nbformat  # noqa: PLC0415
+    from nbconvert import HTMLExporter  # noqa: PLC0415
 
     # Cells tagged explore-only speak to someone running the notebook in JupyterLab, not to the page's reader.
     config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}})
@@ -75,9 +79,10 @@ def render_html(executed: Path, html_path: Path, title: str = "LLM usage on Open
 
 def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     """jupytext .py -> .ipynb, then papermill in the output folder with the parameters injected."""
-    import jupytext
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    # jupytext and papermill take ~1 s to import: only a year being built pays for them, not a no-op run.
+    import jupytext  # noqa: PLC0415
+    import papermill  # noqa: PLC0415
+    from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
     os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it; it only matters at kernel start
     # Years build in parallel, one kernel a core: a BLAS pool of its own in each kernel only fights the other
@@ -183,8 +188,6 @@ def _worker_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
     signal.signal(signal.SIGTERM, _abandon)
     try:
-        import ctypes
-
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
         pass  # elsewhere the parent check before the swap still holds
@@ -382,8 +385,6 @@ def build_reports(
 def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]:
     """Policy: a year whose models have no tokens at all (only the API's `other` row, or every count 0) has
     nothing to rank or share out: it gets no report, said in one line (an error when asked for by name)."""
-    from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-
     weeks = weekly.with_week(usage)
     named = weeks[weeks["model_permaslug"] != OTHER_SLUG].groupby("report_year")["tokens"].sum()
     empty = [y for y in wanted if int(named.get(y, 0)) == 0]

@@ -12,7 +12,16 @@ from datetime import date
 from pathlib import Path
 
 from tokentrends import config
+from tokentrends.build import build_reports
+from tokentrends.build_personal import build_personal
 from tokentrends.errors import TokentrendsError
+from tokentrends.inputs.activity_archive import add_activity, private_reports_root, private_root
+from tokentrends.inputs.fetch_activity import run_fetch_activity
+from tokentrends.inputs.fetch_all import run_fetch
+from tokentrends.inputs.prepare import prepare_data_dir
+from tokentrends.inputs.sample import write_sample
+from tokentrends.paths import default_data_dir, project_root
+from tokentrends.render.chart_renders import render_chart_files
 
 
 def _years(value: str) -> list[int] | None:
@@ -25,8 +34,6 @@ def _years(value: str) -> list[int] | None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from tokentrends.build import build_reports
-
     started = time.perf_counter()
     build_reports(args.data_dir, args.year, args.top_n, args.reports_dir, args.jobs)  # it says where the index is
     print(f"reports ready in {time.perf_counter() - started:.1f}s")
@@ -34,16 +41,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.prepare import prepare_data_dir
-
     print(prepare_data_dir(args.data_dir))
     return 0
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from tokentrends.paths import project_root
-    from tokentrends.render.chart_renders import render_chart_files
-
     reports = Path(args.reports_dir) if args.reports_dir else project_root() / "reports"
     folders = sorted(p for p in reports.glob("[0-9]*") if p.is_dir())
     drawn = sum(render_chart_files(folder) for folder in folders)
@@ -52,16 +54,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.sample import write_sample
-
     print(f"wrote the synthetic sample to {write_sample(args.out, args.seed)}")
     return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.fetch import run_fetch
-    from tokentrends.paths import default_data_dir
-
     try:
         until = date.fromisoformat(args.until) if args.until else None
     except ValueError:
@@ -86,17 +83,12 @@ def _retrieved_at(given: str | None) -> str:
 
 
 def cmd_add_activity(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.activity_archive import add_activity, private_root
-
     folder = add_activity(args.file, _retrieved_at(args.retrieved_at), args.activity_dir or private_root())
     print(f"added {folder}" if folder else "that pull is already in the archive: nothing added")
     return 0
 
 
 def cmd_fetch_activity(args: argparse.Namespace) -> int:
-    from tokentrends.inputs.activity_archive import private_root
-    from tokentrends.inputs.fetch_activity import run_fetch_activity
-
     if args.file:
         return cmd_add_activity(args)
     folder = run_fetch_activity(args.activity_dir or private_root())
@@ -105,9 +97,6 @@ def cmd_fetch_activity(args: argparse.Namespace) -> int:
 
 
 def cmd_report_you(args: argparse.Namespace) -> int:
-    from tokentrends.build_personal import build_personal
-    from tokentrends.inputs.activity_archive import private_reports_root
-
     started = time.perf_counter()
     build_personal(args.activity_dir, args.year, args.top_n, args.data_dir, args.reports_dir)
     print(

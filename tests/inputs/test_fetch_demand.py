@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fake_openrouter import FakeOpenRouter
-from tokentrends.inputs import archive, fetch, fetch_demand, prepare
+from tokentrends.inputs import archive, fetch, fetch_all, fetch_demand, prepare
 
 KEY = "sk-or-test-secret-key"
 QUIET = {"log": lambda *_: None}
@@ -107,7 +107,7 @@ def test__fetch_weekly_pulls__once_a_week(tmp_path):
 def test__run_fetch__demand_vintages_prepare_with_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
     with FakeOpenRouter() as server:
-        fetch.run_fetch(tmp_path, until=date(2025, 3, 9), progress=False, base_url=server.url, **QUIET)
+        fetch_all.run_fetch(tmp_path, until=date(2025, 3, 9), progress=False, base_url=server.url, **QUIET)
     out = prepare.prepare(tmp_path, tmp_path / "processed", **QUIET)
     apps = prepare.load_demand(out, "apps")
     overall = apps[apps["query"] == "all"]
@@ -120,5 +120,7 @@ def test__run_fetch__demand_vintages_prepare_with_the_rest(tmp_path, monkeypatch
 def test__run_fetch__no_demand_asks_only_for_rankings_and_the_catalog(tmp_path, monkeypatch):
     monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
     with FakeOpenRouter() as server:
-        fetch.run_fetch(tmp_path, until=date(2025, 1, 20), progress=False, base_url=server.url, demand=False, **QUIET)
+        fetch_all.run_fetch(
+            tmp_path, until=date(2025, 1, 20), progress=False, base_url=server.url, demand=False, **QUIET
+        )
     assert {r["path"].rsplit("/", 1)[-1] for r in server.requests} == {"rankings-daily", "models"}

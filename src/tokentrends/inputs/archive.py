@@ -17,6 +17,7 @@ import pandas as pd
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources import rankings_daily, strict
+from tokentrends.paths import project_root
 
 PROVENANCE = "provenance.json"
 RANKINGS = "rankings-daily"
@@ -194,8 +195,6 @@ def discover_vintages(data_dir: str | Path) -> tuple[list[Vintage], list[Skipped
 
 def refuse_private(root: Path) -> None:
     """The public build never reads the project's data/private/ (personal activity), nor a folder inside it."""
-    from tokentrends.paths import project_root
-
     private = (project_root() / "data" / PRIVATE).resolve()
     if root == private or private in root.parents:
         raise InputError(

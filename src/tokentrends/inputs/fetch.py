@@ -28,6 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from tqdm import tqdm
 
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError, TokentrendsError
@@ -255,8 +256,6 @@ def clean_partial(root: Path) -> int:
 
 def fetch_rankings(client: Client, data_dir: Path, until: date, progress: bool = True, log=print) -> list[Path]:
     """Fetch every missing day up to `until`, one window per request, each stored as a vintage."""
-    from tqdm import tqdm
-
     last = archive_last_day(data_dir)
     start = last + timedelta(days=1) if last else rankings_daily.API_START
     todo = windows(start, until)
@@ -357,40 +356,3 @@ def check_key(key: str, variable: str = "OPENROUTER_API_KEY") -> None:
             f"{variable} holds a line break, space, control or non-ASCII character; "
             "an API key is one line of ASCII (check how it was pasted or exported)"
         )
-
-
-def run_fetch(
-    data_dir: str | Path,
-    until: date | None = None,
-    models: bool = True,
-    progress: bool = True,
-    base_url: str | None = None,
-    per_minute: int = 30,
-    per_day: int = 500,
-    log=print,
-    demand: bool = True,
-) -> list[Path]:
-    """What `make fetch` runs."""
-    key = os.environ.get("OPENROUTER_API_KEY", "").strip()  # a trailing newline from `$(cat keyfile)` is harmless
-    if not key:
-        raise FetchError("set OPENROUTER_API_KEY (any OpenRouter API key) to fetch rankings-daily")
-    check_key(key)
-    root = Path(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    if clean_partial(root):
-        log("removed temporary files left by an interrupted fetch")
-    base = base_url or os.environ.get("OPENROUTER_BASE_URL", DEFAULT_BASE_URL)
-    limiter = RateLimiter(root / REQUEST_LOG, per_minute=per_minute, per_day=per_day)
-    client = Client(base, limiter, api_key=key)
-    written = fetch_rankings(client, root, until or last_complete_utc_day(), progress, log)
-    if models:
-        catalog = fetch_models(Client(base, limiter), root, log)
-        if catalog:
-            written.append(catalog)
-    if demand:  # apps, task classifications, session cost (issue 12), inside the same request budget
-        from tokentrends.inputs.fetch_demand import fetch_demand
-
-        written += fetch_demand(client, root, until or last_complete_utc_day(), log)
-    for path in written:
-        log(f"  new vintage: {path}")
-    return written

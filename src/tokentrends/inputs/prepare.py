@@ -10,13 +10,15 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
+from tokentrends import paths
 from tokentrends.errors import InputError
 from tokentrends.fingerprint import hash_files, hash_json, inputs_fingerprint
-from tokentrends.inputs import archive, demand, reference
+from tokentrends.inputs import archive, demand, reference, sample
 from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
 from tokentrends.inputs.sources.models_derived import read_models_derived
@@ -244,8 +246,6 @@ def pid_alive(pid: str) -> bool:
 
 def prune_unused(processed_root: Path, days: int = 14) -> None:
     """Remove prepared tables no build has used for `days` days: each code or data change makes a new one."""
-    import time
-
     if not processed_root.is_dir():
         return
     cutoff = time.time() - days * 86_400
@@ -290,9 +290,6 @@ def has_rankings(data_dir: str | Path) -> bool:
 def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
     """The folder to build from. The default folder without vintages falls back to the synthetic sample,
     written to a folder of its own (never mixed with real vintages) and announced loudly."""
-    from tokentrends import paths
-    from tokentrends.inputs import sample
-
     default = paths.default_data_dir()
     chosen = Path(data_dir).resolve() if data_dir else default
     if data_dir and not chosen.is_dir():
@@ -314,6 +311,4 @@ def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
 
 def prepare_data_dir(data_dir: str | Path | None = None, log=print) -> Path:
     """resolve_data_dir, then prepare into the project's data/processed."""
-    from tokentrends import paths
-
     return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log)

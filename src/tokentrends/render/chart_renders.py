@@ -17,6 +17,8 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
+import vl_convert
+
 from tokentrends.files import prune_unused, write_atomic
 from tokentrends.paths import processed_root
 
@@ -71,8 +73,6 @@ def vegalite_version(spec: dict) -> str:
 
 def render_static(spec: dict) -> tuple[str, bytes]:
     """(SVG, PNG) of a Vega-Lite spec; the PNG is rasterised from the SVG, so the spec is rendered once."""
-    import vl_convert  # only the static renders need it (~0.3 s to import)
-
     svg = vl_convert.vegalite_to_svg(spec, vl_version=vegalite_version(spec))
     return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
 

@@ -7,6 +7,8 @@ import re
 
 import pandas as pd
 
+from tokentrends.errors import InputError
+from tokentrends.inputs import reference
 from tokentrends.inputs.reference import name_from_slug, release_label, split_variant, with_variant
 from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render.formatting import display_text, shorten
@@ -24,9 +26,6 @@ def fallback_name(slug: str) -> str:
 def reference_models(slugs: list[str]) -> pd.DataFrame | None:
     """Names and labs from the reviewed reference tables alone (no catalog), for a chart drawn without the models
     table: families and labs as the rest of the report knows them. None if the tables cannot be read."""
-    from tokentrends.errors import InputError
-    from tokentrends.inputs import reference
-
     try:
         labs, rules, revealed = reference.load_reference()
     except (InputError, OSError):

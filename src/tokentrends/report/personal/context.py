@@ -8,7 +8,6 @@ price list kept beside the activity (the synthetic sample carries its own).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
@@ -19,7 +18,6 @@ from tokentrends.metrics.weekly import report_years
 from tokentrends.render.html import year_label
 from tokentrends.report.ledger import Ledger
 from tokentrends.report.model import Prepared, YearContext, year_context
-from tokentrends.report.year_report import compute_sections
 
 PRIVATE_NOTE = "PRIVATE: your own OpenRouter activity, not for publication"
 SYNTHETIC_NOTE = "SYNTHETIC SAMPLE: a fictional team in a fictional market"
@@ -124,22 +122,6 @@ def personal_context(prepared: Prepared, activity: ActivityArchive, year: int, t
         priced_shares=priced,
         weekly_price=weekly_price,
         span=year_span(rows, year),
-    )
-
-
-def compute_personal(
-    prepared: Prepared,
-    activity: ActivityArchive,
-    year: int,
-    top_n: int,
-    output_dir: str | Path | None = None,
-    sections: tuple | None = None,
-):
-    """Every personal section's numbers, computed once: a YearReport over the personal sections."""
-    from tokentrends.report.personal import PERSONAL_SECTIONS  # noqa: PLC0415 (the sections import this module)
-
-    return compute_sections(
-        personal_context(prepared, activity, year, top_n), sections or PERSONAL_SECTIONS, output_dir
     )
 
 
