@@ -3,6 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tokentrends.render import formatting
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
 
 
@@ -86,3 +87,7 @@ def test__token_axis__billions_read_b_not_g():
     svg, _ = render_static({**monthly_chart(monthly, "t").to_dict(), "width": 300})
     labels = re.findall(r">([0-9.]+[A-Za-z]?)</text>", svg)
     assert "800B" in labels and not [t for t in labels if t.endswith("G")]
+
+
+def test__moved__says_which_way():
+    assert [formatting.moved(1, 2), formatting.moved(2, 1), formatting.moved(1.0, 1)] == ["rose", "fell", "held"]

@@ -8,6 +8,7 @@ import re
 
 import jupytext
 import nbformat
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -15,7 +16,7 @@ from tokentrends.inputs import prepare
 from tokentrends.render.formatting import esc
 from tokentrends.report.model import load_prepared
 from tokentrends.report.section import Chart
-from tokentrends.report.sections import SECTIONS
+from tokentrends.report.sections import SECTIONS, title
 from tokentrends.report.year_report import compute_year
 
 NOTEBOOK = ROOT / "notebooks" / "year_in_review.py"
@@ -131,3 +132,14 @@ def test__every_chart_spec_is_valid_vega_lite__sample(sample_data, tmp_path_fact
 def test__every_chart_spec_is_valid_vega_lite__shared(shared_data, tmp_path_factory):
     prepared = load_prepared(prepare.prepare(shared_data, tmp_path_factory.mktemp("processed"), log=lambda *_: None))
     assert sum(assert_valid_charts(compute_year(prepared, year)) for year in (2025, 2026)) >= 25
+
+
+def test__growth_takeaway__says_rose_or_fell():
+    def week(tokens: int, start: str) -> dict:
+        return {"total_tokens": tokens, "week_start": pd.Timestamp(start)}
+
+    up = {"first_full_week": week(10, "2025-01-06"), "peak_week": week(30, "2025-06-02")}
+    up |= {"last_full_week": week(20, "2025-12-29"), "growth_last_over_first": 2.0}
+    assert title.growth_takeaway(up, False).startswith("Weekly volume rose from <b>10</b>")
+    down = {**up, "last_full_week": week(5, "2025-12-29"), "growth_last_over_first": 0.5}
+    assert title.growth_takeaway(down, False).startswith("Weekly volume fell from")

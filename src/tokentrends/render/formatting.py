@@ -89,3 +89,8 @@ def human_dates(text: str) -> str:
         return f"{fmt_date(match.group(1))}, {match.group(2)}:{match.group(3)}{zone}"
 
     return _ISO_TIME.sub(one, text)
+
+
+def moved(first: float, last: float) -> str:
+    """Which way a quantity went from its first to its last value: 'rose', 'fell' or 'held'."""
+    return "rose" if last > first else "fell" if last < first else "held"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd, moved
 from tokentrends.report.claims import Evaluation
 
 
@@ -33,11 +33,6 @@ def words(func: Callable[..., Wording]) -> Callable[..., Wording]:
 
 def _below_above(off: float) -> str:
     return "below" if off < 0 else "above"
-
-
-def _moved(first: float, last: float) -> str:
-    """Which way a quantity went from its first to its last value."""
-    return "rose" if last > first else "fell" if last < first else "held"
 
 
 def _lowered_raised(amount: float) -> str:
@@ -154,7 +149,7 @@ def lab_surge(e: Evaluation, lab: str, split: str, min_ratio: float, families: l
     v = e.value
     return Wording(
         how,
-        f"{lab}'s share of tokens {_moved(v['share_before'], v['share_after'])} from {fmt_pct(v['share_before'])} "
+        f"{lab}'s share of tokens {moved(v['share_before'], v['share_after'])} from {fmt_pct(v['share_before'])} "
         f"before {fmt_date(split)} to {fmt_pct(v['share_after'])} after"
         + (f" ({fmt_multiple(v['ratio'])})" if v["ratio"] else "")
         + "; after: "
@@ -214,9 +209,9 @@ def long_tail_growing(e: Evaluation, first_quarter: int, last_quarter: int) -> W
     v = e.value
     return Wording(
         how,
-        f"Others {_moved(v['others_first'], v['others_last'])} from {fmt_pct(v['others_first'])} to "
+        f"Others {moved(v['others_first'], v['others_last'])} from {fmt_pct(v['others_first'])} to "
         f"{fmt_pct(v['others_last'])} of weekly tokens and the API `other` row "
-        f"{_moved(v['other_row_first'], v['other_row_last'])} from {fmt_pct(v['other_row_first'])} to "
+        f"{moved(v['other_row_first'], v['other_row_last'])} from {fmt_pct(v['other_row_first'])} to "
         f"{fmt_pct(v['other_row_last'])}",
     )
 

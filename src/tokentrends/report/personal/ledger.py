@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tokentrends.metrics import personal
 from tokentrends.metrics.weekly import week_quarter
-from tokentrends.render.formatting import fmt_pct, sentence
+from tokentrends.render.formatting import fmt_pct, moved, sentence
 from tokentrends.report.claims import CANNOT, NOT_SUPPORTED, PARTLY, SUPPORTED
 from tokentrends.report.personal.common import quarter_text
 from tokentrends.report.personal.context import PersonalContext, year_adoption
@@ -49,8 +49,9 @@ def efficient_faster(context: PersonalContext) -> Finding:
     }
     verdict = SUPPORTED if mine > max(theirs, 0) else PARTLY if mine > 0 else NOT_SUPPORTED
     why = (
-        f"from {quarter_text(first)} to {quarter_text(last)} your efficient-tier share went from "
-        f"{fmt_pct(yours[first])} to {fmt_pct(yours[last])}, the market's from {fmt_pct(market[first])} to "
+        f"from {quarter_text(first)} to {quarter_text(last)} your efficient-tier share "
+        f"{moved(yours[first], yours[last])} from {fmt_pct(yours[first])} to {fmt_pct(yours[last])}, the market's "
+        f"{moved(market[first], market[last])} from {fmt_pct(market[first])} to "
         f"{fmt_pct(market[last])}"
     )
     return Finding(how, value, verdict, why)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from tokentrends.metrics import weekly
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_date, fmt_pct, sentence
+from tokentrends.render.formatting import fmt_date, fmt_pct, moved, sentence
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -47,8 +47,9 @@ def tail_text(result: Tail, top_n: int) -> str:
     return sentence(
         "<p>In the year's first full week (from {w1}), everything outside the week's top {n} (Others) was {o1} of "
         "tokens and the API's <code>other</code> row (outside the daily top 50) {r1}; in the last full week (from "
-        "{w2}), {o2} and {r2}. (The claims ledger compares quarter averages instead.) Concentration: "
-        "the effective number of models (1/HHI over named models) went from {e1} to {e2}; {m1} models covered 90% "
+        "{w2}), Others {om} to {o2} and the <code>other</code> row {rm} to {r2}. (The claims ledger compares quarter "
+        "averages instead.) Concentration: the effective number of models (1/HHI over named models) {em} from {e1} "
+        "to {e2}; {m1} models covered 90% "
         "of named tokens at the start, {m2} at the end.</p>",
         n=top_n,
         w1=fmt_date(first["week_start"]),
@@ -56,6 +57,9 @@ def tail_text(result: Tail, top_n: int) -> str:
         o1=fmt_pct(first["others_share"]),
         r1=fmt_pct(first["other_row_share"]),
         o2=fmt_pct(last["others_share"]),
+        om=moved(first["others_share"], last["others_share"]),
+        rm=moved(first["other_row_share"], last["other_row_share"]),
+        em=moved(round(first["effective_models"], 1), round(last["effective_models"], 1)),
         r2=fmt_pct(last["other_row_share"]),
         e1=f"{first['effective_models']:.1f}",
         e2=f"{last['effective_models']:.1f}",

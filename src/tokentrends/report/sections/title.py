@@ -10,7 +10,7 @@ import pandas as pd
 from tokentrends import config
 from tokentrends.metrics import weekly
 from tokentrends.render.charts import weekly_stack_chart
-from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens, moved
 from tokentrends.render.html import banner, contents
 from tokentrends.report.claims import VERDICTS
 from tokentrends.report.model import YearContext
@@ -36,7 +36,8 @@ def growth_takeaway(headline: dict, is_partial: bool) -> str | None:
     if first is None:
         return None
     text = (
-        f"Weekly volume went from <b>{esc(fmt_tokens(first['total_tokens']))}</b> tokens (week of "
+        f"Weekly volume {moved(first['total_tokens'], last['total_tokens'])} from "
+        f"<b>{esc(fmt_tokens(first['total_tokens']))}</b> tokens (week of "
         f"{esc(fmt_date(first['week_start']))}) to <b>{esc(fmt_tokens(last['total_tokens']))}</b> (week of "
         f"{esc(fmt_date(last['week_start']))}{', the last full week so far' if is_partial else ''}): "
         f"<b>{esc(fmt_multiple(headline['growth_last_over_first']))}</b>"
