@@ -120,15 +120,11 @@ def test__browser__legend_click_highlights_one_series(browser, sample_reports):
     page, seen = open_offline(browser, sample_reports / "2025" / "report.html")
     chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
     chart.scroll_into_view_if_needed()
-    faded = (
-        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
-        ".filter(p => p.getAttribute('opacity') === '0.2').length"
-    )
-    assert chart.evaluate(faded) == 0
+    assert chart.evaluate(FADED_BARS) == 0
     chart.locator("g.role-legend-symbol path").first.click(force=True)
     page.wait_for_timeout(300)
     bars = chart.locator("path[aria-roledescription=bar]").count()
-    assert 0 < chart.evaluate(faded) < bars
+    assert 0 < chart.evaluate(FADED_BARS) < bars
     assert seen["errors"] == []
 
 
@@ -212,30 +208,29 @@ def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_
         page.close()
 
 
+# How many of a chart's bars are faded (a hover or a legend click dims all but one series or lab).
+FADED_BARS = (
+    "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
+    ".filter(p => p.getAttribute('opacity') === '0.2').length"
+)
+
+
 def test__browser__hover_highlights_one_model_across_weeks(browser, sample_reports):
     page, seen = open_offline(browser, sample_reports / "2026" / "report.html", 1280)
     chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
-    faded = (
-        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
-        ".filter(p => p.getAttribute('opacity') === '0.2').length"
-    )
     bar = chart.locator('path[aria-roledescription="bar"]').nth(3)
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_timeout(300)
     total = chart.locator('path[aria-roledescription="bar"]').count()
-    assert 0 < chart.evaluate(faded) < total - 1  # the model's bars in other weeks stay lit too
+    assert 0 < chart.evaluate(FADED_BARS) < total - 1  # the model's bars in other weeks stay lit too
     assert seen["errors"] == []
 
 
 def test__browser__a_click_on_a_lab_in_the_legend_keeps_its_models_lit(browser, sample_reports):
     page, seen = open_offline(browser, sample_reports / "2025" / "report.html", 1280)
     chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
-    faded = (
-        "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
-        ".filter(p => p.getAttribute('opacity') === '0.2').length"
-    )
     labels = chart.locator("g.role-legend-label text")
     lab = labels.first.text_content()
     labels.first.scroll_into_view_if_needed()
@@ -243,7 +238,7 @@ def test__browser__a_click_on_a_lab_in_the_legend_keeps_its_models_lit(browser, 
     page.mouse.move(1, 1)
     page.wait_for_timeout(300)
     total = chart.locator('path[aria-roledescription="bar"]').count()
-    lit = total - chart.evaluate(faded)
+    lit = total - chart.evaluate(FADED_BARS)
     script = chart.locator("xpath=following-sibling::script[1]").inner_text()
     spec = json.loads(script[script.index("var spec = ") + len("var spec = ") : script.index("; if (window")])
     rows = [row for rows in spec["datasets"].values() for row in rows]
