@@ -16,6 +16,13 @@ from tokentrends.render.formatting import fmt_multiple, fmt_tokens
 HOSTILE = ["evil/<script>alert(1)</script>", "evil/<img src=x onerror=alert(2)>", "evil/\"quoted\" & 'single'"]
 
 
+# How many of a chart's bars are faded (a hover or a legend click dims all but one series or lab).
+FADED_BARS = (
+    "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
+    ".filter(p => p.getAttribute('opacity') === '0.2').length"
+)
+
+
 def check_page(browser, folder: Path) -> tuple[object, dict]:
     page, seen = open_offline(browser, folder / "report.html")
     charts = page.locator(".tt-chart")
@@ -206,13 +213,6 @@ def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_
         assert "partial (" in tooltip.inner_text() and "of 7 days)" in tooltip.inner_text()
         assert seen["errors"] == []
         page.close()
-
-
-# How many of a chart's bars are faded (a hover or a legend click dims all but one series or lab).
-FADED_BARS = (
-    "c => Array.from(c.querySelectorAll('path[aria-roledescription=bar]'))"
-    ".filter(p => p.getAttribute('opacity') === '0.2').length"
-)
 
 
 def test__browser__hover_highlights_one_model_across_weeks(browser, sample_reports):
