@@ -108,7 +108,10 @@ def test__openness_takeaway__silent_when_most_tokens_are_unclassified_and_says_i
 
     assert title.openness_takeaway(rows(["unknown", "unknown", "true"], ["unknown", "unknown", "China"])) is None
     said = title.openness_takeaway(rows(["true", "false", "unknown"], ["China", "United States", "unknown"]))
-    assert "60.0%" in said and "90.0% of them classified" in said  # 6 of 10 tokens open; 9 of 10 classified
+    assert "60.0%" in said and "(90.0% classified by openness)" in said  # 6 of 10 tokens open; 9 of 10 classified
+    # each share with its own coverage: openness known for all, origin for 7 of 10 tokens
+    said = title.openness_takeaway(rows(["true", "false", "false"], ["China", "unknown", "unknown"]))
+    assert "classified by openness" not in said and "<b>60.0%</b> (60.0% classified by origin)." in said
     whole = title.openness_takeaway(rows(["true", "false", "false"], ["China", "United States", "China"]))
     assert "classified" not in whole and "70.0%" in whole  # Chinese labs: 6 + 1 of 10
 

@@ -100,15 +100,17 @@ def openness_takeaway(context: YearContext) -> str | None:
     if context.rows.empty:
         return None
     coverage = context.results["method"].coverage
-    known = min(coverage[a]["token_share"] for a in ("open_weights", "origin"))
-    if known < MIN_CLASSIFIED:
+    known = {a: coverage[a]["token_share"] for a in ("open_weights", "origin")}
+    if min(known.values()) < MIN_CLASSIFIED:
         return None
     shares = context.results["groups"].shares_year
     open_share, china = shares["open_weights"].get("true", 0.0), shares["origin"].get("China", 0.0)
-    partial = f" ({esc(fmt_pct(known))} of them classified)" if known < 0.995 else ""
+    # Each share with its own attribute's coverage: openness and origin are known for different models.
+    by = {"open_weights": "openness", "origin": "origin"}
+    partial = {a: f" ({esc(fmt_pct(k))} classified by {by[a]})" if k < 0.995 else "" for a, k in known.items()}
     return (
-        f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens{partial}, and "
-        f"models from Chinese labs <b>{esc(fmt_pct(china))}</b>."
+        f"Open-weights models took <b>{esc(fmt_pct(open_share))}</b> of the named models' tokens"
+        f"{partial['open_weights']}, and models from Chinese labs <b>{esc(fmt_pct(china))}</b>{partial['origin']}."
     )
 
 
