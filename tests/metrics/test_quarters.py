@@ -26,12 +26,19 @@ def test__top_values_per_quarter_with_rest__each_quarter_keeps_its_own_leader():
     ]
 
 
-def test__quarter_coverage__days_present_against_days_in_quarter():
-    usage = pd.DataFrame(
-        {"date": pd.to_datetime(["2026-01-01", "2026-01-01", "2026-01-02", "2026-10-01", "2025-12-31"])}
-    )
-    got = quarter_coverage(usage, 2026)
-    assert got.values.tolist() == [["2026Q1", 2, 90], ["2026Q4", 1, 92]]
+def test__quarter_coverage__counts_the_days_of_the_weeks_each_quarter_holds():
+    # 2025 data from Wed 1 Jan: the week of 30 Dec 2024 is 2025's (five days, none missing) and in Q1.
+    # The week of Mon 31 Mar 2025 starts in March: Q1 runs to Sun 6 Apr.
+    days = pd.date_range("2025-01-01", "2025-04-06").append(pd.date_range("2025-04-07", "2025-04-08"))
+    got = quarter_coverage(pd.DataFrame({"date": days}), 2025)
+    assert got.values.tolist() == [["2025Q1", 96, 96], ["2025Q2", 2, 91]]
+    got = quarter_coverage(pd.DataFrame({"date": days[days != "2025-04-02"]}), 2025)
+    assert got.values.tolist()[0] == ["2025Q1", 95, 96]  # a missing day in its last week makes it partial
+    # 2026 to Fri 9 Oct: the week of 28 Sep (with 1-4 Oct) is Q3's, so Q4 holds the 5 days from Mon 5 Oct.
+    days = pd.date_range("2025-12-29", "2026-10-09")
+    got = quarter_coverage(pd.DataFrame({"date": days}), 2026).set_index("quarter")
+    assert got.loc["2026Q3"].tolist() == [91, 91] and got.loc["2026Q4"].tolist() == [5, 91]
+    assert got.loc["2026Q1"].tolist() == [91, 91]  # 1-4 Jan are in the week of 29 Dec 2025: 2025's
 
 
 def test__full_weeks__only_weeks_with_seven_days():

@@ -140,16 +140,28 @@ def with_share(bars: pd.DataFrame) -> pd.DataFrame:
 
 
 def quarter_coverage(usage: pd.DataFrame, year: int) -> pd.DataFrame:
-    """`quarter | days_present | days_in_quarter` for the calendar quarters of `year` that hold data: a quarter
-    with fewer days present than it has is partial."""
-    dates = pd.Series(pd.to_datetime(usage["date"]).unique())
-    dates = dates[dates.dt.year == year]
-    present = dates.dt.to_period("Q").value_counts()
-    quarters = sorted(present.index)
+    """`quarter | days_present | days_in_quarter` for the quarters of `year` that hold data, counted as the report's
+    quarterly figures are: by week (each week in the quarter it starts in, see week_quarter). `days_in_quarter` is
+    the days of the weeks that quarter holds (from the data's first day), so the week of 28 Sep 2026 counts in Q3
+    with its October days, and a quarter with fewer days present than that is partial."""
+    present = pd.Series(pd.to_datetime(usage["date"]).unique())
+    if present.empty:
+        return pd.DataFrame({"quarter": [], "days_present": [], "days_in_quarter": []})
+    last_monday = pd.Timestamp(f"{year}-12-31") - pd.Timedelta(days=pd.Timestamp(f"{year}-12-31").day_of_week)
+    # Every day from the data's first one to the end of the year's last week, put in weeks by the same rule.
+    calendar = pd.Series(pd.date_range(present.min(), last_monday + pd.Timedelta(days=DAYS_IN_WEEK - 1)))
+
+    def days_per_quarter(dates: pd.Series) -> pd.Series:
+        weeks = with_week(pd.DataFrame({"date": dates}))
+        weeks = weeks[weeks["report_year"] == year]
+        return week_quarter(weeks["week_start"], year).value_counts()
+
+    counted, expected = days_per_quarter(present), days_per_quarter(calendar)
+    quarters = sorted(counted.index)
     return pd.DataFrame(
         {
             "quarter": [str(q) for q in quarters],
-            "days_present": [int(present[q]) for q in quarters],
-            "days_in_quarter": [int((q.end_time.normalize() - q.start_time).days + 1) for q in quarters],
+            "days_present": [int(counted[q]) for q in quarters],
+            "days_in_quarter": [int(expected[q]) for q in quarters],
         }
     )

@@ -29,14 +29,17 @@ def compute(context: YearContext) -> Efficiency:
     )
 
 
-def efficiency_text(result: Efficiency) -> str:
-    parts = ", ".join(f"{q}: {t} ({fmt_pct(s)})" for q, t, s in result.winners.itertuples(index=False))
+def efficiency_text(result: Efficiency, quarter_labels: dict[str, str]) -> str:
+    """The winning tier of each quarter; a partial quarter says so ('2026Q4 (partial: 5 of 91 days)')."""
+    parts = ", ".join(
+        f"{quarter_labels.get(str(q), q)}: {t} ({fmt_pct(s)})" for q, t, s in result.winners.itertuples(index=False)
+    )
     return sentence("<p>The tier with the most named-model tokens, quarter by quarter: {parts}.</p>", parts=parts)
 
 
 def blocks(context: YearContext, result: Efficiency) -> list[Block]:
     return [
-        efficiency_text(result),
+        efficiency_text(result, context.quarter_labels),
         Chart(
             "share-by-tier",
             weekly_share_chart(

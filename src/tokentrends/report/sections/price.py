@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics.weekly import week_quarter
+from tokentrends.metrics.weekly import DAYS_IN_WEEK, week_quarter
 from tokentrends.render.charts import line_chart
 from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, sentence
 from tokentrends.report.jsonable import to_jsonable
@@ -29,7 +29,9 @@ class Price:
 def compute(context: YearContext) -> Price:
     weekly = context.data.weekly_price
     if not weekly.empty:
-        weekly = weekly.assign(is_covered=weekly["priced_share"] >= config.PRICE_COVERAGE_MIN)
+        weekly = weekly.assign(is_covered=weekly["priced_share"] >= config.PRICE_COVERAGE_MIN).merge(
+            context.data.totals[["week_start", "days_present"]], on="week_start", how="left", validate="1:1"
+        )
         covered = weekly[weekly["is_covered"]]
         quarter = week_quarter(covered["week_start"], context.year).astype(str)
         by_quarter = (
@@ -47,6 +49,13 @@ def price_series(weekly_price: pd.DataFrame) -> pd.DataFrame:
     names = {"prompt_usd_per_mtok": "Prompt tokens", "completion_usd_per_mtok": "Completion tokens"}
     long = weekly_price.melt(id_vars="week_start", value_vars=list(names), var_name="series", value_name="usd_per_mtok")
     return long.assign(series=long["series"].map(names))
+
+
+def week_words(week: pd.Series) -> str:
+    """'30 Dec 2024, partial: 5 of 7 days': a week's date, and its days when some are missing."""
+    days = week.get("days_present")
+    partial = f", partial: {int(days)} of {DAYS_IN_WEEK} days" if pd.notna(days) and days < DAYS_IN_WEEK else ""
+    return fmt_date(week["week_start"]) + partial
 
 
 def price_text(result: Price) -> str:
@@ -74,9 +83,9 @@ def price_text(result: Price) -> str:
         "and the data do not split prompt from completion tokens.</p>",
         direction=direction,
         p1=fmt_usd(first["prompt_usd_per_mtok"]),
-        w1=fmt_date(first["week_start"]),
+        w1=week_words(first),
         p2=fmt_usd(last["prompt_usd_per_mtok"]),
-        w2=fmt_date(last["week_start"]),
+        w2=week_words(last),
         c1=fmt_usd(first["completion_usd_per_mtok"]),
         c2=fmt_usd(last["completion_usd_per_mtok"]),
         t=threshold,
