@@ -104,6 +104,9 @@ def test__demand_sections__2026_from_the_shared_files(shared_data, tmp_path):
     assert "In the week 28 Sep 2026 to 4 Oct 2026, the 10 largest" in text
     assert "In the week 21 Sep 2026 to 27 Sep 2026 (an earlier week than the overall list above, of 28 Sep 2026" in text
     assert "30 Sep 2026 to 6 Oct 2026 (the 7 days before the pull, Wednesday to Tuesday, so not the Monday" in text
+    # the coding group misses two unpulled subcategories: a lower bound, and not "complete" in the table
+    assert "sent at least <b>28.1%</b> of all tokens" in text and "native-app-builder were not pulled" in text
+    assert ">no (programming-app, native-app-builder not pulled)<" in text
     assert "as of 7 Oct 2026, 12:52 UTC" in text and "as of 6 Oct 2026." in text and "T12:52" not in text
 
 

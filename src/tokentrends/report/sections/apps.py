@@ -166,11 +166,14 @@ def subcategory_text(subcategories: pd.DataFrame, top_window: pd.Timestamp | Non
         missing = [m for m in members if m not in pulled]
         parts.append(
             sentence(
-                "the {group} apps ({subs}{missing}: {n} distinct apps) sent <b>{share}</b> of all tokens ({tokens}; "
-                "adding up the lists would give {lists})",
+                "the {group} apps ({subs}: {n} distinct apps) sent {at_least}<b>{share}</b> of all tokens ({tokens}; "
+                "adding up the lists would give {lists}){missing}",
                 group=group,
                 subs=row["subcategories"],
-                missing=f"; {', '.join(missing)} not pulled" if missing else "",
+                at_least="at least " if missing else "",
+                missing=f", as {' and '.join(missing)} {'was' if len(missing) == 1 else 'were'} not pulled"
+                if missing
+                else "",
                 n=int(row["apps"]),
                 share=fmt_pct(row["share"]),
                 tokens=fmt_tokens(row["tokens"]),
@@ -198,6 +201,14 @@ def subcategory_text(subcategories: pd.DataFrame, top_window: pd.Timestamp | Non
     )
 
 
+def unpulled(rows: pd.DataFrame) -> list[list[str]]:
+    """For each row, the subcategories of its group that were not pulled (a group's share is then a lower bound)."""
+    return [
+        [m for m in SUBCATEGORY_GROUPS.get(group, []) if m not in pulled.split(", ")] if kind == "group" else []
+        for group, kind, pulled in zip(rows["group"], rows["kind"], rows["subcategories"], strict=True)
+    ]
+
+
 def subcategory_table(subcategories: pd.DataFrame) -> str:
     latest = subcategories[subcategories["window_start"] == subcategories["window_start"].max()]
     frame = pd.DataFrame(
@@ -206,7 +217,10 @@ def subcategory_table(subcategories: pd.DataFrame) -> str:
             "distinct apps": latest["apps"],
             "tokens": latest["tokens"].map(fmt_tokens),
             "share of all tokens": latest["share"].map(fmt_pct),
-            "list complete": latest["complete"].map({True: "yes", False: "no (a full page)"}),
+            "list complete": [
+                "no (a full page)" if not complete else f"no ({', '.join(missing)} not pulled)" if missing else "yes"
+                for complete, missing in zip(latest["complete"], unpulled(latest), strict=True)
+            ],
         }
     )
     return table(frame, numeric=("distinct apps", "tokens", "share of all tokens"))
