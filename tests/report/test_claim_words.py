@@ -181,8 +181,20 @@ def test__price_fell__says_which_way_mix_and_price_moved_it():
         "prompt_usd_per_mtok_first": 2.0,
         "prompt_usd_per_mtok_last": 1.0,
         "change": -0.5,
-        "decomposition": {"mix_effect": -0.822, "price_effect": 0.017},
+        "decomposition": {
+            "models_in_both": 40,
+            "start": 1.6,
+            "end": 0.795,
+            "mix_effect": -0.822,
+            "price_effect": 0.017,
+        },
     }
-    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2, "early_list": "a", "late_list": "b"}
-    why = _why("price_fell", value, facts={"weeks_first": 13, "weeks_last": 12}, **params, min_priced_share=0.8)
-    assert "the shift in mix lowered it by $0.822 and price changes raised it by $0.017" in why
+    params = {"first_quarter": 1, "last_quarter": 4, "min_drop": 0.2}
+    lists = {"early_list": "prices/2025-03-25", "late_list": "models/2026-02-27"}
+    why = _why(
+        "price_fell", value, facts={"weeks_first": 13, "weeks_last": 12}, **params, **lists, min_priced_share=0.8
+    )
+    assert (
+        "on the 40 models listed in both the price list of 25 Mar 2025 and the catalog of 27 Feb 2026, whose average "
+        "fell from $1.600 to $0.795, the shift in mix lowered it by $0.822 and price changes raised it by $0.017"
+    ) in why  # the two effects add up to the change they split

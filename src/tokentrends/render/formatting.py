@@ -94,3 +94,13 @@ def human_dates(text: str) -> str:
 def moved(first: float, last: float) -> str:
     """Which way a quantity went from its first to its last value: 'rose', 'fell' or 'held'."""
     return "rose" if last > first else "fell" if last < first else "held"
+
+
+def vintage_words(vintage: str) -> str:
+    """'prices/2025-03-25' -> 'the price list of 25 Mar 2025', 'models/2026-02-27' -> 'the catalog of 27 Feb 2026':
+    a list named for a reader (the vintage id stays in the methodology's table and figures.json)."""
+    found = re.search(r"(\d{4}-\d{2}-\d{2})", vintage)
+    if not found:
+        return vintage
+    kind = "catalog" if vintage.startswith("models") else "price list"
+    return f"the {kind} of {fmt_date(found.group(1))}"

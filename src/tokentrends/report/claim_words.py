@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd, moved
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd, moved, vintage_words
 from tokentrends.report.claims import Evaluation
 
 
@@ -251,7 +251,9 @@ def price_fell(
     )
     if effects:
         why += (
-            f"; on models listed in both {early_list} and {late_list}, the shift in mix "
+            f"; on the {effects['models_in_both']} models listed in both {vintage_words(early_list)} and "
+            f"{vintage_words(late_list)}, whose average {moved(effects['start'], effects['end'])} from "
+            f"{fmt_usd(effects['start'])} to {fmt_usd(effects['end'])}, the shift in mix "
             f"{_lowered_raised(effects['mix_effect'])} and price changes {_lowered_raised(effects['price_effect'])}"
         )
     return Wording(how, why)

@@ -10,7 +10,7 @@ import pandas as pd
 from tokentrends import config
 from tokentrends.metrics.weekly import DAYS_IN_WEEK, week_quarter
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, sentence
+from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, sentence, vintage_words
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -91,7 +91,7 @@ def price_text(result: Price) -> str:
         t=threshold,
         n=len(covered),
         m=len(weekly_price),
-        lists=", ".join(result.list_vintages),
+        lists=", ".join(vintage_words(v) for v in result.list_vintages),
     )
     if len(result.by_quarter):
         parts = ", ".join(f"{q} {fmt_usd(p)} ({w} weeks)" for q, w, p in result.by_quarter.itertuples(index=False))
