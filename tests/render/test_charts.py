@@ -9,6 +9,7 @@ import pandas as pd
 
 from tokentrends.metrics.weekly import OTHERS
 from tokentrends.render import charts, names, palette
+from tokentrends.render.chart_files import ChartView
 from tokentrends.render.formatting import fmt_tokens
 
 
@@ -77,8 +78,23 @@ def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
         assert all(hue_gap(hue(c), hue(shades[0])) < 6 for c in shades), lab
         assert len(set(palette.lab_shades(lab, 4))) == 4  # shades within a lab differ
     assert palette.lab_hue("x-ai") == palette.lab_hue("xAI")  # slug prefix and lab name: one lab, one hue
+    for n in (1, 2, 5, 16):  # the lab's own colour leads its shades however many models it has (any chart, any year)
+        assert palette.lab_shades("Google", n)[0] == palette.lab_shades("Google", 1)[0]
+        assert len(set(palette.lab_shades("Google", n))) == n
     assert palette.lab_shades("Undisclosed (stealth model)", 2)[0] in palette.UNDISCLOSED_COLORS
-    big = ["DeepSeek", "Tencent", "Xiaomi", "Z.ai (Zhipu AI)", "OpenAI", "Anthropic", "MiniMax", "Google", "xAI"]
+    big = [
+        "DeepSeek",
+        "Tencent",
+        "Xiaomi",
+        "Z.ai (Zhipu AI)",
+        "OpenAI",
+        "Anthropic",
+        "MiniMax",
+        "Google",
+        "xAI",
+        "NVIDIA",
+    ]
+    big += ["StepFun"]
     gaps = [hue_gap(palette.lab_hue(a)[0], palette.lab_hue(b)[0]) for a, b in combinations(big, 2)]
     assert min(gaps) >= 25  # the labs big in 2025-2026 never share a hue
 
@@ -253,3 +269,11 @@ def test__model_labels__without_a_models_table_names_and_labs_come_from_the_refe
     got = names.model_labels(["anthropic/claude-4.5-sonnet-20250929", "openai/gpt-4.1-2025-04-14", "x-ai/grok-4-fast"])
     assert got["name"].tolist() == ["Claude Sonnet 4.5", "GPT-4.1", "Grok 4 Fast"]
     assert got["lab"].tolist() == ["Anthropic", "OpenAI", "xAI"]  # the same hue as with the models table
+
+
+def test__chart_view__a_key_to_the_partial_marks_only_under_charts_that_draw_them():
+    partial = bars({"2025-06-09": {"google/gemini-2.5-flash": 10, OTHERS: 5}}, days={"2025-06-09": 6})
+    full = bars({"2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5}})
+    for frame, keyed in ((partial, True), (full, False)):
+        view = ChartView(charts.weekly_stack_chart(frame, "t", models=MODELS), "weekly", frame, None)
+        assert ("Lighter bars and hollow points are partial periods" in view._repr_html_()) is keyed

@@ -158,8 +158,21 @@ class ChartView:
             f".then(function (r) {{ if (window.ttDownloads) {{"
             f' ttDownloads(document.getElementById("{div}"), r.view); }} }})'
             f".catch(function (e) {{ console.error(e); }}); }} }})();</script>"
+            f"{partial_caption(self.spec)}"
             f'<p class="tt-chart-files">Download: {" · ".join(links)}</p></figure>'
         )
+
+
+PARTIAL_CAPTION = (
+    '<p class="tt-caption tt-partial-key">Lighter bars and hollow points are partial periods (days missing); '
+    "their tooltip says how many days.</p>"
+)
+
+
+def partial_caption(spec: dict) -> str:
+    """The key to the partial-period marks, under a chart that draws any (only the tooltip said it before)."""
+    rows = (row for rows in (spec.get("datasets") or {}).values() for row in rows if isinstance(row, dict))
+    return PARTIAL_CAPTION if any(row.get("is_partial") is True for row in rows) else ""
 
 
 NARROW = 900  # px: below this the chart's title is HTML (report.css shows .tt-chart-title at the same width)

@@ -19,7 +19,7 @@ UNDISCLOSED_COLORS = ["#5F5F5F", "#7A7A7A", "#949494", "#474747"]
 LAB_HUES: dict[str, tuple[float, float]] = {
     "anthropic": (15, 0.72),
     "xiaomi": (42, 0.95),
-    "nvidia": (65, 0.55),
+    "nvidia": (70, 0.55),
     "tencent": (95, 0.70),
     "openai": (145, 0.60),
     "meta": (168, 0.55),
@@ -36,7 +36,7 @@ LAB_HUES: dict[str, tuple[float, float]] = {
     "minimax": (345, 0.75),
     "mistralai": (0, 0.60),
     "cohere": (55, 0.70),
-    "stepfun": (60, 0.40),
+    "stepfun": (120, 0.45),  # apart from NVIDIA (70) and Cohere (55), which it sat beside
 }
 # Hues for labs not listed above, picked by a hash of the name.
 SPARE_HUES = [0, 45, 75, 125, 160, 230, 250, 280, 315, 340]
@@ -67,17 +67,21 @@ def _hex(hue: float, saturation: float, lightness: float) -> str:
     return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
 
 
+BASE_LIGHTNESS = 0.45  # a lab's own colour: its swatch, its line, its share, and its biggest model's bars
+LIGHTER = (0.60, 0.84)  # the lab's other models, lighter the smaller they are
+
+
 def lab_shades(lab: str, n: int) -> list[str]:
-    """n shades of the lab's hue, darkest first (the lab's biggest model gets the darkest)."""
+    """n shades of the lab's hue: the first is the lab's own colour (the same in every chart and year), for its
+    biggest model or family; the others are lighter, in order."""
     if n <= 0:
         return []
     if is_undisclosed(lab):
         return [UNDISCLOSED_COLORS[i % len(UNDISCLOSED_COLORS)] for i in range(n)]
     hue, saturation = lab_hue(lab)
-    if n == 1:
-        return [_hex(hue, saturation, 0.45)]
-    low, high = (0.30, 0.72) if n > 3 else (0.34, 0.64)
-    return [_hex(hue, saturation, low + (high - low) * i / (n - 1)) for i in range(n)]
+    low, high = LIGHTER
+    rest = [low] if n == 2 else [low + (high - low) * i / (n - 2) for i in range(n - 1)]
+    return [_hex(hue, saturation, lightness) for lightness in [BASE_LIGHTNESS, *rest]]
 
 
 # For lines that are not labs (open weights, the long tail, prices): Okabe-Ito, colour-blind safe and distinct.
