@@ -68,16 +68,19 @@ def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> st
         [
             {
                 "family": t["value"],
-                "first week": t["first_week"] or "not present",
-                f"first week in top {t['top']}": t["first_week_in_top"] or "never",
+                "first week": fmt_date(t["first_week"]) if t["first_week"] else "not present",
+                f"first week in top {t['top']}": fmt_date(t["first_week_in_top"])
+                if t["first_week_in_top"]
+                else "never",
                 "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
-                "peak week": t["peak_week"] or "",
+                "peak week": fmt_date(t["peak_week"]) if t["peak_week"] else "",
                 last: fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
             }
             for t in trajectories
         ]
     )
-    return table(frame, numeric=("peak share", last))
+    # Dates, like numbers, are never broken across lines ('20 Apr 2026').
+    return table(frame, numeric=tuple(c for c in frame.columns if c != "family"))
 
 
 def quarter_table(
