@@ -63,7 +63,7 @@ def weekly_volume_below(e: Evaluation, month: str, threshold: int) -> Wording:
 def peak_near(e: Evaluation, target: int, tolerance: float, window: list[str]) -> Wording:
     how = (
         f"peak full week, within {fmt_pct(tolerance, 0)} of {fmt_tokens(target)} and starting "
-        f"{window[0]} to {window[1]}"
+        f"{fmt_date(window[0])} to {fmt_date(window[1])}"
     )
     if e.case == "no_full_week":
         return Wording(how, "no full week")
@@ -143,7 +143,7 @@ def steady_share(e: Evaluation, family: str, max_cv: float, top: int, min_presen
 
 @words
 def lab_surge(e: Evaluation, lab: str, split: str, min_ratio: float, families: list[str]) -> Wording:
-    how = f"{lab}'s share of tokens from {split} vs before (surge if at least {min_ratio:g}x)"
+    how = f"{lab}'s share of tokens from {fmt_date(split)} vs before (surge if at least {min_ratio:g}x)"
     if e.case == "absent":
         return Wording(how, _not_in_data(lab))
     v = e.value

@@ -11,7 +11,7 @@ import pandas as pd
 from tokentrends.inputs.archive import RANKINGS
 from tokentrends.metrics import groups
 from tokentrends.paths import project_root
-from tokentrends.render.formatting import esc, fmt_pct, fmt_tokens, human_dates, sentence
+from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, human_dates, sentence
 from tokentrends.render.html import table
 from tokentrends.report import stamp
 from tokentrends.report.model import YearContext
@@ -76,7 +76,7 @@ def methodology(context: YearContext, result: Method) -> str:
     manifest, year, span = context.manifest, context.year, context.span
     missing = result.missing_days
     missing_text = (
-        f"Days absent from the data in {year}: {', '.join(missing)}; the weeks holding them count "
+        f"Days absent from the data in {year}: {', '.join(fmt_date(d) for d in missing)}; the weeks holding them count "
         "fewer than 7 days and are not used as full weeks."
         if missing
         else f"No day between the first and the last day of {year}'s data is missing."
@@ -104,8 +104,8 @@ def methodology(context: YearContext, result: Method) -> str:
         "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages, "
         "moving {moved} tokens in all (net {net}); per vintage below.{skipped}</p>",
         year=year,
-        first=span["first_date"],
-        through=span["through_date"],
+        first=fmt_date(span["first_date"]),
+        through=fmt_date(span["through_date"]),
         citation=human_dates(manifest["citation"]),
         n=context.top_n,
         missing=missing_text,
