@@ -163,7 +163,7 @@ def lede(context: YearContext, title: Title) -> str:
         review = f'<a href="{esc(context.ledger.source_url)}">{esc(review)}</a>'
     else:
         review = esc(review)
-    checked = f" Checked against it below: {review}." if review else ""
+    checked = f" The claims checked below come from {review}." if review else ""
     source = (
         "a synthetic sample with fictional models, not OpenRouter's data"
         if title.is_synthetic
