@@ -36,8 +36,9 @@ def sample_with_session_cost(sample_data, tmp_path_factory):
 
 def test__demand_sections__a_year_without_demand_data_says_so(sample_with_session_cost):
     report = compute_year(sample_with_session_cost, 2025)
-    assert "No app-rankings vintage covers 2025" in html(report, "apps")
-    assert "No task classification covers 2025" in html(report, "tasks")
+    # said in a reader's terms: the sample holds no demand data at all
+    assert "hold none of OpenRouter&#x27;s weekly app rankings, so who sent the tokens cannot" in html(report, "apps")
+    assert "hold none of OpenRouter&#x27;s task classifications" in html(report, "tasks")
     assert "What an agent session costs" not in html(report, "apps")  # the fixture's window is in 2026
     figures = report.figures()
     assert figures["apps"]["weeks"] == [] and figures["apps"]["as_of"] is None
@@ -98,6 +99,9 @@ def test__demand_sections__2026_from_the_shared_files(shared_data, tmp_path):
         sum(distinct.values()) / int(facets[facets["date"].between("2026-09-21", "2026-09-27")]["total_tokens"].sum())
     )
     assert "snapshot of one week" in claim["why"] and claim["verdict"] == "supported"
+    # 2025 has none: where the data begin is said instead
+    empty = compute_year(report.context.prepared, 2025)
+    assert "app rankings in this report's data begin on 21 Sep 2026, after 2025" in html(empty, "apps")
     # Three windows on one page, each named: the overall list's week, the subcategory lists' earlier week, and the
     # task API's 7 days before its pull (not a Monday-to-Sunday week); citations in human dates.
     text = " ".join(b for name in ("apps", "tasks") for b in report.blocks(name) if isinstance(b, str))

@@ -329,14 +329,29 @@ def pulls_text(result: Apps) -> str:
     )
 
 
+def no_data_text(context: YearContext, table: str, what: str, shows: str) -> str:
+    """Why a demand section of a year is empty, in a reader's terms: where the data of that kind begin, if anywhere."""
+    rows = context.prepared.demand.get(table)
+    if rows is None or rows.empty:
+        return sentence(
+            "<p>This report's data hold none of {what}, so {shows} cannot be shown.</p>", what=what, shows=shows
+        )
+    begins, year = pd.Timestamp(rows["window_start"].min()), context.year
+    when = "after" if begins.year > year else "partway through"
+    return sentence(
+        "<p>{What} in this report's data begin on {begins}, {when} {year}, so {shows} in {year} cannot be shown.</p>",
+        What=what[0].upper() + what[1:],
+        begins=fmt_date(begins),
+        when=when,
+        year=year,
+        shows=shows,
+    )
+
+
 def blocks(context: YearContext, result: Apps) -> list[Block]:
     if result.as_of is None:
         return [
-            sentence(
-                "<p>No app-rankings vintage covers {year}, so who sent the tokens cannot be shown. "
-                "They appear once OpenRouter's weekly app lists for the year are pulled.</p>",
-                year=context.year,
-            ),
+            no_data_text(context, "apps", "OpenRouter's weekly app rankings", "who sent the tokens"),
             *session_blocks(result),
         ]
     note = context.note if context.manifest["is_synthetic"] else citation(result.as_of)

@@ -18,7 +18,7 @@ from tokentrends.render.html import table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
-from tokentrends.report.sections.apps import demand_pulls
+from tokentrends.report.sections.apps import demand_pulls, no_data_text
 
 TOP_TAGS = 8  # tags listed by token share and by request share
 LED_TAGS = 5  # the largest tags (by tokens) whose leading models are named
@@ -146,13 +146,7 @@ def leading_table(result: Tasks) -> str:
 
 def blocks(context: YearContext, result: Tasks) -> list[Block]:
     if result.as_of is None:
-        return [
-            sentence(
-                "<p>No task classification covers {year}, so what the tokens were for cannot be shown. "
-                "It appears once a week of classifications inside the year is pulled.</p>",
-                year=context.year,
-            )
-        ]
+        return [no_data_text(context, "task_macro", "OpenRouter's task classifications", "what the tokens were for")]
     cite = CITATION_TEMPLATE.format(as_of=fmt_date(result.as_of))  # figures.json keeps the ISO date
     note = context.note if context.manifest["is_synthetic"] else cite
     week = f"the 7 days to {fmt_date(result.as_of)}"
