@@ -148,6 +148,7 @@ def week_axis() -> alt.Axis:
         title=None,
         tickCount={"interval": "month", "step": 1},
         labelOverlap="greedy",
+        labelSeparation=6,  # on a phone, months that would touch ('FebMar') drop every other label
         labelAngle=0,
         labelExpr="utcFormat(datum.value, '%b')",
     )

@@ -96,7 +96,7 @@ def choice_text(result: backtest.Backtest) -> str:
         "<p><b>How the outlook is chosen.</b> {n_methods} simple methods were replayed on every forecast origin the "
         "archive allows: {origins} weeks from {start} to {end}, each method seeing only the weeks up to its "
         "origin. {horizon} weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> ({next_best} "
-        "{runner}, {runner_mape}; naive {naive}; the report's earlier 12-week log-linear line {ll}). Its {cover} "
+        "{runner}, {runner_mape}{naive}{ll}). Its {cover} "
         "interval is built from its own past errors at each horizon, known before each origin, and held "
         "{coverage} of the weeks it was tested on.",
         n_methods=len(backtest.METHODS),
@@ -110,8 +110,11 @@ def choice_text(result: backtest.Backtest) -> str:
         next_best="a near tie with" if choice.runner_up_mape - choice.mape < NEAR_TIE else "the next best,",
         runner=METHOD_NAMES[choice.runner_up],
         runner_mape=fmt_pct(choice.runner_up_mape),
-        naive=fmt_pct(choice.naive_mape),
-        ll=fmt_pct(choice.loglinear_12_mape),
+        # the naive baseline, unless it is already named as the choice or the runner-up
+        naive="" if "naive" in (choice.method, choice.runner_up) else f"; naive {fmt_pct(choice.naive_mape)}",
+        ll=""
+        if "loglinear_12" in (choice.method, choice.runner_up)
+        else f"; the report's earlier 12-week log-linear line {fmt_pct(choice.loglinear_12_mape)}",
         coverage=fmt_pct(choice.coverage_80, 0) if choice.coverage_80 is not None else "no interval yet",
     )
     check = next((a for a in result.selection_check if a.horizon == choice.horizon), None)

@@ -1,0 +1,39 @@
+"""The outlook's choice sentence names each baseline once."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from tokentrends.report.sections.outlook import choice_text
+
+
+def backtest(method: str, runner_up: str) -> SimpleNamespace:
+    choice = SimpleNamespace(
+        method=method,
+        runner_up=runner_up,
+        horizon=4,
+        mape=0.161,
+        runner_up_mape=0.19,
+        naive_mape=0.161 if method == "naive" else 0.2,
+        loglinear_12_mape=0.259,
+        coverage_80=0.86,
+    )
+    return SimpleNamespace(
+        choice=choice,
+        origins=38,
+        record_from=pd.Timestamp("2025-01-06"),
+        record_to=pd.Timestamp("2025-12-29"),
+        selection_check=[],
+        projection=pd.DataFrame(),
+        projection_score=None,
+    )
+
+
+def test__choice_text__names_the_naive_baseline_once():
+    chosen = choice_text(backtest("naive", "combination"))
+    assert chosen.count("16.1%") == 1 and "; naive" not in chosen
+    other = choice_text(backtest("drift", "combination"))
+    assert "; naive 20.0%" in other and "12-week log-linear line 25.9%" in other
+    assert "line 25.9%" not in choice_text(backtest("drift", "loglinear_12"))
