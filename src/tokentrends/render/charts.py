@@ -240,6 +240,9 @@ def stack_frame(
     data = data.merge(entries, on="series", how="left")
     others = data["series"] == OTHERS
     data.loc[others, ["entry", "color", "lab_rank", "entry_rank"]] = [OTHERS, OTHERS_COLOR, 10**6, 0]
+    # Others is many models of many labs: its tooltip says so rather than 'Lab: Others, Permaslug: Others'.
+    data["permaslug"] = data["series"].where(~others, "(many: outside the week's top models)")
+    data.loc[others, "lab"] = "(many)"
     data["tokens_label"] = data["tokens"].map(fmt_tokens)
     data["stack_order"] = data["lab_rank"] * 1000 + data["entry_rank"]
     return stacked(data.sort_values("tokens", ascending=False, kind="stable"), "stack_order", "tokens")
@@ -316,7 +319,7 @@ def weekly_stack_chart(
         tooltip=[
             alt.Tooltip("name:N", title="Model"),
             alt.Tooltip("lab:N", title="Lab"),
-            alt.Tooltip("series:N", title="Permaslug"),
+            alt.Tooltip("permaslug:N", title="Permaslug"),
             alt.Tooltip("week_label:N", title="Week of"),
             alt.Tooltip("tokens_label:N", title="Tokens"),
             alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
@@ -349,6 +352,8 @@ def weekly_stack_chart(
     return themed(chart, title, subtitle)
 
 
+# What a group is called in a tooltip where its column's name would not read ("Open weights: Closed weights").
+TOOLTIP_TITLES = {"open_weights": "Weights", "origin": "Lab's country"}
 PARTIAL_OPACITY = 0.4  # partial periods (a week with fewer than 7 days, a month in progress) are drawn lighter
 
 
@@ -426,7 +431,7 @@ def weekly_share_chart(
                 legend=alt.Legend(symbolLimit=0),
             ),
             tooltip=[
-                alt.Tooltip("group:N", title=attribute.replace("_", " ").capitalize()),
+                alt.Tooltip("group:N", title=TOOLTIP_TITLES.get(attribute, attribute.replace("_", " ").capitalize())),
                 alt.Tooltip("week_label:N", title="Week of"),
                 alt.Tooltip("tokens_label:N", title="Tokens"),
                 alt.Tooltip("tokens:Q", title="Exact tokens", format=",.0f"),
