@@ -322,3 +322,18 @@ def test__display_names__catalog_name_variant_and_release_date():
     assert got["deepseek/deepseek-v4-flash-20260731"] == "DeepSeek V4 Flash (31 Jul 2026)"
     assert got["deepseek/deepseek-v4-flash-20260821"] == "DeepSeek V4 Flash (21 Aug 2026)"
     assert got["nobody/mystery-model-7"] == "Mystery Model 7"
+
+
+def test__display_names__a_model_is_named_by_its_own_listing_not_its_batch_variants():
+    catalog = pd.DataFrame(
+        {
+            "model_id": ["anthropic/claude-sonnet-4.5", "anthropic/claude-sonnet-4.5:batch"],
+            "canonical_slug": ["anthropic/claude-4.5-sonnet-20250929"] * 2,
+            "name": ["Anthropic: Claude Sonnet 4.5", "Anthropic: Claude Sonnet 4.5 (batch)"],
+            "hugging_face_id": ["", ""],
+            "as_of": ["2026-09-22", "2026-09-22"],
+        }
+    )
+    for rows in (catalog, catalog.iloc[::-1]):  # whichever comes first in the vintage
+        got = reference.classify_slugs(["anthropic/claude-4.5-sonnet-20250929"], LABS, RULES, rows, REVEALED)
+        assert got["display_name"].tolist() == ["Claude Sonnet 4.5"]

@@ -124,7 +124,13 @@ def latest_catalog(catalog: pd.DataFrame) -> pd.DataFrame:
     """One row per canonical slug (and per id), from the newest catalog vintage that lists it."""
     if catalog.empty:
         return catalog
-    ordered = catalog.sort_values("as_of")
+    # Within a vintage the plain listing sorts after its variants ('...:batch' shares the canonical slug), so a
+    # model is named and described by its own entry, not by its batch variant's ('Claude Sonnet 4.5 (batch)').
+    variant = catalog["model_id"].astype(str).str.contains(":")
+    ordered = catalog.assign(_variant=variant).sort_values(
+        ["as_of", "_variant"], ascending=[True, False], kind="stable"
+    )
+    ordered = ordered.drop(columns="_variant")
     by_slug = ordered.drop_duplicates("canonical_slug", keep="last").set_index("canonical_slug", drop=False)
     by_id = ordered.drop_duplicates("model_id", keep="last").set_index("model_id", drop=False)
     extra = by_id[~by_id.index.isin(by_slug.index)]
