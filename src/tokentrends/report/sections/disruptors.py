@@ -11,6 +11,7 @@ from tokentrends import config
 from tokentrends.metrics import disruptors, groups, leaders
 from tokentrends.render.charts import line_chart
 from tokentrends.render.formatting import fmt_date, fmt_pct, sentence
+from tokentrends.render.names import without_variant
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -80,7 +81,7 @@ def disruptors_text(context: YearContext, result: Disruptors) -> str:
         # In order of entry; variants of one model (its :free endpoint) are named once, at their first entry.
         first_entry: dict[str, pd.Timestamp] = {}
         for slug, week in sorted(zip(late["model_permaslug"], late["entry_week"], strict=True), key=lambda r: r[1]):
-            first_entry.setdefault(context.name(slug), week)
+            first_entry.setdefault(without_variant(context.name(slug), slug), week)
         names = ", ".join(f"{name} (from {fmt_date(week)})" for name, week in first_entry.items())
         text += sentence(
             " Late entrants, first in the weekly top {top} in the year's last {weeks} weeks: {names}.",

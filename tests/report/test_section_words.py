@@ -1,4 +1,4 @@
-"""The outlook's choice sentence names each baseline once."""
+"""Sentences of the outlook and disruptors sections: each thing named once."""
 
 from __future__ import annotations
 
@@ -37,3 +37,18 @@ def test__choice_text__names_the_naive_baseline_once():
     other = choice_text(backtest("drift", "combination"))
     assert "; naive 20.0%" in other and "12-week log-linear line 25.9%" in other
     assert "line 25.9%" not in choice_text(backtest("drift", "loglinear_12"))
+
+
+def test__late_entrants__a_models_variants_are_named_once():
+    from tokentrends.report.sections.disruptors import disruptors_text
+
+    names = {"x-ai/grok-4.1-fast": "Grok 4.1 Fast", "x-ai/grok-4.1-fast:free": "Grok 4.1 Fast (free)"}
+    context = SimpleNamespace(name=lambda slug: names[slug])
+    late = pd.DataFrame(
+        {
+            "model_permaslug": ["x-ai/grok-4.1-fast:free", "x-ai/grok-4.1-fast"],
+            "entry_week": pd.to_datetime(["2025-11-17", "2025-11-24"]),
+        }
+    )
+    text = disruptors_text(context, SimpleNamespace(steepest_gain=None, late_entrants=late))
+    assert "Grok 4.1 Fast (from 17 Nov 2025)." in text and "(free)" not in text
