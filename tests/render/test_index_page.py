@@ -49,10 +49,12 @@ def test__index__shared_scale_totals_partial_label_human_dates_no_repeats(tmp_pa
     html = index_page.write_index(tmp_path).read_text()
     cards = html.split('<div class="tt-card"')[1:]
     assert len(cards) == 2
-    # one scale: both sparklines are labelled with the largest week of any year, and 2025 stays low on it
-    assert html.count(">400B</text>") == 2
-    lows = [min(float(p.split(",")[1]) for p in re.search(r'points="([^"]+)"', c).group(1).split()) for c in cards]
-    assert lows[0] > lows[1] + 30  # 2025's peak (40B) sits far below 2026's (400B)
+    # one log scale: both sparklines are labelled with the largest and smallest week of any year; 2025 stays low on
+    # it and keeps its shape (its 10B -> 40B rise spans 38% of the height of the 10B -> 400B scale)
+    assert html.count(">400B</text>") == 2 and html.count(">10B</text>") == 2
+    ys = [[float(p.split(",")[1]) for p in re.search(r'points="([^"]+)"', c).group(1).split()] for c in cards]
+    assert min(ys[0]) > min(ys[1]) + 20  # 2025's peak (40B) sits well below 2026's (400B)
+    assert max(ys[0]) - min(ys[0]) > 0.35 * (index_page.SPARK_HEIGHT - 6)  # and its own rise is visible
     assert "<b>80B</b>" in cards[0] and "<b>500B</b>" in cards[1]  # yearly totals
     assert "2026 so far, through 31 Jan 2026" in cards[1] and "tokens in 2026&#x27;s weeks so far" in cards[1]
     assert "2026-10-11T" not in html and "11 Oct 2026, 00:27 UTC" in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from tokentrends.files import write_atomic
@@ -39,28 +40,39 @@ SPARK_WIDTH, SPARK_HEIGHT, SPARK_LEFT = 480, 72, 40  # px; the left margin holds
 
 
 def sparkline(
-    values: list[float], top: float | None = None, width: int = SPARK_WIDTH, height: int = SPARK_HEIGHT
+    values: list[float],
+    top: float | None = None,
+    bottom: float | None = None,
+    width: int = SPARK_WIDTH,
+    height: int = SPARK_HEIGHT,
 ) -> str:
-    """An inline SVG line of the weekly totals (no script, no network) on the scale 0..`top`, shared by every
-    year so that one year's level reads against another's; the axis says tokens per week at 0 and at `top`."""
+    """An inline SVG line of the weekly totals (no script, no network) on a log scale from `bottom` to `top`,
+    shared by every year: one year's level reads against another's (2026's weeks sit ~12x above 2025's) and a
+    year's own shape stays visible (on a linear scale to 2026's peak, 2025 was a flat line). The axis says the
+    tokens per week at both ends."""
+    values = [v for v in values if v > 0]
     if len(values) < 2:
         return ""
-    top = top or max(values) or 1
+    top, bottom = top or max(values), bottom or min(values)
+    span = math.log10(top / bottom) if top > bottom else 1.0
     plot = width - SPARK_LEFT
     step = plot / (len(values) - 1)
-    points = " ".join(
-        f"{SPARK_LEFT + i * step:.1f},{height - 2 - (v / top) * (height - 6):.1f}" for i, v in enumerate(values)
-    )
+
+    def y(v: float) -> float:
+        return height - 2 - (math.log10(v / bottom) / span) * (height - 6)
+
+    points = " ".join(f"{SPARK_LEFT + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
     axis = (
         f'<line x1="{SPARK_LEFT - 3}" y1="4" x2="{SPARK_LEFT - 3}" y2="{height - 2}" stroke="#999"/>'
         f'<text x="{SPARK_LEFT - 6}" y="10" text-anchor="end" font-size="10" fill="#555">{esc(fmt_tokens(top))}'
-        f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">0</text>'
+        f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">'
+        f"{esc(fmt_tokens(bottom))}</text>"
     )
     return (
         f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="tokens per full week, on a scale shared by every year">{axis}<polyline fill="none" '
+        f'aria-label="tokens per full week, on a log scale shared by every year">{axis}<polyline fill="none" '
         f'stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
-        '<span class="tt-spark-label">tokens per full week (one scale for every year)</span>'
+        '<span class="tt-spark-label">tokens per full week (log scale, the same for every year)</span>'
     )
 
 
@@ -100,7 +112,8 @@ def write_index(reports_dir: str | Path) -> Path:
         figures = read_figures(folder)
         if figures is not None:  # a damaged or missing figures.json (or report.html): no card, never a crash
             years.append((folder, figures))
-    top = max((v for _, f in years for v in full_week_totals(f)), default=0)
+    weeks = [v for _, f in years for v in full_week_totals(f) if v > 0]
+    top, bottom = max(weeks, default=0), min(weeks, default=0)
     for folder, figures in years:
         synthetic |= bool(figures.get("is_synthetic"))
         citations.add(figures["citation"])
@@ -111,7 +124,7 @@ def write_index(reports_dir: str | Path) -> Path:
         )
         cards.append(
             f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-            f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top)}"
+            f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top, bottom)}"
             f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>"
         )
     warning = banner(synthetic)
