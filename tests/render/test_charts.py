@@ -277,3 +277,11 @@ def test__chart_view__a_key_to_the_partial_marks_only_under_charts_that_draw_the
     for frame, keyed in ((partial, True), (full, False)):
         view = ChartView(charts.weekly_stack_chart(frame, "t", models=MODELS), "weekly", frame, None)
         assert ("Lighter bars and hollow points are partial periods" in view._repr_html_()) is keyed
+
+
+def test__month_domain__a_first_week_in_a_months_first_days_starts_the_axis_at_the_month():
+    def frame(first: str) -> pd.DataFrame:
+        return pd.DataFrame({"week": [first, "2026-03-02"], "week_end": ["2026-01-12", "2026-03-09"]})
+
+    assert charts.month_domain(frame("2026-01-05")) == ["2026-01-01", "2026-03-09"]  # 'Jan' gets its tick
+    assert charts.month_domain(frame("2024-12-30")) == ["2024-12-30", "2026-03-09"]  # no empty December

@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from tokentrends.metrics.groups import is_known
-from tokentrends.metrics.weekly import OTHERS
+from tokentrends.metrics.weekly import DAYS_IN_WEEK, OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
@@ -152,6 +152,15 @@ def week_axis() -> alt.Axis:
         labelAngle=0,
         labelExpr="utcFormat(datum.value, '%b')",
     )
+
+
+def month_domain(data: pd.DataFrame) -> list[str]:
+    """The time axis from the first week to the last week's end, moved back to the month's start when the first
+    week starts in that month's first days: a year whose first week starts on 5 Jan still gets its 'Jan' tick
+    (one that starts on 30 Dec is left alone: its 'Jan' tick comes two days in)."""
+    start = pd.to_datetime(data["week"]).min()
+    start = start.replace(day=1) if start.day <= DAYS_IN_WEEK else start
+    return [start.strftime("%Y-%m-%d"), pd.to_datetime(data["week_end"]).max().strftime("%Y-%m-%d")]
 
 
 def partial_weeks(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -302,7 +311,7 @@ def weekly_stack_chart(
     else:
         base = base.transform_calculate(lo="datum.y0", hi="datum.y1")
     bars = base.mark_bar(stroke="white", strokeWidth=0.3).encode(
-        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
+        x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc", domain=month_domain(data))),
         x2="week_end:T",
         y=alt.Y(
             "lo:Q",
