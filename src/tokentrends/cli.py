@@ -106,19 +106,19 @@ def cmd_report_you(args: argparse.Namespace) -> int:
     return 0
 
 
+def year_and_top_n(command: argparse.ArgumentParser, top_n_help: str) -> None:
+    """The options the public and the private report share: which years, and how many models are named."""
+    command.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
+    command.add_argument("--top-n", type=int, default=config.TOP_N, help=top_n_help)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="tokentrends", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("report", help="build reports/<year>/ and reports/index.html")
     r.add_argument("--data-dir", default=None, help="folder of vintages (default data/raw; sample if empty)")
-    r.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    r.add_argument(
-        "--top-n",
-        type=int,
-        default=config.TOP_N,
-        help=f"models shown by name per week (default {config.TOP_N}, at most {config.MAX_TOP_N})",
-    )
+    year_and_top_n(r, f"models shown by name per week (default {config.TOP_N}, at most {config.MAX_TOP_N})")
     r.add_argument("--reports-dir", default=None, help="output folder (default reports/)")
     r.add_argument("--jobs", type=int, default=None, help="years built in parallel (default: cores)")
     r.set_defaults(func=cmd_report)
@@ -153,13 +153,7 @@ def parser() -> argparse.ArgumentParser:
     y = sub.add_parser("report-you", help="build your private year next to the market into reports/private/<year>/")
     y.add_argument("--activity-dir", default=None, help="your activity pulls (default data/private; sample if empty)")
     y.add_argument("--data-dir", default=None, help="the market's vintages (default data/raw)")
-    y.add_argument("--year", type=_years, default=None, help="a year, several, or 'all' (default)")
-    y.add_argument(
-        "--top-n",
-        type=int,
-        default=config.TOP_N,
-        help=f"the market's top models compared with yours (default {config.TOP_N})",
-    )
+    year_and_top_n(y, f"the market's top models compared with yours (default {config.TOP_N})")
     y.add_argument("--reports-dir", default=None, help="output folder (default reports/private)")
     y.set_defaults(func=cmd_report_you)
 
