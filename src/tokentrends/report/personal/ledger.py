@@ -108,8 +108,8 @@ def share_grew(context: PersonalContext) -> Finding:
         how,
         {"first": float(ratio[first]), "last": float(ratio[last])},
         verdict,
-        f"{ratio[first] * 1e6:,.2f} tokens per million market tokens in {quarter_text(first)}, "
-        f"{ratio[last] * 1e6:,.2f} in {quarter_text(last)}",
+        f"your share {moved(ratio[first], ratio[last])} from {ratio[first] * 1e6:,.2f} tokens per million market "
+        f"tokens in {quarter_text(first)} to {ratio[last] * 1e6:,.2f} in {quarter_text(last)}",
     )
 
 
