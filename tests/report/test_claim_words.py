@@ -162,7 +162,7 @@ def test__long_tail_and_lab_surge__say_rose_or_fell(first, last, moved):
     value = {"others_first": first, "others_last": last, "other_row_first": last, "other_row_last": first}
     why = _why("long_tail_growing", value, facts={"top_n": 9}, first_quarter=1, last_quarter=4)
     back = {"rose": "fell", "fell": "rose", "held": "held"}[moved]
-    assert why.startswith(f"Others {moved} from") and f"`other` row {back} from" in why
+    assert why.startswith(f"Others {moved} from") and f"'other' row {back} from" in why
     value = {"share_before": first, "share_after": last, "ratio": last / first, "family_share_after": {}}
     why = _why("lab_surge", value, lab="DeepSeek", split="2025-06-30", min_ratio=1.5, families=[])
     assert why.startswith(f"DeepSeek's share of tokens {moved} from")
@@ -198,3 +198,9 @@ def test__price_fell__says_which_way_mix_and_price_moved_it():
         "on the 40 models listed in both the price list of 25 Mar 2025 and the catalog of 27 Feb 2026, whose average "
         "fell from $1.600 to $0.795, the shift in mix lowered it by $0.822 and price changes raised it by $0.017"
     ) in why  # the two effects add up to the change they split
+
+
+def test__steady_share__says_which_threshold_held_and_which_failed():
+    value = {"cv": 0.61, "mean_share": 0.013, "presence_in_top": 0.66, "peak_share": 0.035, "last_share": 0.004}
+    why = _why("steady_share", value, NOT_SUPPORTED, family="GPT-4.1 Mini", max_cv=0.5, top=20, min_presence=0.6)
+    assert "0.61 (above the 0.5 a steady share allows)" in why and "66% of its weeks (at least the 60% asked)" in why

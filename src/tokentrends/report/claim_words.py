@@ -135,9 +135,11 @@ def steady_share(e: Evaluation, family: str, max_cv: float, top: int, min_presen
     v = e.value
     return Wording(
         how,
-        f"{family} averaged {fmt_pct(v['mean_share'])} of weekly tokens with a coefficient of "
-        f"variation of {v['cv']:.2f}, was in the top {top} in {fmt_pct(v['presence_in_top'], 0)} of its "
-        f"weeks, peaked at {fmt_pct(v['peak_share'])} and ended at {fmt_pct(v['last_share'])}",
+        f"{family} averaged {fmt_pct(v['mean_share'])} of weekly tokens with a coefficient of variation of "
+        f"{v['cv']:.2f} ({'within' if v['cv'] <= max_cv else 'above'} the {max_cv:g} a steady share allows), was in "
+        f"the top {top} in {fmt_pct(v['presence_in_top'], 0)} of its weeks ("
+        f"{'at least' if v['presence_in_top'] >= min_presence else 'under'} the {fmt_pct(min_presence, 0)} asked), "
+        f"peaked at {fmt_pct(v['peak_share'])} and ended at {fmt_pct(v['last_share'])}",
     )
 
 
@@ -201,7 +203,7 @@ _QUARTERS_MISSING = "the year does not cover both quarters"
 @words
 def long_tail_growing(e: Evaluation, first_quarter: int, last_quarter: int) -> Wording:
     how = (
-        f"average weekly share of Others (outside the top {e.facts['top_n']}) and of the API's `other` row, "
+        f"average weekly share of Others (outside the top {e.facts['top_n']}) and of the API's 'other' row, "
         f"Q{first_quarter} vs Q{last_quarter}"
     )
     if e.case == "quarters_missing":
@@ -209,9 +211,9 @@ def long_tail_growing(e: Evaluation, first_quarter: int, last_quarter: int) -> W
     v = e.value
     return Wording(
         how,
-        f"Others {moved(v['others_first'], v['others_last'])} from {fmt_pct(v['others_first'])} to "
-        f"{fmt_pct(v['others_last'])} of weekly tokens and the API `other` row "
-        f"{moved(v['other_row_first'], v['other_row_last'])} from {fmt_pct(v['other_row_first'])} to "
+        f"Others {moved(v['others_first'], v['others_last'])} from {fmt_pct(v['others_first'])} of weekly tokens in "
+        f"Q{first_quarter} to {fmt_pct(v['others_last'])} in Q{last_quarter} (average weeks) and the API's 'other' "
+        f"row {moved(v['other_row_first'], v['other_row_last'])} from {fmt_pct(v['other_row_first'])} to "
         f"{fmt_pct(v['other_row_last'])}",
     )
 
