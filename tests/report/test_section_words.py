@@ -52,3 +52,22 @@ def test__late_entrants__a_models_variants_are_named_once():
     )
     text = disruptors_text(context, SimpleNamespace(steepest_gain=None, late_entrants=late))
     assert "Grok 4.1 Fast (from 17 Nov 2025)." in text and "(free)" not in text
+
+
+def test__price__says_why_its_comparison_ends_before_the_last_week():
+    from tokentrends.report.sections.price import later_weeks_text
+
+    later = pd.DataFrame(
+        {
+            "week_start": pd.to_datetime(["2026-09-28", "2026-10-05"]),
+            "priced_share": [0.65, 0.79],
+            "is_covered": [False, False],
+            "days_present": [7, 5],
+        }
+    )
+    text = later_weeks_text(later, pd.Series({"week_start": pd.Timestamp("2026-09-21")}), "80%")
+    assert text == (
+        " The comparison ends with the week of 21 Sep 2026: the 2 later weeks had 65% and 79% of their tokens "
+        "priced, below 80% (the last also partial: 5 of 7 days)."
+    )
+    assert later_weeks_text(later.iloc[0:0], pd.Series({"week_start": pd.Timestamp("2026-09-21")}), "80%") == ""

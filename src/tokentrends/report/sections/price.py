@@ -58,6 +58,26 @@ def week_words(week: pd.Series) -> str:
     return fmt_date(week["week_start"]) + partial
 
 
+def later_weeks_text(later: pd.DataFrame, last: pd.Series, threshold: str) -> str:
+    """Why the price sentence ends before the year's last week: the later weeks' priced shares and partial days."""
+    if later.empty:
+        return ""
+    shares = " and ".join(fmt_pct(v, 0) for v in later["priced_share"])
+    partial = later[later["days_present"] < DAYS_IN_WEEK]
+    return sentence(
+        " The comparison ends with the week of {end}: the {n} later week{s} had {shares} of their tokens "
+        "priced{below}{partial}.",
+        end=fmt_date(last["week_start"]),
+        n=len(later),
+        s="s" if len(later) > 1 else "",
+        shares=shares,
+        below=f", below {threshold}" if not later["is_covered"].any() else "",
+        partial=f" (the last also partial: {int(partial['days_present'].iloc[-1])} of {DAYS_IN_WEEK} days)"
+        if len(partial)
+        else "",
+    )
+
+
 def price_text(result: Price) -> str:
     weekly_price = result.weekly
     if weekly_price.empty:
@@ -71,14 +91,18 @@ def price_text(result: Price) -> str:
             t=threshold,
             top=fmt_pct(weekly_price["priced_share"].max(), 0),
         )
-    first, last = covered.iloc[0], covered.iloc[-1]
+    # The sentence's ends are full weeks where there are any, as every 'from ... to' on the page is.
+    full = covered[covered["days_present"] == DAYS_IN_WEEK] if "days_present" in covered else covered
+    first, last = (full if len(full) else covered).iloc[0], (full if len(full) else covered).iloc[-1]
+    later = weekly_price[weekly_price["week_start"] > last["week_start"]]
     change = last["prompt_usd_per_mtok"] / first["prompt_usd_per_mtok"] - 1 if first["prompt_usd_per_mtok"] else None
     direction = "fell" if change is not None and change < 0 else "rose" if change else "held"
     text = sentence(
         "<p>The token-weighted average <i>list</i> price of the named models {direction} from <b>{p1}</b> (week of "
         "{w1}) to <b>{p2}</b> (week of {w2}) per million prompt tokens (completion: {c1} to {c2}). It counts only "
         "the weeks in which at least {t} of the named tokens had a list price: {n} of {m} weeks; the others are "
-        "left out of every price figure here and in the claims ledger. Each model is priced from the list nearest "
+        "left out of every price figure here and in the claims ledger.{after} Each model is priced from the list "
+        "nearest "
         "in time ({lists}); <code>:free</code> variants count at $0. These are list prices, not what users paid, "
         "and the data do not split prompt from completion tokens.</p>",
         direction=direction,
@@ -91,7 +115,8 @@ def price_text(result: Price) -> str:
         t=threshold,
         n=len(covered),
         m=len(weekly_price),
-        lists=", ".join(vintage_words(v) for v in result.list_vintages),
+        lists=", ".join(vintage_words(v) for v in sorted(result.list_vintages, key=lambda v: v.rsplit("/", 1)[-1])),
+        after=later_weeks_text(later, last, threshold),
     )
     if len(result.by_quarter):
         parts = ", ".join(f"{q} {fmt_usd(p)} ({w} weeks)" for q, w, p in result.by_quarter.itertuples(index=False))
