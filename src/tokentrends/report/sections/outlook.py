@@ -94,9 +94,9 @@ def choice_text(result: backtest.Backtest) -> str:
         return "<p>Too few full weeks in the record to backtest a projection.</p>"
     text = sentence(
         "<p><b>How the outlook is chosen.</b> {n_methods} simple methods were replayed on every forecast origin the "
-        "archive allows: {origins} weeks from {start} to {end}, each method seeing only the weeks up to its "
-        "origin. {horizon} weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> ({next_best} "
-        "{runner}, {runner_mape}{naive}{ll}). Its {cover} "
+        "archive allows: {origins} origin weeks between {start} and {end}, each method seeing only the weeks up to "
+        "its origin. {horizon} weeks ahead, <b>{method}</b> had the smallest average error, <b>{mape}</b> "
+        "({next_best} {runner}, {runner_mape}{naive}{ll}). Its {cover} "
         "interval is built from its own past errors at each horizon, known before each origin, and held "
         "{coverage} of the weeks it was tested on.",
         n_methods=len(backtest.METHODS),

@@ -48,7 +48,7 @@ def specialists_text(result: Specialists) -> str:
             "<p>Spikes: "
             + esc(
                 "; ".join(
-                    f"{f} in the week from {fmt_date(w)} (+{fmt_pct(c)})"
+                    f"{f} in the week from {fmt_date(w)} (+{c * 100:.1f} points)"
                     for f, w, c in zip(spikes["family"], spikes["week_start"], spikes["change"], strict=True)
                 )
             )
