@@ -8,7 +8,7 @@ import pandas as pd
 
 from tokentrends.metrics import leaders
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, sentence
 from tokentrends.render.html import subheading, table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
@@ -62,8 +62,9 @@ def leaders_text(context: YearContext, result: Leaders) -> str:
 
 
 def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> str:
-    """The watched families' paths; `last_week_note` marks a partial last week in its column's name."""
-    last = f"share in the last week{last_week_note}"
+    """The watched families' paths; `last_week_note` marks a partial last week (with an asterisk on its column and a
+    line under the table, so the header stays short enough for a phone)."""
+    last = "share in the last week" + ("*" if last_week_note else "")
     frame = pd.DataFrame(
         [
             {
@@ -80,7 +81,8 @@ def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> st
         ]
     )
     # Dates, like numbers, are never broken across lines ('20 Apr 2026').
-    return table(frame, numeric=tuple(c for c in frame.columns if c != "family"))
+    note = f'<p class="tt-caption">* The last week{esc(last_week_note)}.</p>' if last_week_note else ""
+    return table(frame, numeric=tuple(c for c in frame.columns if c != "family")) + note
 
 
 def quarter_table(
