@@ -71,3 +71,12 @@ def test__price__says_why_its_comparison_ends_before_the_last_week():
         "priced, below 80% (the last also partial: 5 of 7 days)."
     )
     assert later_weeks_text(later.iloc[0:0], pd.Series({"week_start": pd.Timestamp("2026-09-21")}), "80%") == ""
+
+
+def test__methodology__says_which_days_the_years_weeks_hold():
+    from tokentrends.report.sections.method import weeks_span_text
+
+    totals = pd.DataFrame({"week_start": pd.to_datetime(["2024-12-30", "2025-06-02", "2025-12-29"])})
+    assert (
+        weeks_span_text(totals, 2025) == "2025's weeks run from the week of 30 Dec 2024 to the week ending 4 Jan 2026."
+    )

@@ -72,6 +72,16 @@ def compute(context: YearContext) -> Method:
     )
 
 
+def weeks_span_text(totals: pd.DataFrame, year: int) -> str:
+    """Which days the year's weekly figures hold: its weeks can start in the year before (the data's first week)
+    and end in the year after (the last week), which the calendar span above does not say."""
+    if totals.empty:
+        return ""
+    first = pd.Timestamp(totals["week_start"].min())
+    last_end = pd.Timestamp(totals["week_start"].max()) + pd.Timedelta(days=6)
+    return f"{year}'s weeks run from the week of {fmt_date(first)} to the week ending {fmt_date(last_end)}."  # text
+
+
 def methodology(context: YearContext, result: Method) -> str:
     manifest, year, span = context.manifest, context.year, context.span
     missing = result.missing_days
@@ -94,7 +104,10 @@ def methodology(context: YearContext, result: Method) -> str:
         "public models by tokens (prompt + completion), plus one <code>other</code> row summing every other "
         "model. Data for {year} run from {first} to {through}. {citation}.</p>"
         "<p><b>Weeks and Others.</b> Weekly figures are sums of the daily rows over Monday-Sunday UTC weeks; "
-        "a week belongs to the year in which it starts. The chart's <i>Others</i> is everything outside that "
+        "a week belongs to the year in which it starts, except the data's first week, which belongs to the year "
+        "of its first day; a quarter likewise holds the weeks that start in it, and a partial quarter's "
+        "'n of m days' counts the days of those weeks. {weeks_span} The chart's <i>Others</i> is everything "
+        "outside that "
         "week's top {n}, the API's <code>other</code> row included; it is not the same as that row. "
         "Full weeks are weeks with all 7 days present. {missing}</p>"
         "<p><b>Caveats.</b> Token counts come from each provider's own tokenizer, so the same text counts "
@@ -108,6 +121,7 @@ def methodology(context: YearContext, result: Method) -> str:
         through=fmt_date(span["through_date"]),
         citation=human_dates(manifest["citation"]),
         n=context.top_n,
+        weeks_span=weeks_span_text(context.data.totals, year),
         missing=missing_text,
         revised=f"{manifest['values_revised']:,}",
         skipped=skipped_text,
