@@ -80,3 +80,14 @@ def test__methodology__says_which_days_the_years_weeks_hold():
     assert (
         weeks_span_text(totals, 2025) == "2025's weeks run from the week of 30 Dec 2024 to the week ending 4 Jan 2026."
     )
+
+
+def test__leader_takeaway__a_lead_the_rounding_hides_is_said():
+    from tokentrends.report.sections.title import leader_takeaway
+
+    def context(shares: list[float]) -> SimpleNamespace:
+        top = pd.DataFrame({"model_permaslug": ["a/x", "b/y"], "share": shares})
+        return SimpleNamespace(results={"leaders": SimpleNamespace(top_models=top)}, name=lambda s: s.upper())
+
+    assert leader_takeaway(context([0.0552, 0.0549])).endswith("tokens, just ahead of B/Y (5.5%).")
+    assert leader_takeaway(context([0.122, 0.10])).endswith("of the named models' tokens.")

@@ -68,14 +68,24 @@ def previous_year_takeaway(context: YearContext) -> str | None:
     )
 
 
+NARROW_LEAD = 0.005  # a lead under half a point of share is "just ahead"
+
+
 def leader_takeaway(context: YearContext) -> str | None:
     top = context.results["leaders"].top_models
     if top.empty:
         return None
-    slug = top["model_permaslug"].iloc[0]
+    slug, share = top["model_permaslug"].iloc[0], float(top["share"].iloc[0])
+    close = ""
+    if len(top) > 1 and share - float(top["share"].iloc[1]) < NARROW_LEAD:
+        # A lead the rounded shares cannot show is said, with the runner-up's share, rather than implied.
+        close = (
+            f", just ahead of {esc(context.name(top['model_permaslug'].iloc[1]))} "
+            f"({esc(fmt_pct(float(top['share'].iloc[1])))})"
+        )
     return (
         f"The year's largest model was <b>{esc(context.name(slug))}</b> with "
-        f"{esc(fmt_pct(top['share'].iloc[0]))} of the named models' tokens."
+        f"{esc(fmt_pct(share))} of the named models' tokens{close}."
     )
 
 
