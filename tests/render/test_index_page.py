@@ -55,6 +55,8 @@ def test__index__shared_scale_totals_partial_label_human_dates_no_repeats(tmp_pa
     ys = [[float(p.split(",")[1]) for p in re.search(r'points="([^"]+)"', c).group(1).split()] for c in cards]
     assert min(ys[0]) > min(ys[1]) + 20  # 2025's peak (40B) sits well below 2026's (400B)
     assert max(ys[0]) - min(ys[0]) > 0.35 * (index_page.SPARK_HEIGHT - 6)  # and its own rise is visible
+    xs = [[float(p.split(",")[0]) for p in re.search(r'points="([^"]+)"', c).group(1).split()] for c in cards]
+    assert xs[1][-1] < xs[0][-1] and xs[1][1] - xs[1][0] == xs[0][1] - xs[0][0]  # a week is as wide in both
     assert "<b>80B</b>" in cards[0] and "<b>500B</b>" in cards[1]  # yearly totals
     assert "2026 so far, through 31 Jan 2026" in cards[1] and "tokens in 2026&#x27;s weeks so far" in cards[1]
     assert "2026-10-11T" not in html and "11 Oct 2026, 00:27 UTC" in html

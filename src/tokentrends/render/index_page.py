@@ -43,12 +43,14 @@ def sparkline(
     values: list[float],
     top: float | None = None,
     bottom: float | None = None,
+    weeks: int | None = None,
     width: int = SPARK_WIDTH,
     height: int = SPARK_HEIGHT,
 ) -> str:
     """An inline SVG line of the weekly totals (no script, no network) on a log scale from `bottom` to `top`,
     shared by every year: one year's level reads against another's (2026's weeks sit ~12x above 2025's) and a
-    year's own shape stays visible (on a linear scale to 2026's peak, 2025 was a flat line). The axis says the
+    year's own shape stays visible (on a linear scale to 2026's peak, 2025 was a flat line). A week is as wide in
+    every year (`weeks`: the most full weeks of any year), so a year so far is a shorter line. The axis says the
     tokens per week at both ends."""
     values = [v for v in values if v > 0]
     if len(values) < 2:
@@ -56,7 +58,7 @@ def sparkline(
     top, bottom = top or max(values), bottom or min(values)
     span = math.log10(top / bottom) if top > bottom else 1.0
     plot = width - SPARK_LEFT
-    step = plot / (len(values) - 1)
+    step = plot / (max(weeks or 0, len(values)) - 1)  # one width per week for every year: a year so far is shorter
 
     def y(v: float) -> float:
         return height - 2 - (math.log10(v / bottom) / span) * (height - 6)
@@ -114,6 +116,7 @@ def write_index(reports_dir: str | Path) -> Path:
             years.append((folder, figures))
     weeks = [v for _, f in years for v in full_week_totals(f) if v > 0]
     top, bottom = max(weeks, default=0), min(weeks, default=0)
+    most = max((len(full_week_totals(f)) for _, f in years), default=0)
     for folder, figures in years:
         synthetic |= bool(figures.get("is_synthetic"))
         citations.add(figures["citation"])
@@ -124,7 +127,7 @@ def write_index(reports_dir: str | Path) -> Path:
         )
         cards.append(
             f'<div class="tt-card" data-year="{figures["year"]}"><h2><a href="{folder.name}/report.html">'
-            f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top, bottom)}"
+            f"{esc(label)}</a></h2>{sparkline(full_week_totals(figures), top, bottom, most)}"
             f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>"
         )
     warning = banner(synthetic)
