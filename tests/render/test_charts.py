@@ -276,7 +276,7 @@ def test__chart_view__a_key_to_the_partial_marks_only_under_charts_that_draw_the
     full = bars({"2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5}})
     for frame, keyed in ((partial, True), (full, False)):
         view = ChartView(charts.weekly_stack_chart(frame, "t", models=MODELS), "weekly", frame, None)
-        assert ("Lighter bars and hollow points are partial periods" in view._repr_html_()) is keyed
+        assert ("Lighter bars with a dashed outline, and hollow points, are partial" in view._repr_html_()) is keyed
 
 
 def test__month_domain__a_first_week_in_a_months_first_days_starts_the_axis_at_the_month():

@@ -164,8 +164,8 @@ class ChartView:
 
 
 PARTIAL_CAPTION = (
-    '<p class="tt-caption tt-partial-key">Lighter bars and hollow points are partial periods (days missing); '
-    "their tooltip says how many days.</p>"
+    '<p class="tt-caption tt-partial-key">Lighter bars with a dashed outline, and hollow points, are partial '
+    "periods (days missing); their tooltip says how many days.</p>"
 )
 
 

@@ -310,7 +310,7 @@ def weekly_stack_chart(
         )
     else:
         base = base.transform_calculate(lo="datum.y0", hi="datum.y1")
-    bars = base.mark_bar(stroke="white", strokeWidth=0.3).encode(
+    bars = base.mark_bar().encode(
         x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc", domain=month_domain(data))),
         x2="week_end:T",
         y=alt.Y(
@@ -324,7 +324,7 @@ def weekly_stack_chart(
         y2="hi:Q",
         fill=alt.Fill("color:N", scale=None),  # the model's shade of its lab's hue
         opacity=alt.condition(pick & hover, alt.value(1.0), alt.value(0.2)),
-        fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        **partial_marks(),
         tooltip=[
             alt.Tooltip("name:N", title="Model"),
             alt.Tooltip("lab:N", title="Lab"),
@@ -364,6 +364,18 @@ def weekly_stack_chart(
 # What a group is called in a tooltip where its column's name would not read ("Open weights: Closed weights").
 TOOLTIP_TITLES = {"open_weights": "Weights", "origin": "Lab's country"}
 PARTIAL_OPACITY = 0.4  # partial periods (a week with fewer than 7 days, a month in progress) are drawn lighter
+PARTIAL_OUTLINE = "#444444"  # ...and outlined with a dashed line, so a lighter bar never reads as a lighter shade
+
+
+def partial_marks() -> dict:
+    """The encodings that mark a partial period's bar: lighter, with a dashed outline (a full one has a thin white
+    edge). Without the outline a partial week looked like a lab's smaller model, drawn in a lighter shade."""
+    return {
+        "fillOpacity": alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+        "stroke": alt.condition("datum.is_partial", alt.value(PARTIAL_OUTLINE), alt.value("white")),
+        "strokeDash": alt.condition("datum.is_partial", alt.value([3, 2]), alt.value([1, 0])),
+        "strokeWidth": alt.condition("datum.is_partial", alt.value(1.0), alt.value(0.3)),
+    }
 
 
 def legend_pick(field: str) -> alt.Parameter:
@@ -422,10 +434,10 @@ def weekly_share_chart(
     pick = legend_pick("group")
     chart = (
         alt.Chart(data)
-        .mark_bar(strokeWidth=0.3)
+        .mark_bar()
         .encode(
             opacity=alt.condition(pick, alt.value(1.0), alt.value(0.2)),
-            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            **partial_marks(),
             x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
             x2="week_end:T",
             y=alt.Y(
@@ -566,7 +578,7 @@ def monthly_chart(monthly: pd.DataFrame, title: str, subtitle: str | list[str] =
         .encode(
             x=alt.X("month_short:O", title=None, sort=data["month_short"].tolist(), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("daily_avg_tokens:Q", title="Average tokens per day", axis=token_axis()),
-            fillOpacity=alt.condition("datum.is_partial", alt.value(PARTIAL_OPACITY), alt.value(1.0)),
+            **partial_marks(),
             tooltip=[
                 alt.Tooltip("month_label:N", title="Month"),
                 alt.Tooltip("avg_label:N", title="Tokens per day"),
