@@ -216,6 +216,10 @@ def blocks(context: YearContext, result: Outlook) -> list[Block]:
                 bt.projection,
             )
         )
+        out.append(
+            f'<p class="tt-caption">Solid line: the actual full weeks; dashed line: the projection from the week of '
+            f"{fmt_date(bt.projection['origin'].iloc[0])}; shaded band: its {BAND} interval.</p>"
+        )
     if bt.table:
         out.append(subheading("The backtest: average error by method and horizon") + backtest_table(bt))
     out.append(previous_text(bt, context.year))
