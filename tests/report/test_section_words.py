@@ -35,8 +35,8 @@ def test__choice_text__names_the_naive_baseline_once():
     chosen = choice_text(backtest("naive", "combination"))
     assert chosen.count("16.1%") == 1 and "; naive" not in chosen
     other = choice_text(backtest("drift", "combination"))
-    assert "; naive 20.0%" in other and "12-week log-linear line 25.9%" in other
-    assert "line 25.9%" not in choice_text(backtest("drift", "loglinear_12"))
+    assert "; naive 20.0%" in other and "before the backtest) 25.9%" in other
+    assert "25.9%" not in choice_text(backtest("drift", "loglinear_12"))
 
 
 def test__late_entrants__a_models_variants_are_named_once():

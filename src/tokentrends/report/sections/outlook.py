@@ -114,7 +114,10 @@ def choice_text(result: backtest.Backtest) -> str:
         naive="" if "naive" in (choice.method, choice.runner_up) else f"; naive {fmt_pct(choice.naive_mape)}",
         ll=""
         if "loglinear_12" in (choice.method, choice.runner_up)
-        else f"; the report's earlier 12-week log-linear line {fmt_pct(choice.loglinear_12_mape)}",
+        else (
+            "; a straight line through the last 12 weeks on a log scale (this report's method before the backtest) "
+            + fmt_pct(choice.loglinear_12_mape)
+        ),
         coverage=fmt_pct(choice.coverage_80, 0) if choice.coverage_80 is not None else "no interval yet",
     )
     check = next((a for a in result.selection_check if a.horizon == choice.horizon), None)
