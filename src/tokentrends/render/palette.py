@@ -27,16 +27,17 @@ LAB_HUES: dict[str, tuple[float, float]] = {
     "deepseek": (190, 0.85),
     "google": (225, 0.78),
     "moonshotai": (240, 0.45),
-    "alibabaqwen": (255, 0.60),
-    "qwen": (255, 0.60),
-    "alibaba": (255, 0.60),
-    "zaizhipuai": (280, 0.55),
-    "zai": (280, 0.55),
-    "xai": (310, 0.40),
+    "alibabaqwen": (265, 0.60),
+    "qwen": (265, 0.60),
+    "alibaba": (265, 0.60),
+    "zaizhipuai": (292, 0.55),
+    "zai": (292, 0.55),
+    "xai": (318, 0.40),
     "minimax": (345, 0.75),
     "mistralai": (0, 0.60),
     "cohere": (55, 0.70),
     "stepfun": (120, 0.45),  # apart from NVIDIA (70) and Cohere (55), which it sat beside
+    "arceeai": (205, 0.35),  # muted: a hue of its own (a spare hue gave it Mistral's red)
 }
 # Hues for labs not listed above, picked by a hash of the name.
 SPARE_HUES = [0, 45, 75, 125, 160, 230, 250, 280, 315, 340]
