@@ -18,10 +18,6 @@ def hue(colour: str) -> float:
     return colorsys.rgb_to_hls(r, g, b)[0] * 360
 
 
-def hue_gap(a: float, b: float) -> float:
-    return min(abs(a - b), 360 - abs(a - b))
-
-
 def bars(week_models: dict[str, dict[str, int]], days: dict[str, int] | None = None) -> pd.DataFrame:
     """Bars `week_start | series | tokens | rank | share | days_present` from {week: {slug: tokens}}."""
     rows = []
@@ -75,7 +71,7 @@ MODELS = pd.DataFrame(
 def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
     for lab in ("Google", "Anthropic", "DeepSeek", "some-new-lab"):
         shades = palette.lab_shades(lab, 4) + palette.lab_shades(lab, 2)
-        assert all(hue_gap(hue(c), hue(shades[0])) < 6 for c in shades), lab
+        assert all(palette.hue_gap(hue(c), hue(shades[0])) < 6 for c in shades), lab
         assert len(set(palette.lab_shades(lab, 4))) == 4  # shades within a lab differ
     assert palette.lab_hue("x-ai") == palette.lab_hue("xAI")  # slug prefix and lab name: one lab, one hue
     for n in (1, 2, 5, 16):  # the lab's own colour leads its shades however many models it has (any chart, any year)
@@ -95,7 +91,7 @@ def test__palette__a_lab_keeps_its_hue_family_in_every_chart_and_year():
         "NVIDIA",
     ]
     big += ["StepFun"]
-    gaps = [hue_gap(palette.lab_hue(a)[0], palette.lab_hue(b)[0]) for a, b in combinations(big, 2)]
+    gaps = [palette.hue_gap(palette.lab_hue(a)[0], palette.lab_hue(b)[0]) for a, b in combinations(big, 2)]
     assert min(gaps) >= 25  # the labs big in 2025-2026 never share a hue
 
 
@@ -117,7 +113,7 @@ def test__stack_frame__same_lab_same_hue_across_years_and_others_grey():
         MODELS,
     )
     google = [c for f in (y2025, y2026) for c in f.loc[f["lab"] == "Google", "color"]]
-    assert all(hue_gap(hue(c), hue(google[0])) < 6 for c in google)
+    assert all(palette.hue_gap(hue(c), hue(google[0])) < 6 for c in google)
     assert set(y2025.loc[y2025["series"] == OTHERS, "color"]) == {palette.OTHERS_COLOR}
     assert y2026["name"].tolist()[:1] == ["Claude Sonnet 4.5"]  # biggest lab at the bottom of the stack
     assert y2026.loc[y2026["series"] == OTHERS, "y1"].iloc[0] == 100  # Others on top, stack sums to the week
@@ -285,3 +281,12 @@ def test__month_domain__a_first_week_in_a_months_first_days_starts_the_axis_at_t
 
     assert charts.month_domain(frame("2026-01-05")) == ["2026-01-01", "2026-03-09"]  # 'Jan' gets its tick
     assert charts.month_domain(frame("2024-12-30")) == ["2024-12-30", "2026-03-09"]  # no empty December
+
+
+def test__chart_hues__labs_of_one_chart_never_share_a_hue_listed_labs_keep_theirs():
+    fictional = ["tidal", "sample-lab", "quanta", "lumen-ai", "acme-ai", "orbit-labs", "kestrel"]
+    hues = palette.chart_hues(["Google", *fictional])
+    assert hues["Google"] == palette.lab_hue("Google")  # a listed lab's colour never moves
+    gaps = [palette.hue_gap(hues[a][0], hues[b][0]) for a, b in combinations(hues, 2)]
+    assert min(gaps) >= palette.MIN_HUE_GAP
+    assert palette.chart_hues(["Google", *fictional]) == hues  # the same labs: the same hues, every time

@@ -16,7 +16,7 @@ from tokentrends.metrics.weekly import DAYS_IN_WEEK, OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
-from tokentrends.render.palette import LAB_HUES, categorical_colors, lab_key, lab_shades
+from tokentrends.render.palette import LAB_HUES, categorical_colors, chart_hues, lab_key, lab_shades
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = [
@@ -223,10 +223,10 @@ def legend_entries(named: pd.DataFrame) -> pd.DataFrame:
     weekly = named.groupby(["week_start", "model", "lab"], as_index=False)[["tokens", "share"]].sum()
     totals = weekly.groupby(["model", "lab"], as_index=False)["tokens"].sum()
     lab_order = totals.groupby("lab")["tokens"].sum().sort_values(ascending=False, kind="stable").index.tolist()
-    rows = []
+    rows, hues = [], chart_hues(lab_order)
     for lab_rank, lab in enumerate(lab_order):
         models = totals[totals["lab"] == lab].sort_values(["tokens", "model"], ascending=[False, True])
-        shade = dict(zip(models["model"], lab_shades(lab, len(models)), strict=True))
+        shade = dict(zip(models["model"], lab_shades(lab, len(models), hues[lab]), strict=True))
         rank = {m: i for i, m in enumerate(models["model"])}
         for row in named[named["lab"] == lab].drop_duplicates("series").itertuples():
             rows.append((row.series, lab, shade[row.model], lab_rank, rank[row.model]))
@@ -398,8 +398,9 @@ def group_colors(order: list[str], attribute: str, rest: str | None, models: pd.
     for g in order:
         if g in lab_of and g not in greys and g != rest:
             by_lab.setdefault(lab_of[g], []).append(g)
+    hues = chart_hues(list(by_lab))
     for lab, values in by_lab.items():
-        colours.update(zip(values, lab_shades(lab, len(values)), strict=True))
+        colours.update(zip(values, lab_shades(lab, len(values), hues[lab]), strict=True))
     own = iter(distinct_colors([g for g in order if g != rest and g not in greys and g not in colours]))
     return [
         OTHERS_COLOR if g == rest else greys[g] if g in greys else colours[g] if g in colours else next(own)
@@ -486,8 +487,9 @@ def line_colors(names: list[str], models: pd.DataFrame | None = None) -> tuple[l
     for n in names:
         if n in lab_of:
             by_lab.setdefault(lab_of[n], []).append(n)
+    hues = chart_hues(list(by_lab))
     for lab, values in by_lab.items():
-        colours.update(zip(values, lab_shades(lab, len(values)), strict=True))
+        colours.update(zip(values, lab_shades(lab, len(values), hues[lab]), strict=True))
     others = [n for n in names if n not in colours]
     colours.update(zip(others, categorical_colors(others, list(colours.values())), strict=True))
     solid = names if not by_lab or not others else [n for n in names if n in lab_of]

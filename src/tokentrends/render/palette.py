@@ -63,6 +63,29 @@ def lab_hue(lab: str) -> tuple[float, float]:
     return SPARE_HUES[index], 0.6
 
 
+MIN_HUE_GAP = 25  # degrees: two labs of one chart closer than this read as one colour
+
+
+def hue_gap(a: float, b: float) -> float:
+    return abs((a - b + 180) % 360 - 180)
+
+
+def chart_hues(labs: list[str]) -> dict[str, tuple[float, float]]:
+    """(hue, saturation) for the labs of one chart, in the order given (largest first). A listed lab keeps its own
+    hue; an unlisted one its hashed spare hue, unless a lab before it in the chart sits within MIN_HUE_GAP, then
+    the hue farthest from those (the synthetic sample's seven fictional labs drew two reds and three blues)."""
+    taken = [lab_hue(lab)[0] for lab in labs if lab_key(lab) in LAB_HUES]
+    out: dict[str, tuple[float, float]] = {}
+    for lab in labs:
+        hue, saturation = lab_hue(lab)
+        if lab_key(lab) not in LAB_HUES and not is_undisclosed(lab):
+            if any(hue_gap(hue, t) < MIN_HUE_GAP for t in taken):
+                hue = max(range(0, 360, 15), key=lambda h: (min(hue_gap(h, t) for t in taken), -h))
+            taken.append(hue)
+        out[lab] = (hue, saturation)
+    return out
+
+
 def _hex(hue: float, saturation: float, lightness: float) -> str:
     r, g, b = colorsys.hls_to_rgb(hue / 360, lightness, saturation)
     return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
@@ -72,14 +95,14 @@ BASE_LIGHTNESS = 0.45  # a lab's own colour: its swatch, its line, its share, an
 LIGHTER = (0.60, 0.84)  # the lab's other models, lighter the smaller they are
 
 
-def lab_shades(lab: str, n: int) -> list[str]:
-    """n shades of the lab's hue: the first is the lab's own colour (the same in every chart and year), for its
-    biggest model or family; the others are lighter, in order."""
+def lab_shades(lab: str, n: int, hue: tuple[float, float] | None = None) -> list[str]:
+    """n shades of the lab's hue (or of `hue`, from chart_hues): the first is the lab's own colour (the same in
+    every chart and year), for its biggest model or family; the others are lighter, in order."""
     if n <= 0:
         return []
     if is_undisclosed(lab):
         return [UNDISCLOSED_COLORS[i % len(UNDISCLOSED_COLORS)] for i in range(n)]
-    hue, saturation = lab_hue(lab)
+    hue, saturation = hue or lab_hue(lab)
     low, high = LIGHTER
     rest = [low] if n == 2 else [low + (high - low) * i / (n - 2) for i in range(n - 1)]
     return [_hex(hue, saturation, lightness) for lightness in [BASE_LIGHTNESS, *rest]]
