@@ -201,3 +201,12 @@ def test__tail_series__named_series_with_the_measured_values():
     assert long[(first, "API other row (outside the daily top 50)")] == pytest.approx(0.1)
     assert long[(first, "The week's top 2 models")] == pytest.approx(0.8)  # a/x + a/x:free: adds up with Others
     assert len(long) == 6 and long.notna().all()
+
+
+def test__steepest_gain__a_classified_lab_that_rose_or_none():
+    change = pd.DataFrame(
+        {"lab": ["Unknown", "Google", "xAI"], "share_before": [0.1, 0.5, 0.4], "share_after": [0.3, 0.4, 0.3]}
+    ).assign(change=lambda f: f["share_after"] - f["share_before"])
+    assert disruptors.steepest_gain(change, "lab") is None  # only the unknown lab rose: no lab gained
+    change.loc[2, ["share_after", "change"]] = [0.45, 0.05]
+    assert disruptors.steepest_gain(change.sort_values("change", ascending=False), "lab")["lab"] == "xAI"

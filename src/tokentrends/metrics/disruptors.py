@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tokentrends.metrics.groups import is_known
+
 
 def period_share_change(shares: pd.DataFrame, key: str, split: pd.Timestamp) -> pd.DataFrame:
     """`<key> | share_before | share_after | change`: shares of tokens before and from `split`, by key."""
@@ -18,6 +20,13 @@ def period_share_change(shares: pd.DataFrame, key: str, split: pd.Timestamp) -> 
     out = pd.concat({"share_before": share(before), "share_after": share(after)}, axis=1).fillna(0.0)
     out["change"] = out["share_after"] - out["share_before"]
     return out.sort_values("change", ascending=False).reset_index(names=key)
+
+
+def steepest_gain(change: pd.DataFrame, key: str) -> dict | None:
+    """The row of `period_share_change` with the largest rise among classified values (an unknown or undisclosed
+    lab is not a lab that gained), or None when none rose."""
+    rose = change[is_known(change[key]) & (change["change"] > 0)]
+    return rose.iloc[0].to_dict() if len(rose) else None
 
 
 def late_entrants(shares: pd.DataFrame, key: str, top: int = 10, last_weeks: int = 8) -> pd.DataFrame:

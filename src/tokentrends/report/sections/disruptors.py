@@ -51,13 +51,13 @@ def compute(context: YearContext) -> Disruptors:
     data = context.data
     split = pd.Timestamp(year=context.year, month=config.SECOND_HALF_MONTH, day=1)
     change = disruptors.period_share_change(data.lab_shares, "lab", split)
-    steepest = change["lab"].iloc[0] if len(change) else None
+    gain = disruptors.steepest_gain(change, "lab")
     labs = list(context.ledger.disruptors)
-    if steepest and steepest not in labs:
-        labs.append(steepest)
+    if gain and gain["lab"] not in labs:
+        labs.append(gain["lab"])
     return Disruptors(
         lab_change=change,
-        steepest_gain=change.iloc[0].to_dict() if len(change) else None,
+        steepest_gain=gain,
         late_entrants=disruptors.late_entrants(
             data.model_shares, "model_permaslug", config.LATE_ENTRANT_TOP, config.LATE_ENTRANT_WEEKS
         ),

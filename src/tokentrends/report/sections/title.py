@@ -91,10 +91,9 @@ def leader_takeaway(context: YearContext) -> str | None:
 
 def shift_takeaway(context: YearContext) -> str | None:
     split = pd.Timestamp(year=context.year, month=config.SECOND_HALF_MONTH, day=1)
-    change = context.results["disruptors"].lab_change
-    if change.empty or not (change["share_before"] > 0).any() or not (change["share_after"] > 0).any():
+    gain = context.results["disruptors"].steepest_gain  # a classified lab whose share rose, if any
+    if gain is None:
         return None
-    gain = change.iloc[0]
     return (
         f"The biggest shift: <b>{esc(gain['lab'])}</b> rose from {esc(fmt_pct(gain['share_before']))} of tokens "
         f"before {esc(fmt_date(split))} to {esc(fmt_pct(gain['share_after']))} after."
