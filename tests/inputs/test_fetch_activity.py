@@ -110,6 +110,9 @@ def test__fetch_activity_cli__killed_mid_run_then_resumed(tmp_path):
 def test__fetch_activity_cli__without_key_is_one_clear_line(tmp_path):
     _, err = _cli(tmp_path, "http://127.0.0.1:9", "fetch-activity", key=None).communicate(timeout=60)
     assert err.strip() == "error: set OPENROUTER_MANAGEMENT_KEY (an OpenRouter management key) to fetch your activity"
+    # a key httpx cannot send is refused before any request, as make fetch refuses one, and never shown
+    _, err = _cli(tmp_path, "http://127.0.0.1:9", "fetch-activity", key="sk-or-v1-abc def").communicate(timeout=60)
+    assert "OPENROUTER_MANAGEMENT_KEY holds a line break, space" in err and "abc def" not in err
 
 
 def test__add_activity_cli__needs_the_retrieval_time_and_never_guesses(tmp_path):

@@ -356,3 +356,26 @@ def check_key(key: str, variable: str = "OPENROUTER_API_KEY") -> None:
             f"{variable} holds a line break, space, control or non-ASCII character; "
             "an API key is one line of ASCII (check how it was pasted or exported)"
         )
+
+
+def open_client(
+    root: Path,
+    variable: str,
+    what: str,
+    base_url: str | None = None,
+    per_minute: int = 30,
+    per_day: int = 500,
+    log=print,
+) -> Client:
+    """The client a fetch command uses: the key from `variable` (refused when missing or unsendable, never shown),
+    the archive folder made and cleared of an interrupted fetch's files, the shared request log's rate limits."""
+    key = os.environ.get(variable, "").strip()  # a trailing newline from `$(cat keyfile)` is harmless
+    if not key:
+        raise FetchError(f"set {variable} {what}")
+    check_key(key, variable)
+    root.mkdir(parents=True, exist_ok=True)
+    if clean_partial(root):
+        log("removed temporary files left by an interrupted fetch")
+    base = base_url or os.environ.get("OPENROUTER_BASE_URL", DEFAULT_BASE_URL)
+    limiter = RateLimiter(root / REQUEST_LOG, per_minute=per_minute, per_day=per_day)
+    return Client(base, limiter, api_key=key, key_name=variable)

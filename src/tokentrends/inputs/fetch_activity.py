@@ -10,7 +10,6 @@ days, so resuming is simply asking again: an interrupted run leaves nothing half
 
 from __future__ import annotations
 
-import os
 import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -101,16 +100,10 @@ def run_fetch_activity(
     log=print,
 ) -> Path | None:
     """What `make fetch-activity` runs."""
-    key = os.environ.get(KEY_VARIABLE, "").strip()
-    if not key:
-        raise fetch.FetchError(f"set {KEY_VARIABLE} (an OpenRouter management key) to fetch your activity")
     root = Path(activity_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    if fetch.clean_partial(root):
-        log("removed temporary files left by an interrupted fetch")
-    base = base_url or os.environ.get("OPENROUTER_BASE_URL", fetch.DEFAULT_BASE_URL)
-    limiter = fetch.RateLimiter(root / fetch.REQUEST_LOG, per_minute=per_minute, per_day=per_day)
-    client = fetch.Client(base, limiter, api_key=key, key_name=KEY_VARIABLE)
+    client = fetch.open_client(
+        root, KEY_VARIABLE, "(an OpenRouter management key) to fetch your activity", base_url, per_minute, per_day, log
+    )
     path = fetch_activity(client, root, clock, log)
     if path:
         log(f"  new activity vintage: {path}")
