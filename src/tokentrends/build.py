@@ -316,6 +316,12 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     return drawn
 
 
+def check_top_n(top_n: int) -> None:
+    """TOP_N names that many models a week; the API ranks at most MAX_TOP_N a day."""
+    if not 1 <= top_n <= config.MAX_TOP_N:
+        raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
+
+
 def build_reports(
     data_dir: str | Path | None = None,
     years: list[int] | None = None,
@@ -327,8 +333,7 @@ def build_reports(
 ) -> list[int]:
     """Build every requested year (all years in the data by default), then (figures) their static chart files;
     return the years built."""
-    if not 1 <= top_n <= config.MAX_TOP_N:
-        raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
+    check_top_n(top_n)
     explicit = reports_dir is not None
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
     processed_dir = prepare.prepare_data_dir(data_dir, log)

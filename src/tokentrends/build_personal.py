@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tokentrends import paths
-from tokentrends.build import execute_notebook, render_html, swap_into_place
+from tokentrends import config, paths
+from tokentrends.build import check_top_n, execute_notebook, render_html, swap_into_place
 from tokentrends.errors import BuildError, InputError
 from tokentrends.files import write_atomic
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
@@ -131,14 +131,13 @@ def build_private_year(
 def build_personal(
     activity_dir: str | Path | None = None,
     years: list[int] | None = None,
-    top_n: int = 9,
+    top_n: int = config.TOP_N,
     data_dir: str | Path | None = None,
     reports_dir: str | Path | None = None,
     log=print,
 ) -> list[int]:
     """Build the personal report for every requested year of your activity; return the years built."""
-    if top_n < 1:
-        raise BuildError("TOP_N must be at least 1")
+    check_top_n(top_n)
     reports_dir = Path(reports_dir) if reports_dir else aa.private_reports_root()
     activity, processed = resolve_inputs(activity_dir, data_dir, log)
     archive = aa.load_activity(activity, log)

@@ -424,7 +424,7 @@ def weekly_share_chart(
     labels = labels or {}
     data = clean_text_columns(partial_weeks(week_fields(shares), days))
     values = data[attribute].astype(str).map(lambda v: labels.get(v, v))
-    data["group"] = values.map(readable(values.tolist()))
+    data["group"] = values.map(readable(values.tolist(), models))
     order = data.groupby("group")["tokens"].sum().sort_values(ascending=False).index.tolist()
     if rest in order:
         order = [g for g in order if g != rest] + [rest]
@@ -516,7 +516,7 @@ def line_chart(
     `models=` colours families in their lab's hue.
     """
     data = clean_text_columns(partial_weeks(week_fields(from_first_week(frame, series, value)), days))
-    data[series] = data[series].astype(str).map(readable(data[series].astype(str).tolist()))
+    data[series] = data[series].astype(str).map(readable(data[series].astype(str).tolist(), models))
     names = list(dict.fromkeys(data[series]))
     colours, solid = line_colors(names, models)
     dashes = [[1, 0] if n in solid else [6, 3] for n in names]

@@ -75,9 +75,10 @@ def without_variant(name: str, slug: str) -> str:
 _SLUG = re.compile(r"^[\w.-]+/[\w.:-]+$")
 
 
-def readable(values: list[str]) -> dict[str, str]:
+def readable(values: list[str], models: pd.DataFrame | None = None) -> dict[str, str]:
     """Label per value of a grouping (a family, a line): a value that is a permaslug (a family no rule named is
-    its slug) reads as a model name; anything else stays as it is."""
+    its slug) reads as a model name, from `models` when the caller has the table (else the reference is read and
+    classified again); anything else stays as it is."""
     slugs = [v for v in dict.fromkeys(values) if _SLUG.match(v) and v != OTHERS]
-    named = dict(zip(slugs, model_labels(slugs)["name"], strict=True)) if slugs else {}
+    named = dict(zip(slugs, model_labels(slugs, models)["name"], strict=True)) if slugs else {}
     return {v: named.get(v, v) for v in values}

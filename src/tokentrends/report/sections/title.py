@@ -154,7 +154,7 @@ def compute(context: YearContext) -> Title:
         context.span["through_date"],
         context.manifest["as_of"],
         context.manifest["is_synthetic"],
-        weekly.report_years(context.prepared.usage),
+        sorted(int(y) for y in context.data.all_totals["report_year"].unique()),  # every year, for the links
         takeaways,
     )
 
