@@ -91,3 +91,8 @@ def test__token_axis__billions_read_b_not_g():
 
 def test__moved__says_which_way():
     assert [formatting.moved(1, 2), formatting.moved(2, 1), formatting.moved(1.0, 1)] == ["rose", "fell", "held"]
+
+
+def test__week_with_days__a_partial_week_says_its_days():
+    assert formatting.week_with_days("2024-12-30", 5) == "30 Dec 2024, partial: 5 of 7 days"
+    assert formatting.week_with_days("2025-01-06", 7) == "6 Jan 2025"

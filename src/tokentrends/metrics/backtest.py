@@ -385,9 +385,6 @@ class Backtest:
     previous_projections: pd.DataFrame  # those projections week by week (projection_frame columns)
     forecasts: pd.DataFrame  # every origin x method x horizon (FORECAST_COLUMNS), for checking by hand
 
-    def table_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(a) for a in self.table])
-
     def to_records(self) -> dict:
         """A JSON-ready form (dates as YYYY-MM-DD, NaN as None) for figures.json `analyses.outlook.backtest`."""
         return _jsonable(

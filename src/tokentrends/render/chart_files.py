@@ -132,12 +132,11 @@ class ChartView:
         name: str,
         data: pd.DataFrame,
         output_dir: str | Path | None,
-        validate: bool = False,
     ):
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
             raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
-        self.name, self.data = name, data
-        self.spec = unused_fields_dropped(chart.to_dict(validate=validate))
+        self.name = name
+        self.spec = unused_fields_dropped(chart.to_dict(validate=False))
         self.written = output_dir is not None
         if self.written:
             write_chart_data(self.spec, data, Path(output_dir) / "charts", name)

@@ -175,9 +175,12 @@ def partial_weeks(frame: pd.DataFrame, days: pd.DataFrame | None = None) -> pd.D
         out["days_present"] = out["week_start"].map(present)
     if "days_present" not in out.columns:
         return out.assign(is_partial=False, period_days="")
-    count = out["days_present"].fillna(7).astype(int)
-    out["is_partial"] = count < 7
-    out["period_days"] = ["full week (7 days)" if c >= 7 else f"partial ({c} of 7 days)" for c in count]
+    count = out["days_present"].fillna(DAYS_IN_WEEK).astype(int)
+    out["is_partial"] = count < DAYS_IN_WEEK
+    out["period_days"] = [
+        f"full week ({DAYS_IN_WEEK} days)" if c >= DAYS_IN_WEEK else f"partial ({c} of {DAYS_IN_WEEK} days)"
+        for c in count
+    ]
     return out
 
 
@@ -217,11 +220,11 @@ def legend_entries(named: pd.DataFrame) -> pd.DataFrame:
     lab | tokens | share` (`model`: the name without its variant, so ':free' and ':beta' share a shade).
 
     One legend entry per lab, in order of the year's tokens: the legend stays short (a dozen labs, not 60
-    models) and a lab reads as one hue all year. Within a lab each model has a shade of its own, darkest for
-    the lab's biggest model, so a reader can follow it across the weeks (hover names and highlights it).
+    models) and a lab reads as one hue all year. Within a lab each model has a shade of its own: the lab's own
+    colour for its biggest model, lighter ones for the rest, so a reader can follow a model across the weeks
+    (hover names and highlights it).
     """
-    weekly = named.groupby(["week_start", "model", "lab"], as_index=False)[["tokens", "share"]].sum()
-    totals = weekly.groupby(["model", "lab"], as_index=False)["tokens"].sum()
+    totals = named.groupby(["model", "lab"], as_index=False)["tokens"].sum()
     lab_order = totals.groupby("lab")["tokens"].sum().sort_values(ascending=False, kind="stable").index.tolist()
     rows, hues = [], chart_hues(lab_order)
     for lab_rank, lab in enumerate(lab_order):
@@ -237,13 +240,11 @@ LAB_LEGEND_TITLE = "Lab (a shade per model)"
 LOG_SPAN = 10  # a year whose weekly totals span more than this factor gets a log-scale view
 
 
-def stack_frame(
-    bars: pd.DataFrame, models: pd.DataFrame | None = None, totals: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def stack_frame(bars: pd.DataFrame, models: pd.DataFrame | None = None) -> pd.DataFrame:
     """The main chart's data: the bars with names, labs, legend entries and colours, partial weeks, token labels
     like the prose's ('1.80T'), and each segment's stacked bounds `y0`/`y1` (biggest lab at the bottom, its
     models together, Others on top)."""
-    data = partial_weeks(week_fields(with_model_attributes(bars, models)), totals)
+    data = partial_weeks(week_fields(with_model_attributes(bars, models)))
     named = data[data["series"] != OTHERS]
     entries = legend_entries(named)
     data = data.merge(entries, on="series", how="left")
@@ -285,20 +286,18 @@ def weekly_stack_chart(
     subtitle: str | list[str] = "",
     *,
     models: pd.DataFrame | None = None,
-    totals: pd.DataFrame | None = None,
-    log_toggle: bool | None = None,
 ) -> alt.Chart:
-    """Stacked weekly bars of `week_start | series | tokens | rank | share` (and `days_present`, or `totals=` the
-    weekly totals): a hue per lab with shades per model, named by `models=` (the models table) where given.
+    """Stacked weekly bars of `week_start | series | tokens | rank | share | days_present`: a hue per lab with
+    shades per model, named by `models=` (the models table) where given.
 
     Hover a bar to follow its model across the weeks; click a legend entry to keep it highlighted. Weeks with
-    fewer than 7 days are drawn lighter. Where the full weeks span more than 10x, a linear/log switch sits
-    under the chart (`log_toggle=` forces it on or off).
+    fewer than 7 days are drawn lighter with a dashed outline. Where the full weeks span more than LOG_SPAN
+    times, a linear/log switch sits under the chart.
     """
-    data = clean_text_columns(stack_frame(bars, models, totals))
+    data = clean_text_columns(stack_frame(bars, models))
     # A lab's swatch is the shade of its biggest model: the colour a reader sees most of that lab.
     legend = data.sort_values(["lab_rank", "entry_rank"], kind="stable").drop_duplicates("entry")
-    toggle = spans_orders_of_magnitude(data) if log_toggle is None else log_toggle
+    toggle = spans_orders_of_magnitude(data)
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
     base = alt.Chart(data)
@@ -317,7 +316,7 @@ def weekly_stack_chart(
             "lo:Q",
             title="Tokens per week",
             axis=token_axis(log_switch=toggle),
-            scale=alt.Scale(zero=not toggle, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
+            scale=alt.Scale(zero=False, nice=True, domainMin=alt.ExprRef("scale == 'log' ? null : 0"))
             if toggle
             else alt.Scale(),
         ),

@@ -104,3 +104,9 @@ def vintage_words(vintage: str) -> str:
         return vintage
     kind = "catalog" if vintage.startswith("models") else "price list"
     return f"the {kind} of {fmt_date(found.group(1))}"
+
+
+def week_with_days(week_start: object, days_present: object, days_in_week: int = 7) -> str:
+    """'30 Dec 2024, partial: 5 of 7 days', or '6 Jan 2025' for a full week: a week's date with its missing days."""
+    partial = pd.notna(days_present) and int(days_present) < days_in_week
+    return fmt_date(week_start) + (f", partial: {int(days_present)} of {days_in_week} days" if partial else "")

@@ -7,6 +7,7 @@ import math
 from pathlib import Path
 
 from tokentrends.files import write_atomic
+from tokentrends.metrics.weekly import DAYS_IN_WEEK
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens, human_dates
 from tokentrends.render.html import banner
 
@@ -80,7 +81,7 @@ def sparkline(
 
 def full_week_totals(figures: dict) -> list[int]:
     """The year's weekly totals for weeks with all 7 days: a partial week would dip the line for no reason."""
-    return [w["total_tokens"] for w in figures["weekly"] if w["days_present"] == 7]
+    return [w["total_tokens"] for w in figures["weekly"] if w["days_present"] == DAYS_IN_WEEK]
 
 
 def headline_numbers(figures: dict) -> str:

@@ -246,7 +246,7 @@ def price_fell(
         )
     v, change, effects = e.value, e.value["change"], e.value["decomposition"]
     why = (
-        f"the average list price {'fell' if change < 0 else 'rose' if change > 0 else 'held'} from "
+        f"the average list price {moved(v['prompt_usd_per_mtok_first'], v['prompt_usd_per_mtok_last'])} from "
         f"{fmt_usd(v['prompt_usd_per_mtok_first'])} to {fmt_usd(v['prompt_usd_per_mtok_last'])} per million prompt "
         f"tokens ({'+' if change > 0 else ''}{fmt_pct(change)}, over {e.facts['weeks_first']} and "
         f"{e.facts['weeks_last']} weeks with prices for at least {fmt_pct(min_priced_share, 0)} of tokens)"

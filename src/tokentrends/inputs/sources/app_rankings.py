@@ -20,9 +20,6 @@ from tokentrends.inputs.sources import api_json
 CITATION_TEMPLATE = "Source: OpenRouter (openrouter.ai/apps), as of {as_of}"
 FIELDS = ("rank", "app_id", "app_name", "total_tokens", "total_requests")
 COLUMNS = ["rank", "app_id", "app_name", "tokens", "requests"]
-# Query parameters that name which list a response is; limit and offset only page through that list.
-QUERY_KEYS = ("sort", "category", "subcategory")
-PAGE_KEYS = ("limit", "offset")
 DEFAULT_SORT = "popular"
 DEFAULT_LIMIT = 50  # what the API returns when the query names no limit
 MAX_LIMIT = 100

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends.metrics import leaders
+from tokentrends.metrics.weekly import DAYS_IN_WEEK
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, sentence, week_with_days
 from tokentrends.render.html import subheading, table
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
@@ -101,7 +102,7 @@ def partial_week_note(context: YearContext) -> str:
     """' (partial: 5 of 7 days)' when the year's last week is not full, else ''."""
     last = context.data.totals.sort_values("week_start").iloc[-1]
     days = int(last["days_present"])
-    return f" ({fmt_date(last['week_start'])}, partial: {days} of 7 days)" if days < 7 else ""
+    return f" ({week_with_days(last['week_start'], days, DAYS_IN_WEEK)})" if days < DAYS_IN_WEEK else ""
 
 
 def blocks(context: YearContext, result: Leaders) -> list[Block]:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics.weekly import DAYS_IN_WEEK, week_quarter
+from tokentrends.metrics.weekly import DAYS_IN_WEEK, full_weeks, week_quarter
 from tokentrends.render.charts import line_chart
-from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, sentence, vintage_words
+from tokentrends.render.formatting import fmt_date, fmt_pct, fmt_usd, moved, sentence, vintage_words, week_with_days
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
@@ -51,13 +51,6 @@ def price_series(weekly_price: pd.DataFrame) -> pd.DataFrame:
     return long.assign(series=long["series"].map(names))
 
 
-def week_words(week: pd.Series) -> str:
-    """'30 Dec 2024, partial: 5 of 7 days': a week's date, and its days when some are missing."""
-    days = week.get("days_present")
-    partial = f", partial: {int(days)} of {DAYS_IN_WEEK} days" if pd.notna(days) and days < DAYS_IN_WEEK else ""
-    return fmt_date(week["week_start"]) + partial
-
-
 def later_weeks_text(later: pd.DataFrame, last: pd.Series, threshold: str) -> str:
     """Why the price sentence ends before the year's last week: the later weeks' priced shares and partial days."""
     if later.empty:
@@ -92,11 +85,11 @@ def price_text(result: Price) -> str:
             top=fmt_pct(weekly_price["priced_share"].max(), 0),
         )
     # The sentence's ends are full weeks where there are any, as every 'from ... to' on the page is.
-    full = covered[covered["days_present"] == DAYS_IN_WEEK] if "days_present" in covered else covered
-    first, last = (full if len(full) else covered).iloc[0], (full if len(full) else covered).iloc[-1]
+    full = full_weeks(covered)
+    ends = full if len(full) else covered
+    first, last = ends.iloc[0], ends.iloc[-1]
     later = weekly_price[weekly_price["week_start"] > last["week_start"]]
-    change = last["prompt_usd_per_mtok"] / first["prompt_usd_per_mtok"] - 1 if first["prompt_usd_per_mtok"] else None
-    direction = "fell" if change is not None and change < 0 else "rose" if change else "held"
+    direction = moved(first["prompt_usd_per_mtok"], last["prompt_usd_per_mtok"])
     text = sentence(
         "<p>The token-weighted average <i>list</i> price of the named models {direction} from <b>{p1}</b> (week of "
         "{w1}) to <b>{p2}</b> (week of {w2}) per million prompt tokens (completion: {c1} to {c2}). It counts only "
@@ -107,9 +100,9 @@ def price_text(result: Price) -> str:
         "and the data do not split prompt from completion tokens.</p>",
         direction=direction,
         p1=fmt_usd(first["prompt_usd_per_mtok"]),
-        w1=week_words(first),
+        w1=week_with_days(first["week_start"], first["days_present"], DAYS_IN_WEEK),
         p2=fmt_usd(last["prompt_usd_per_mtok"]),
-        w2=week_words(last),
+        w2=week_with_days(last["week_start"], last["days_present"], DAYS_IN_WEEK),
         c1=fmt_usd(first["completion_usd_per_mtok"]),
         c2=fmt_usd(last["completion_usd_per_mtok"]),
         t=threshold,

@@ -17,7 +17,6 @@ from tokentrends.report.section import Block, Chart, Section
 @dataclass(frozen=True)
 class Volume:
     monthly: pd.DataFrame
-    week_over_week: pd.DataFrame
     growth_summary: dict
     december_over_january: float | None
 
@@ -27,7 +26,6 @@ def compute(context: YearContext) -> Volume:
     wow = volume.week_over_week(data.totals)
     return Volume(
         data.monthly,
-        wow,
         volume.growth_summary(wow),
         volume.month_ratio(data.monthly, f"{context.year}-12", f"{context.year}-01"),
     )
