@@ -175,8 +175,8 @@ report.show("price")
 #
 # Where weekly volume is heading if the recent pace goes on. Rather than trust one method, simple projection
 # methods are replayed on every week of the archive as if it were the last one known, and the one with the best
-# record four weeks ahead is used; its band comes from its own past errors, so an 80% band held about 80% of
-# the weeks. The previous year's outlooks are scored by what happened.
+# record a few weeks ahead is used; its band comes from its own past errors (the section says how many weeks
+# ahead, and how often the band held). The previous year's outlooks are scored by what happened.
 
 # %%
 report.show("outlook")

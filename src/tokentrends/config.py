@@ -21,5 +21,5 @@ GROUP_CHARTS = {
     "lab": ("Share of tokens by lab", 6, "Other labs"),
     "origin": ("Share of tokens by the lab's country", 5, "Other countries"),
     "open_weights": ("Open vs closed weights", 3, None),
-    "family": ("Share of tokens by model family (each quarter's 6 largest)", 6, "Other families"),
+    "family": ("Share of tokens by model family", 6, "Other families"),
 }

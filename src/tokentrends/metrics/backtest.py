@@ -42,13 +42,15 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from tokentrends import config
 from tokentrends.metrics.weekly import full_weeks
 
 FIRST_ORIGIN = 13  # the first origin is the 13th full week: the longest log-linear window plus one
 MAX_HORIZON = 13  # forecasts run 1..13 weeks ahead (a quarter); the table reports HORIZONS
 HORIZONS = (1, 4, 13)
-LOGLINEAR_WINDOWS = (4, 8, 12)
-COMBINED = ("naive", "drift", "loglinear_12", "ets_damped")
+LOGLINEAR_WINDOWS = tuple(sorted({4, 8, config.FIT_WEEKS}))  # the earlier outlook's window among them
+EARLIER_METHOD = f"loglinear_{config.FIT_WEEKS}"  # the outlook this report used before the backtest
+COMBINED = ("naive", "drift", EARLIER_METHOD, "ets_damped")
 METHODS = ("naive", "drift", *(f"loglinear_{k}" for k in LOGLINEAR_WINDOWS), "ets_damped", "combination")
 COVERAGE = 0.8
 CHOICE_HORIZON = 4  # the method with the lowest MAPE at this horizon is the outlook
@@ -287,7 +289,7 @@ def choose(table: tuple[Accuracy, ...], horizon: int = CHOICE_HORIZON) -> Choice
         runner_up=second.method,
         runner_up_mape=second.mape,
         naive_mape=by_method["naive"].mape,
-        loglinear_12_mape=by_method["loglinear_12"].mape,
+        loglinear_12_mape=by_method[EARLIER_METHOD].mape,
         coverage_80=best.coverage_80,
         n=best.n,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tokentrends.metrics import backtest
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, fmt_usd, moved, vintage_words
 from tokentrends.report.claims import Evaluation
 
@@ -24,6 +25,7 @@ class Wording:
 
 
 WORDS: dict[str, Callable[..., Wording]] = {}
+BAND = fmt_pct(backtest.COVERAGE, 0)  # "80%": the outlook interval's coverage, as the backtest builds it
 
 
 def words(func: Callable[..., Wording]) -> Callable[..., Wording]:
@@ -266,7 +268,7 @@ def pace_continues_through(e: Evaluation, month: str, origin: str) -> Wording:
     target = e.facts["target_week"]
     how = (
         f"the backtested outlook from the week of {fmt_date(origin)} against the week from {fmt_date(target)}, "
-        f"the last starting in {pd.Timestamp(month).strftime('%B %Y')}: supported inside its 80% interval, partly "
+        f"the last starting in {pd.Timestamp(month).strftime('%B %Y')}: supported inside its {BAND} interval, partly "
         "outside it but above the starting week"
     )
     if e.case == "origin_not_full_week":
@@ -284,7 +286,7 @@ def pace_continues_through(e: Evaluation, month: str, origin: str) -> Wording:
         f"the outlook ({v['method']}) projects {fmt_tokens(v['projected'])} in the week from "
         f"{fmt_date(target)}, {fmt_pct(v['weekly_growth'])} a week"
         + (
-            f", 80% interval {fmt_tokens(v['low'])} to {fmt_tokens(v['high'])}"
+            f", {BAND} interval {fmt_tokens(v['low'])} to {fmt_tokens(v['high'])}"
             if v["low"] is not None
             else ", with no interval yet"
         )

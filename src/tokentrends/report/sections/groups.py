@@ -56,12 +56,13 @@ def group_chart(context: YearContext, shares: pd.DataFrame, attribute: str) -> C
     if rest:  # each quarter's leaders stay visible, not only the year's
         shares = groups.top_values_per_quarter_with_rest(shares, attribute, n, rest, context.year)
     labels = OPEN_WEIGHTS_LABELS if attribute == "open_weights" else None
+    kept = f" (each quarter's {n} largest)" if rest else ""
     return Chart(
         f"share-by-{attribute.replace('_', '-')}",
         weekly_share_chart(
             shares,
             attribute,
-            f"{title}, {context.label}",
+            f"{title}{kept}, {context.label}",
             context.note,
             labels=labels,
             rest=rest,

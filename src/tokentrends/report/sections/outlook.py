@@ -15,11 +15,11 @@ from tokentrends.render.charts import projection_chart
 from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
 from tokentrends.render.html import subheading, table
 from tokentrends.report.backtest_store import stored_backtest
+from tokentrends.report.claim_words import BAND
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Chart, Section
 
-BAND = fmt_pct(backtest.COVERAGE, 0)  # "80%": the interval's coverage, as the backtest builds it
 NEAR_TIE = 0.005  # two methods' errors this close (half a point) are called a near tie, not a win
 EMPTY_PROJECTION = pd.DataFrame(columns=["week_start", "projected", "low", "high"])
 METHOD_NAMES = {
@@ -27,7 +27,7 @@ METHOD_NAMES = {
     "drift": "Drift (the record's average weekly growth)",
     **{f"loglinear_{k}": f"Log-linear on the last {k} weeks" for k in backtest.LOGLINEAR_WINDOWS},
     "ets_damped": "Damped-trend exponential smoothing",
-    "combination": "Combination (mean of naive, drift, 12-week log-linear, smoothing)",
+    "combination": f"Combination (mean of naive, drift, {config.FIT_WEEKS}-week log-linear, smoothing)",
     backtest.SELECTED: "Chosen by the record at each origin",
 }
 
@@ -113,10 +113,10 @@ def choice_text(result: backtest.Backtest) -> str:
         # the naive baseline, unless it is already named as the choice or the runner-up
         naive="" if "naive" in (choice.method, choice.runner_up) else f"; naive {fmt_pct(choice.naive_mape)}",
         ll=""
-        if "loglinear_12" in (choice.method, choice.runner_up)
+        if backtest.EARLIER_METHOD in (choice.method, choice.runner_up)
         else (
-            "; a straight line through the last 12 weeks on a log scale (this report's method before the backtest) "
-            + fmt_pct(choice.loglinear_12_mape)
+            f"; a straight line through the last {config.FIT_WEEKS} weeks on a log scale (this report's method before "
+            "the backtest) " + fmt_pct(choice.loglinear_12_mape)
         ),
         coverage=fmt_pct(choice.coverage_80, 0) if choice.coverage_80 is not None else "no interval yet",
     )
