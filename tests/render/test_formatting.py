@@ -27,7 +27,8 @@ def test__sentence__escapes_values_not_template():
 
 
 def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
-    from tokentrends.render.charts import OTHERS_COLOR, PALETTE, UNCLASSIFIED_COLORS, weekly_share_chart
+    from tokentrends.render.charts import OTHERS_COLOR, PALETTE, weekly_share_chart
+    from tokentrends.render.palette import UNDISCLOSED_COLORS
 
     groups = ["China", "Undisclosed", "United States", "unknown", "Other countries"]
     shares = pd.DataFrame(
@@ -41,7 +42,7 @@ def test__weekly_share_chart__unknown_and_undisclosed_are_grey_not_a_hue():
     scale = weekly_share_chart(shares, "origin", "t", rest="Other countries").to_dict()["encoding"]["color"]["scale"]
     colour = dict(zip(scale["domain"], scale["range"], strict=True))
     assert colour["Other countries"] == OTHERS_COLOR
-    assert {colour["Undisclosed"], colour["unknown"]} == set(UNCLASSIFIED_COLORS[:2])
+    assert {colour["Undisclosed"], colour["unknown"]} == set(UNDISCLOSED_COLORS[:2])  # the greys the lab charts use too
     assert colour["China"] in PALETTE and colour["United States"] in PALETTE
 
 
@@ -58,7 +59,8 @@ def test__distinct_colors__stable_and_never_shared_within_a_chart():
 def test__distinct_colors__a_chart_of_up_to_twelve_series_has_no_lookalike_colours():
     from itertools import combinations
 
-    from tokentrends.render.charts import MIN_COLOR_DISTANCE, PALETTE, color_distance, distinct_colors
+    from tokentrends.render.charts import MIN_COLOR_DISTANCE, PALETTE, distinct_colors
+    from tokentrends.render.palette import hue_distance as color_distance
 
     assert color_distance("#000000", "#000000") == 0 and color_distance("#000000", "#FFFFFF") > 700
     lookalikes = [(a, b) for a, b in combinations(PALETTE, 2) if color_distance(a, b) < MIN_COLOR_DISTANCE]

@@ -16,7 +16,15 @@ from tokentrends.metrics.weekly import DAYS_IN_WEEK, OTHERS
 from tokentrends.render import palette
 from tokentrends.render.formatting import display_text, fmt_tokens, human_dates
 from tokentrends.render.names import model_labels, readable, without_variant
-from tokentrends.render.palette import LAB_HUES, categorical_colors, chart_hues, lab_key, lab_shades
+from tokentrends.render.palette import (
+    LAB_HUES,
+    UNDISCLOSED_COLORS,
+    categorical_colors,
+    chart_hues,
+    hue_distance,
+    lab_key,
+    lab_shades,
+)
 
 # Okabe-Ito and Tableau-style colour-blind-safe hues; Others is always grey.
 PALETTE = [
@@ -43,7 +51,6 @@ PALETTE = [
 ]
 OTHERS_COLOR = palette.OTHERS_COLOR
 # Unknown or undisclosed values (a stealth model's lab): greys darker than Others, never a hue.
-UNCLASSIFIED_COLORS = ["#6E6E6E", "#4A4A4A", "#939393"]
 FONT = "-apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
 VEGALITE_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
@@ -70,13 +77,6 @@ def series_color(name: str) -> str:
 MIN_COLOR_DISTANCE = 110  # "redmean" RGB distance under which two palette colours read as one hue
 
 
-def color_distance(a: str, b: str) -> float:
-    """The 'redmean' approximation of perceived distance between two #rrggbb colours (0 to ~765)."""
-    (r1, g1, b1), (r2, g2, b2) = ([int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in (a, b))
-    red = (r1 + r2) / 2
-    return ((2 + red / 256) * (r1 - r2) ** 2 + 4 * (g1 - g2) ** 2 + (2 + (255 - red) / 256) * (b1 - b2) ** 2) ** 0.5
-
-
 def distinct_colors(names: list[str]) -> list[str]:
     """Each name's own colour, except that two names in one chart never share one and, while the palette
     allows, never get two colours that look alike: a later name (in sorted order, so the result is stable)
@@ -88,7 +88,7 @@ def distinct_colors(names: list[str]) -> list[str]:
         index = PALETTE.index(series_color(name))
         candidates = [PALETTE[(index + step) % len(PALETTE)] for step in range(len(PALETTE))]
         free = [c for c in candidates if c not in taken.values()] or candidates
-        apart = [c for c in free if all(color_distance(c, t) >= MIN_COLOR_DISTANCE for t in taken.values())]
+        apart = [c for c in free if all(hue_distance(c, t) >= MIN_COLOR_DISTANCE for t in taken.values())]
         taken[name] = (apart or free)[0]
     return [OTHERS_COLOR if n == OTHERS else taken[n] for n in names]
 
@@ -386,7 +386,7 @@ def group_colors(order: list[str], attribute: str, rest: str | None, models: pd.
     """Labs in their own hue; families in their lab's hue (shades) when `models` says which lab; unknown or
     undisclosed values in greys darker than the rest's grey; anything else a distinct palette colour."""
     unclassified = [g for g, known in zip(order, is_known(pd.Series(order)), strict=True) if not known and g != rest]
-    greys = dict(zip(unclassified, cycle(UNCLASSIFIED_COLORS), strict=False))
+    greys = dict(zip(unclassified, cycle(UNDISCLOSED_COLORS), strict=False))
     lab_of: dict[str, str] = {}
     if attribute == "lab":
         lab_of = {g: g for g in order}
