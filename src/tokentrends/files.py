@@ -23,7 +23,10 @@ def write_atomic(path: Path, payload: bytes) -> None:
         raise
 
 
-def prune_unused(folder: Path, pattern: str, days: int) -> int:
+UNUSED_DAYS = 14  # a stored file no build touched for this long is removed
+
+
+def prune_unused(folder: Path, pattern: str, days: int = UNUSED_DAYS) -> int:
     """Remove the files under `folder` matching `pattern` that no build has touched for `days` days (stores mark a
     file in use by touching it); return how many went."""
     if not folder.is_dir():

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive
 from tokentrends.inputs.fetch import LICENCE, Client, store_vintage
@@ -190,7 +191,7 @@ def fetch_task_classifications(client: Client, data_dir: Path, until: date, log=
             "params": params,
             "url": f"{client.base_url}/classifications/task",
             "licence": LICENCE,
-            "citation": task_classifications.CITATION_TEMPLATE.format(as_of=as_of),
+            "citation": CITATION_TEMPLATE.format(as_of=as_of),
             "origin": "OpenRouter API",
         },
     )
@@ -217,7 +218,7 @@ def fetch_session_cost(client: Client, data_dir: Path, until: date, log=print) -
             "params": {},
             "url": f"{client.base_url}/datasets/session-cost",
             "licence": LICENCE,
-            "citation": session_cost.CITATION_TEMPLATE.format(as_of=as_of),
+            "citation": app_rankings.CITATION_TEMPLATE.format(as_of=as_of),
             "origin": "OpenRouter Data API",
         },
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tokentrends.inputs.sources.app_rankings import DEFAULT_SORT, SUBCATEGORY_GROUPS
+from tokentrends.metrics.weekly import full_weeks
 
 OVERALL = "all"  # the query label of the overall list (no category, no subcategory, default sort)
 WINDOW = ["window_start", "window_end"]
@@ -29,15 +30,14 @@ def newest_names(apps: pd.DataFrame) -> pd.Series:
     return ordered.drop_duplicates("app_id", keep="last").set_index("app_id")["app_name"]
 
 
-def full_weeks(weekly_totals: pd.DataFrame) -> pd.Series:
-    """week_start -> the platform's tokens (rankings-daily, the `other` row included) for weeks with 7 days."""
-    full = weekly_totals[weekly_totals["days_present"] == 7]
-    return full.set_index("week_start")["total_tokens"]
+def full_week_tokens(weekly_totals: pd.DataFrame) -> pd.Series:
+    """week_start -> the platform's tokens (rankings-daily, the `other` row included) for its full weeks."""
+    return full_weeks(weekly_totals).set_index("week_start")["total_tokens"]
 
 
 def platform_tokens(windows: pd.DataFrame, weekly_totals: pd.DataFrame) -> pd.Series:
     """The platform's tokens in each window when it is one whole Monday-Sunday week of data; NA otherwise."""
-    totals = full_weeks(weekly_totals)
+    totals = full_week_tokens(weekly_totals)
     is_week = (windows["window_start"].dt.day_of_week == 0) & (
         windows["window_end"] - windows["window_start"] == pd.Timedelta(days=6)
     )

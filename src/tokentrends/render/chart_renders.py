@@ -19,14 +19,13 @@ from pathlib import Path
 
 import vl_convert
 
-from tokentrends.files import prune_unused, write_atomic
+from tokentrends.files import UNUSED_DAYS, prune_unused, write_atomic
 from tokentrends.paths import processed_root
 
 RENDERS = "chart-renders"
 STATIC_WIDTH = 860  # static exports have no container to fill
 PNG_SCALE = 1.5
 SPEC_SUFFIX = ".vl.json"  # a chart's spec beside its report: what its static files are rendered from
-UNUSED_DAYS = 14
 
 
 @cache

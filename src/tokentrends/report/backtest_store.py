@@ -17,13 +17,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from tokentrends.files import prune_unused, write_atomic
+from tokentrends.files import UNUSED_DAYS, prune_unused, write_atomic
 from tokentrends.metrics import backtest
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
 
 BACKTESTS = "backtests"
-UNUSED_DAYS = 14
 
 
 def backtest_key(totals: pd.DataFrame, year: int | None) -> str:

@@ -17,7 +17,6 @@ import pandas as pd
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources import api_json
 
-CITATION_TEMPLATE = "Source: OpenRouter (openrouter.ai/apps), as of {as_of}"
 FIELDS = ("app_name", "app_slug", "model_permaslug", "turn_range", "median_session_cost_usd")
 COLUMNS = ["app_slug", "app_name", "model_permaslug", "turn_range", "median_cost_usd"]
 TURN_RANGES = ("1-turn", "2-9-turns", "10-49-turns", "50-plus-turns")  # the API's enum, shortest first

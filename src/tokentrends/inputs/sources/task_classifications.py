@@ -20,7 +20,6 @@ import pandas as pd
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources import api_json
 
-CITATION_TEMPLATE = "Source: OpenRouter (openrouter.ai/rankings), as of {as_of}"
 TAG_FIELDS = (
     "tag",
     "display_name",

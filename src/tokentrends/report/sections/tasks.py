@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
+from tokentrends import CITATION_TEMPLATE  # task classifications are cited as the rankings pages
 from tokentrends.inputs.archive import TASKS
 from tokentrends.inputs.demand import MACRO_COLUMNS, TAG_COLUMNS, TAG_MODEL_COLUMNS, empty
-from tokentrends.inputs.sources.task_classifications import CITATION_TEMPLATE
 from tokentrends.metrics import tasks
 from tokentrends.render.charts import themed
 from tokentrends.render.formatting import esc, fmt_date, fmt_pct, sentence
