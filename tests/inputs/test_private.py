@@ -4,6 +4,7 @@ private reports."""
 from __future__ import annotations
 
 import builtins
+import io
 import json
 import pathlib
 
@@ -37,17 +38,22 @@ ACTIVITY = {
 def opened(monkeypatch) -> list[str]:
     """Every path the code under test opens or reads."""
     seen: list[str] = []
-    real_open, real_read_bytes = builtins.open, pathlib.Path.read_bytes
+    real_open, real_io_open, real_read_bytes = builtins.open, io.open, pathlib.Path.read_bytes
 
     def spy_open(file, *args, **kwargs):
         seen.append(str(file))
         return real_open(file, *args, **kwargs)
+
+    def spy_io_open(file, *args, **kwargs):  # Path.read_text and Path.open go through io.open, not builtins.open
+        seen.append(str(file))
+        return real_io_open(file, *args, **kwargs)
 
     def spy_read_bytes(self):
         seen.append(str(self))
         return real_read_bytes(self)
 
     monkeypatch.setattr(builtins, "open", spy_open)
+    monkeypatch.setattr(io, "open", spy_io_open)
     monkeypatch.setattr(pathlib.Path, "read_bytes", spy_read_bytes)
     return seen
 
@@ -65,6 +71,7 @@ def project(tmp_path, monkeypatch) -> pathlib.Path:
 
 def test__public_discovery__never_opens_data_private_even_from_the_parent_folder(tmp_path, monkeypatch, opened):
     root = project(tmp_path, monkeypatch)
+    opened.clear()  # the setup wrote the private files; from here, only what discovery opens counts
     vintages, skipped = archive.discover_vintages(root / "data")
     assert [v.kind for v in vintages] == ["rankings-daily"]
     assert not [s for s in skipped if "private" in s.path]

@@ -205,6 +205,7 @@ def test__browser__partial_weeks_marked_and_said_in_the_tooltip(browser, sample_
         assert '"is_partial": true' in chart.locator("xpath=following-sibling::script[1]").inner_text()
         lighter = chart.locator('path[aria-roledescription="bar"][fill-opacity="0.4"]')
         assert lighter.count() > 0, year  # the partial first (2025) or last (2026) week is drawn lighter
+        assert lighter.first.get_attribute("stroke-dasharray") == "3,2", year  # ...and outlined dashed, as the key says
         lighter.first.scroll_into_view_if_needed()
         box = lighter.first.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)

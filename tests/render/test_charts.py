@@ -290,3 +290,15 @@ def test__chart_hues__labs_of_one_chart_never_share_a_hue_listed_labs_keep_their
     gaps = [palette.hue_gap(hues[a][0], hues[b][0]) for a, b in combinations(hues, 2)]
     assert min(gaps) >= palette.MIN_HUE_GAP
     assert palette.chart_hues(["Google", *fictional]) == hues  # the same labs: the same hues, every time
+    # a listed lab's hue is reserved even when it comes after an unlisted one that hashes next to it (2025's TNG
+    # sat on MiniMax's crimson)
+    pair = palette.chart_hues(["TNG Technology Consulting", "MiniMax"])
+    assert pair["MiniMax"] == palette.lab_hue("MiniMax")
+    assert palette.hue_gap(pair["TNG Technology Consulting"][0], pair["MiniMax"][0]) >= palette.MIN_HUE_GAP
+
+
+def test__stack_frame__draws_two_unlisted_labs_apart_even_when_their_hashes_clash():
+    data = charts.stack_frame(bars({"2026-01-05": {"tidal/a": 50, "sample-lab/b": 40, OTHERS: 10}}))
+    colour = dict(zip(data["lab"], data["color"], strict=False))
+    assert palette.lab_hue("tidal")[0] == palette.lab_hue("sample-lab")[0]  # the hash gives both one hue...
+    assert palette.hue_gap(hue(colour["tidal"]), hue(colour["sample-lab"])) >= palette.MIN_HUE_GAP  # ...not drawn
