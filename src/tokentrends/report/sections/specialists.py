@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import leaders, specialists
+from tokentrends.metrics import specialists
 from tokentrends.render.formatting import esc, fmt_date, fmt_pct, sentence
 from tokentrends.render.html import table
 from tokentrends.report.jsonable import to_jsonable
@@ -23,7 +23,7 @@ class Specialists:
 
 
 def compute(context: YearContext) -> Specialists:
-    series = leaders.share_series(context.data.family_shares, "family", context.watch)
+    series = context.results["leaders"].watch_series  # the watched families' weekly shares, computed once
     return Specialists(
         stability=specialists.stability(series, "family").sort_values("cv").reset_index(drop=True),
         spikes=specialists.spikes(series, "family", k=config.SPIKE_K),
@@ -69,4 +69,4 @@ def figures(context: YearContext, result: Specialists) -> dict:
     }
 
 
-SECTION = Section("specialists", "Specialists", compute, blocks, figures)
+SECTION = Section("specialists", "Specialists", compute, blocks, figures, needs=("leaders",))
