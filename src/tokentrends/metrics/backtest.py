@@ -93,10 +93,15 @@ def loglinear_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, k: in
     return intercept + slope * (t[-1] + horizons)
 
 
-def ets_damped_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
-    # statsmodels takes ~0.7 s to import: only a backtest cache miss pays for it, not every build.
+def ets_model() -> type:
+    """statsmodels' ETSModel, imported on first use: it takes ~0.7 s, and only a backtest cache miss pays for it."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: PLC0415
 
+    return ETSModel
+
+
+def ets_damped_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
+    ETSModel = ets_model()  # noqa: N806 (the class)
     calendar = np.arange(t[0], t[-1] + 1)
     series = np.interp(calendar, t, y)  # gap weeks: linear interpolation of the log neighbours
     with warnings.catch_warnings():
@@ -144,7 +149,9 @@ def rolling_forecasts(
     horizons = np.arange(1, max_horizon + 1)
     rows = []
     # One BLAS thread: ETS's optimiser makes thousands of tiny BLAS calls, and with the cores busy (years build
-    # in parallel) OpenBLAS's threads made each fit ~15x slower (measured 16 s vs 1.2 s for 77 fits).
+    # in parallel) OpenBLAS's threads made each fit ~15x slower (measured 16 s vs 1.2 s for 77 fits). The limit
+    # covers only the libraries loaded when it is set: statsmodels (and the BLAS scipy brings) is loaded first.
+    ets_model()
     with threadpool_limits(limits=1, user_api="blas"):
         for end in range(first_origin, len(weeks) + 1):
             t, y = weeks["t"].to_numpy()[:end], weeks["y"].to_numpy()[:end]
