@@ -22,6 +22,12 @@
 # says so). To read real data, set `data_dir` in the next cell to a folder of vintages, for example
 # `"../../shared/data/openrouter"` or the folder `make fetch` fills, and `year` to the year to show.
 #
+# **How it runs.** `open_year` reads the year's rendered page from the project's store (`data/processed/pages/`),
+# where `make report` puts it; when none is stored for these parameters and this code, it renders the page first
+# in a child process (its progress shows under the cell), computing only the sections whose code or inputs changed.
+# For the numbers behind a section, `compute_year` in `tokentrends.report.year_report` returns every section's
+# record as a dataclass.
+#
 # **Building.** `make report` runs this notebook once per year with papermill and renders the page with
 # nbconvert. To run it by hand:
 # `jupytext --to ipynb notebooks/year_in_review.py -o - | papermill - out.ipynb -p year 2025 -p data_dir data/raw`
@@ -36,15 +42,10 @@ top_n = None  # models named per week in the rankings chart; None is the project
 # %%
 from IPython.display import display
 
-from tokentrends import config
-from tokentrends.inputs.prepare import prepare_data_dir
-from tokentrends.render.chart_files import offline_chart_support
-from tokentrends.report.model import load_prepared
-from tokentrends.report.year_report import compute_year
+from tokentrends.report.page import open_year
 
-prepared = load_prepared(processed_dir or prepare_data_dir(data_dir))
-report = compute_year(prepared, year, top_n or config.TOP_N, output_dir=output_dir)
-display(offline_chart_support())
+report = open_year(year, data_dir=data_dir, processed_dir=processed_dir, top_n=top_n, output_dir=output_dir)
+display(report.chart_support())
 report.show("title")
 
 # %% [markdown]
@@ -196,7 +197,8 @@ report.show("yoy")
 # the model reference classifies, every data vintage with its checksum, and what built this page.
 
 # %%
-report.show("method")
+display(report.show("method"))
+report.show_build()
 
 # %%
 figures_path = report.write_figures()  # figures.json beside the page (nothing when output_dir is None)

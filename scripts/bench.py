@@ -7,7 +7,7 @@
    Build and floor alternate `--repeat` times; the medians are reported (single runs vary by ~15% here).
 3. Import floor: the floor's notebook plus one cell importing what the report's notebook imports
    (tokentrends, pandas, altair): the least any notebook telling this story with this stack can cost.
-4. Rebuild with the tidy table and the chart renders kept: what a prose or claim edit costs.
+4. Rebuild with the tidy table and the stores kept, the reports removed: the build's path with nothing to compute.
 5. Where a year's kernel spends its time: the slowest cells of the built notebooks (papermill's timings).
 6. No-op rebuild: the same build again with nothing changed.
 7. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
@@ -32,6 +32,7 @@ from tokentrends import build, paths
 from tokentrends.inputs import archive, prepare
 from tokentrends.render.chart_renders import RENDERS
 from tokentrends.report.backtest_store import BACKTESTS
+from tokentrends.report.page import PAGES, STORED_SECTIONS
 
 MERGE_CHILD = r"""
 import json, resource, sys, time
@@ -62,11 +63,7 @@ print(json.dumps({"rows_in": rows, "rows_out": len(usage), "revisions": len(revi
 EMPTY_NOTEBOOK = '# %% tags=["parameters"]\nyear = 0\n'
 # The notebook's own import cell, nothing else: the imports every year's kernel pays before any work.
 IMPORTS_NOTEBOOK = EMPTY_NOTEBOOK + (
-    "\n# %%\nfrom IPython.display import display\n\n"
-    "from tokentrends.inputs.prepare import prepare_data_dir\n"
-    "from tokentrends.render.chart_files import offline_chart_support\n"
-    "from tokentrends.report.model import load_prepared\n"
-    "from tokentrends.report.year_report import compute_year\n"
+    "\n# %%\nfrom IPython.display import display\n\nfrom tokentrends.report.page import open_year\n"
 )
 # A sentence of a section module, changed and put back: what a prose edit costs.
 PROSE_FILE = Path(build.__file__).parent / "report" / "sections" / "volume.py"
@@ -93,13 +90,15 @@ def timed_floor(years: list[int], workers: int, folder: Path, notebook: str) -> 
 
 def timed_build(data_dir: str, years: list[int], workers: int, reports: Path, cold: bool = True) -> float:
     """The build up to the pages: prepare, every year's notebook, the index (the static PNG/SVG files come after
-    the pages and are timed apart). Cold: the tidy table, the stored chart renders and backtests are removed first, so
-    everything is computed; else both are reused."""
+    the pages and are timed apart). Cold: the tidy table and every store (chart renders, backtests, rendered
+    sections and pages) are removed first, so everything is computed; else they are reused."""
     if cold:
         vintages, _ = archive.discover_vintages(data_dir)
         shutil.rmtree(paths.processed_root() / prepare.prepared_key(vintages, data_dir), ignore_errors=True)
         shutil.rmtree(paths.processed_root() / RENDERS, ignore_errors=True)
         shutil.rmtree(paths.processed_root() / BACKTESTS, ignore_errors=True)
+        shutil.rmtree(paths.processed_root() / PAGES, ignore_errors=True)
+        shutil.rmtree(paths.processed_root() / STORED_SECTIONS, ignore_errors=True)
     shutil.rmtree(reports, ignore_errors=True)
     started = time.perf_counter()
     build.build_reports(data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None, figures=False)
@@ -219,7 +218,7 @@ def main() -> int:
         f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})"
     )
     print(
-        f"rebuild with the tidy table and chart renders kept (as after a prose edit): {rebuild_s:.2f} s, "
+        f"rebuild with the tidy table and the stores kept (the reports removed): {rebuild_s:.2f} s, "
         f"{rebuild_s / floor_s:.2f} x the floor (runs: {runs(rebuilds)})"
     )
     print(

@@ -16,9 +16,11 @@ import signal
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+import pyarrow
+from threadpoolctl import threadpool_limits
 from traitlets.config import Config
 
 from tokentrends import config, paths
@@ -30,6 +32,7 @@ from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
 from tokentrends.report.backtest_store import prune_backtests
+from tokentrends.report.page import page_key, page_lock, page_path, prune_pages, prune_stored_sections
 
 NOTEBOOK = "year_in_review.py"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
@@ -85,10 +88,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
     os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it; it only matters at kernel start
-    # Years build in parallel, one kernel a core: a BLAS pool of its own in each kernel only fights the other
-    # (the outlook's 77 smoothing fits took 8.7 s instead of 2.4 s with two kernels side by side).
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ.setdefault(variable, "1")
+    one_thread_environment()  # the kernel inherits it
     raw = executed.with_name("source.ipynb")
     jupytext.write(jupytext.read(source), raw)
     try:
@@ -169,7 +169,19 @@ def build_year(
         # output_dir "." is the folder the kernel runs in: the build folder now, the report's own folder
         # when the executed notebook is re-run (nbval), so the recorded parameters stay true after the swap.
         parameters = {"year": year, "processed_dir": str(processed_dir), "output_dir": ".", "top_n": top_n}
-        execute_notebook(source, tmp / "report.ipynb", parameters)
+        # The page is rendered here, in the worker, while the notebook's kernel starts (papermill in a thread; the
+        # kernel's first cell waits on the page's lock), and the kernel opens it from the store without importing
+        # pandas or altair. The renderer is imported here, not at the top: it loads altair and every section
+        # (~0.3 s), which neither a build with every year up to date nor a page stored already needs.
+        key = page_key(processed_dir, year, top_n, written=True)
+        with ThreadPoolExecutor(max_workers=1) as notebook:
+            with page_lock(key):
+                executed = notebook.submit(execute_notebook, source, tmp / "report.ipynb", parameters)
+                if not page_path(key).is_file():
+                    from tokentrends.report.page_render import render_page  # noqa: PLC0415
+
+                    render_page(processed_dir, year, top_n, written=True)
+            executed.result()
         render_html(tmp / "report.ipynb", tmp / "report.html", page_title(tmp / "figures.json"))
         (tmp / STAMP).write_text(stamp)
         if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
@@ -181,10 +193,27 @@ def build_year(
     return year, time.perf_counter() - started
 
 
+def one_thread_pools() -> None:
+    """Years build in parallel, one worker (and its kernel) a core: a thread pool of its own in each process (BLAS,
+    OpenMP, and Arrow's, which pandas' string columns use) only fights the other for the cores (two years' pages took
+    11.7 and 13.2 s side by side against 4.5 and 3.9 s one after the other). The environment covers the libraries
+    loaded later (scipy's BLAS) and the kernels, which inherit it; the calls cover those loaded already."""
+    one_thread_environment()
+    threadpool_limits(limits=1)
+    pyarrow.set_cpu_count(1)
+
+
+def one_thread_environment() -> None:
+    """One thread a pool for the libraries a process (or a kernel it starts) loads from now on."""
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+
+
 def _worker_init(parent: int) -> None:
     """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
     global _PARENT_PID
     _PARENT_PID = parent
+    one_thread_pools()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
     signal.signal(signal.SIGTERM, _abandon)
     try:
@@ -383,6 +412,8 @@ def build_reports(
         draw_chart_files(reports_dir, wanted, jobs, log)
     prune_renders(paths.processed_root() / RENDERS)
     prune_backtests()
+    prune_pages()
+    prune_stored_sections()
     log(f"index: {reports_dir / 'index.html'}")
     return list(todo)
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -37,3 +39,26 @@ def prune_unused(folder: Path, pattern: str, days: int = UNUSED_DAYS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def load_stored(path: Path) -> Any | None:
+    """What save_stored() kept at `path`, marked as in use (prune_unused keeps it); None when there is none or it
+    cannot be read (cut short, or written by another version of a library): the caller computes it again."""
+    try:
+        with path.open("rb") as fh:  # the project's own cache, written by save_stored: never data from outside
+            value = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    now = time.time()
+    try:
+        os.utime(path, (now, now))
+    except OSError:
+        pass  # a read-only store still serves
+    return value
+
+
+def save_stored(path: Path, value: Any) -> None:
+    """Keep `value` at `path` for load_stored (pickled, written atomically)."""
+    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

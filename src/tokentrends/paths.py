@@ -40,5 +40,10 @@ def sample_root() -> Path:
     return project_root() / "data" / "sample"
 
 
+def claims_ledger_path(year: int) -> Path:
+    """The year's claims ledger (data/claims/<year>.yaml)."""
+    return project_root() / "data" / "claims" / f"{year}.yaml"
+
+
 def default_data_dir() -> Path:
     return project_root() / "data" / "raw"

@@ -260,7 +260,6 @@ def method_record(coverage: dict, disclosed: dict, stealth: float, unclassified:
         stealth_share=stealth,
         unclassified=unclassified,
         conflicts=pd.DataFrame(columns=["model_permaslug"]),
-        build={},
         names={},
     )
 

@@ -225,7 +225,7 @@ def small_year(weekly_tokens: list[float]) -> year_data.YearData:
     empty = pd.DataFrame(
         columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
     )
-    return year_data.build_year_data(usage, models, empty, empty, 2025, 9)
+    return year_data.YearData(usage, models, empty, empty, 2025, 9)
 
 
 def test__pace_continues_through__verdicts_and_measurable_date():
@@ -332,7 +332,7 @@ def test__real_previous_outlook_loglinear_12_is_the_old_outlook(real_totals):
 @pytest.mark.shared
 def test__real_claim_pace_through_december_not_yet_measurable(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    data = year_data.build_year_data(
+    data = year_data.YearData(
         prepare.load_usage(processed),
         prepare.load_models(processed),
         prepare.load_catalog(processed),

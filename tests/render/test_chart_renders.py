@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from tokentrends.render import chart_files, chart_renders, charts
+from tokentrends.report.page import write_report_files
 
 SPEC = {
     "mark": "bar",
@@ -66,7 +67,7 @@ def test__render_chart_files__second_report_reuses_the_render(tmp_path, monkeypa
     data = pd.DataFrame({"a": ["x"], "b": [1]})
     spec = {**SPEC, "$schema": charts.alt.Chart(data).mark_bar().to_dict()["$schema"]}
     for report in ("one", "two"):
-        chart_files.write_chart_data(spec, data, tmp_path / report / "charts", "bars")
+        write_report_files(chart_files.chart_data_files(spec, data, "bars"), tmp_path / report)
         assert chart_renders.pending_chart_files(tmp_path / report) == [tmp_path / report / "charts" / "bars.vl.json"]
         assert chart_renders.render_chart_files(tmp_path / report) == 1
         assert chart_renders.pending_chart_files(tmp_path / report) == []  # drawn: the next build skips it

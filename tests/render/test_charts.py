@@ -256,7 +256,7 @@ def test__chart_view__title_also_as_html_for_narrow_screens():
     from tokentrends.render.chart_files import ChartView
 
     chart = charts.weekly_stack_chart(bars({"2025-01-06": {"a/x": 1, OTHERS: 1}}), "A <b> title", "sub")
-    html = ChartView(chart, "weekly", pd.DataFrame(), None)._repr_html_()
+    html = ChartView(chart, "weekly", pd.DataFrame(), written=False)._repr_html_()
     assert '<figcaption class="tt-chart-title">A &lt;b&gt; title<span class="tt-chart-subtitle">sub' in html
     assert "max-width: 899px" in html and "delete v.title" in html  # the chart's own title only where it fits
 
@@ -271,7 +271,7 @@ def test__chart_view__a_key_to_the_partial_marks_only_under_charts_that_draw_the
     partial = bars({"2025-06-09": {"google/gemini-2.5-flash": 10, OTHERS: 5}}, days={"2025-06-09": 6})
     full = bars({"2025-06-16": {"google/gemini-2.5-flash": 10, OTHERS: 5}})
     for frame, keyed in ((partial, True), (full, False)):
-        view = ChartView(charts.weekly_stack_chart(frame, "t", models=MODELS), "weekly", frame, None)
+        view = ChartView(charts.weekly_stack_chart(frame, "t", models=MODELS), "weekly", frame, written=False)
         assert ("Lighter bars with a dashed outline, and hollow points, are partial" in view._repr_html_()) is keyed
 
 

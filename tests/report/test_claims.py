@@ -43,7 +43,7 @@ def small_year(weekly_tokens: list[int]) -> year_data.YearData:
     empty = pd.DataFrame(
         columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
     )
-    return year_data.build_year_data(usage, models, empty, empty, 2025, 9)
+    return year_data.YearData(usage, models, empty, empty, 2025, 9)
 
 
 def test__weekly_volume_below__verdicts():
@@ -94,7 +94,7 @@ def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
 
 def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path):
     processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    data = year_data.build_year_data(
+    data = year_data.YearData(
         prepare.load_usage(processed),
         prepare.load_models(processed),
         prepare.load_catalog(processed),

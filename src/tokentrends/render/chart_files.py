@@ -15,7 +15,6 @@ import re
 from contextlib import AbstractContextManager
 from functools import cache
 from importlib.metadata import version
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -92,11 +91,15 @@ def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_chart_data(spec: dict, data: pd.DataFrame, folder: Path, name: str) -> None:
-    """The chart's spec (for the static renders) and its data as a spreadsheet-safe CSV."""
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(folder / f"{name}{SPEC_SUFFIX}", json.dumps(spec, sort_keys=True).encode("utf-8"))
-    spreadsheet_safe(data).to_csv(folder / f"{name}.csv", index=False)
+CHARTS_DIR = "charts"  # beside the report: each chart's spec and data
+
+
+def chart_data_files(spec: dict, data: pd.DataFrame, name: str) -> dict[str, bytes]:
+    """The chart's spec (for the static renders) and its data as a spreadsheet-safe CSV, by path in the report."""
+    return {
+        f"{CHARTS_DIR}/{name}{SPEC_SUFFIX}": json.dumps(spec, sort_keys=True).encode("utf-8"),
+        f"{CHARTS_DIR}/{name}.csv": spreadsheet_safe(data).to_csv(index=False).encode("utf-8"),
+    }
 
 
 def unused_fields_dropped(spec: dict) -> dict:
@@ -116,6 +119,21 @@ def unused_fields_dropped(spec: dict) -> dict:
     return {**spec, "datasets": kept}
 
 
+_VIEW_NAME = re.compile(r"\bview_[0-9a-f]{16}(?![0-9a-f])")
+
+
+def stable_view_names(spec: dict) -> dict:
+    """The spec with altair's layer view names ('view_<hash of the chart's repr>') numbered in order of appearance:
+    the hash covers the text pandas prints for a frame, which depends on the terminal (its width and whether there
+    is one), so the same chart got another name from a shell, a pipe or a kernel, and its static files were drawn
+    again."""
+    text = json.dumps(spec)
+    names: dict[str, str] = {}
+    for match in _VIEW_NAME.finditer(text):
+        names.setdefault(match.group(0), f"view_{len(names) + 1}")
+    return json.loads(_VIEW_NAME.sub(lambda m: names[m.group(0)], text)) if names else spec
+
+
 def unchecked_charts() -> AbstractContextManager:
     """Building charts without altair's schema checks (as each object is made and when its spec is written): they
     are about half of drawing a year's charts. The page path skips them; a test checks every chart of both sample
@@ -126,20 +144,14 @@ def unchecked_charts() -> AbstractContextManager:
 class ChartView:
     """An altair chart as offline HTML, with PNG/SVG downloads from the live chart and its CSV when written."""
 
-    def __init__(
-        self,
-        chart: alt.TopLevelMixin,
-        name: str,
-        data: pd.DataFrame,
-        output_dir: str | Path | None,
-    ):
+    def __init__(self, chart: alt.TopLevelMixin, name: str, data: pd.DataFrame, written: bool):
+        """written: the chart's files go beside the page (self.files), so the page links its CSV."""
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name):
             raise ValueError(f"chart name {name!r} must be lower-case letters, digits and dashes")
         self.name = name
-        self.spec = unused_fields_dropped(chart.to_dict(validate=False))
-        self.written = output_dir is not None
-        if self.written:
-            write_chart_data(self.spec, data, Path(output_dir) / "charts", name)
+        self.spec = stable_view_names(unused_fields_dropped(chart.to_dict(validate=False)))
+        self.written = written
+        self.files = chart_data_files(self.spec, data, name) if written else {}
 
     def _repr_html_(self) -> str:
         div = f"tt-chart-{self.name}"

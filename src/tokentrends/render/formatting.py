@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from datetime import date, datetime
 
 import pandas as pd
+
+from tokentrends.render.text import display_text as display_text
+from tokentrends.render.text import esc as esc
+from tokentrends.render.text import sentence as sentence
 
 _UNITS = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")]
 
@@ -49,33 +51,9 @@ def fmt_date(value: str | date | datetime | pd.Timestamp | None) -> str:
     return pd.Timestamp(value).strftime("%-d %b %Y")
 
 
-# Bidi embeddings, overrides and isolates, and the invisible direction marks: in a model name they only serve to
-# make the text read differently from what it is (issue 14, class 15).
-_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def display_text(value: object) -> str:
-    """Text from data made safe to show: NUL and other control characters and bidi overrides are removed
-    (tabs and newlines become spaces), so a name reads as the characters it is made of."""
-    text = _BIDI.sub("", str(value))
-    if text.isprintable():
-        return text
-    return "".join(" " if c in "\t\n\r" else c for c in text if c in "\t\n\r" or unicodedata.category(c) != "Cc")
-
-
-def esc(value: object) -> str:
-    """Escape any text that came from data before it goes into HTML (control and bidi characters removed)."""
-    return html.escape(display_text(value), quote=True)
-
-
 def shorten(text: str, limit: int) -> str:
     """'A very long name' -> 'A very lo…' at `limit` characters: a name must never widen a page."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def sentence(template: str, **values: object) -> str:
-    """Fill an HTML template with escaped values: the template is ours, the values may come from data."""
-    return template.format(**{k: esc(v) for k, v in values.items()})
 
 
 _ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")

@@ -9,15 +9,12 @@ metrics/backtest.py's source and the statsmodels version, so a stored backtest i
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import time
 from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
 
-from tokentrends.files import UNUSED_DAYS, prune_unused, write_atomic
+from tokentrends.files import UNUSED_DAYS, load_stored, prune_unused, save_stored
 from tokentrends.metrics import backtest
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
@@ -38,12 +35,11 @@ def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path |
     """backtest.run_backtest(totals, year), from the store when computed before, else computed and stored."""
     store = store or processed_root() / BACKTESTS
     path = store / f"{backtest_key(totals, year)}.pickle"
-    if path.exists():
-        os.utime(path, (time.time(), time.time()))  # in use: kept by prune_backtests
-        with path.open("rb") as fh:  # the project's own cache, written below: never data from outside
-            return pickle.load(fh)
+    stored = load_stored(path)
+    if stored is not None:
+        return stored
     result = backtest.run_backtest(totals, year)
-    write_atomic(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    save_stored(path, result)
     return result
 
 

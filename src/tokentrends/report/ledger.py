@@ -13,7 +13,7 @@ import yaml
 
 from tokentrends import config
 from tokentrends.errors import InputError
-from tokentrends.paths import project_root
+from tokentrends.paths import claims_ledger_path
 from tokentrends.report.claim_words import WORDS
 from tokentrends.report.claims import MEASURES, VERDICTS
 
@@ -32,7 +32,7 @@ class Ledger:
 
 
 def ledger_path(year: int) -> Path:
-    return project_root() / "data" / "claims" / f"{year}.yaml"
+    return claims_ledger_path(year)
 
 
 def load_ledger(path: str | Path) -> Ledger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -40,54 +41,77 @@ def load_prepared(processed_dir: str | Path) -> Prepared:
     )
 
 
-@dataclass
 class YearData:
-    year: int
-    top_n: int
-    usage: pd.DataFrame  # every day of the data, all years (for year over year and scoring)
-    models: pd.DataFrame
-    totals: pd.DataFrame  # weekly totals of the year's weeks
-    all_totals: pd.DataFrame  # weekly totals of every year (scoring projections, year over year)
-    headline: dict
-    monthly: pd.DataFrame  # months of the year
-    model_shares: pd.DataFrame  # weekly shares by model, the year's weeks
-    family_shares: pd.DataFrame
-    lab_shares: pd.DataFrame
-    concentration: pd.DataFrame
-    price_table: pd.DataFrame
-    bars: pd.DataFrame  # the rankings chart: top N models and Others per week, with shares
-    weekly_price: pd.DataFrame = field(default_factory=pd.DataFrame)
-    demand: dict[str, pd.DataFrame] = field(default_factory=dict)  # the demand tables' windows in this year
+    """The frames every section reads for one year, each computed on first read and kept: a build computes them all
+    once, and a page whose one section's code changed computes only what that section reads."""
 
+    def __init__(
+        self,
+        usage: pd.DataFrame,
+        models: pd.DataFrame,
+        catalog: pd.DataFrame,
+        price_lists: pd.DataFrame,
+        year: int,
+        top_n: int,
+    ):
+        self.year, self.top_n = year, top_n
+        self.usage = usage  # every day of the data, all years (for year over year and scoring)
+        self.models = models
+        self.catalog, self.price_lists = catalog, price_lists
+        self.demand: dict[str, pd.DataFrame] = {}  # the demand tables' windows in this year (inputs/demand.py)
 
-def build_year_data(
-    usage: pd.DataFrame, models: pd.DataFrame, catalog: pd.DataFrame, price_lists: pd.DataFrame, year: int, top_n: int
-) -> YearData:
-    totals_all = weekly.weekly_totals(usage)
-    totals = weekly.in_year(totals_all, year)
-    model_shares = weekly.in_year(weekly.weekly_shares_by(usage, models), year)
-    monthly = volume.monthly_totals(usage)
-    table = prices.price_table(models, catalog, price_lists)
-    weekly_price = (
-        prices.weekly_list_price(prices.with_nearest_prices(model_shares, table)) if not table.empty else pd.DataFrame()
-    )
-    return YearData(
-        year=year,
-        top_n=top_n,
-        usage=usage,
-        models=models,
-        totals=totals,
-        all_totals=totals_all,
-        headline=weekly.headline_weeks(totals),
-        monthly=monthly[monthly["month"].dt.year == year].reset_index(drop=True),
-        model_shares=model_shares,
-        family_shares=weekly.in_year(weekly.weekly_shares_by(usage, models, "family"), year),
-        lab_shares=weekly.in_year(weekly.weekly_shares_by(usage, models, "lab"), year),
-        concentration=concentration.weekly_concentration(usage, model_shares, top_n),
-        price_table=table,
-        bars=weekly.in_year(weekly.with_share(weekly.top_n_with_others(usage, top_n)), year),
-        weekly_price=weekly_price,
-    )
+    @cached_property
+    def all_totals(self) -> pd.DataFrame:
+        """Weekly totals of every year (scoring projections, year over year)."""
+        return weekly.weekly_totals(self.usage)
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """Weekly totals of the year's weeks."""
+        return weekly.in_year(self.all_totals, self.year)
+
+    @cached_property
+    def headline(self) -> dict:
+        return weekly.headline_weeks(self.totals)
+
+    @cached_property
+    def monthly(self) -> pd.DataFrame:
+        """Months of the year."""
+        monthly = volume.monthly_totals(self.usage)
+        return monthly[monthly["month"].dt.year == self.year].reset_index(drop=True)
+
+    @cached_property
+    def model_shares(self) -> pd.DataFrame:
+        """Weekly shares by model, the year's weeks."""
+        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models), self.year)
+
+    @cached_property
+    def family_shares(self) -> pd.DataFrame:
+        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models, "family"), self.year)
+
+    @cached_property
+    def lab_shares(self) -> pd.DataFrame:
+        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models, "lab"), self.year)
+
+    @cached_property
+    def concentration(self) -> pd.DataFrame:
+        return concentration.weekly_concentration(self.usage, self.model_shares, self.top_n)
+
+    @cached_property
+    def price_table(self) -> pd.DataFrame:
+        return prices.price_table(self.models, self.catalog, self.price_lists)
+
+    @cached_property
+    def bars(self) -> pd.DataFrame:
+        """The rankings chart: top N models and Others per week, with shares."""
+        return weekly.in_year(weekly.with_share(weekly.top_n_with_others(self.usage, self.top_n)), self.year)
+
+    @cached_property
+    def weekly_price(self) -> pd.DataFrame:
+        table = self.price_table
+        if table.empty:
+            return pd.DataFrame()
+        return prices.weekly_list_price(prices.with_nearest_prices(self.model_shares, table))
 
 
 def year_span(usage: pd.DataFrame, year: int) -> dict:
@@ -159,7 +183,7 @@ def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledge
     available = weekly.report_years(prepared.usage)
     if year not in available:
         raise ValueError(f"no data for {year}; the data cover {available}")
-    data = build_year_data(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
+    data = YearData(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
     data.demand = {
         name: apps.windows_in_year(table, year) for name, table in prepared.demand.items() if name != "demand_revisions"
     }

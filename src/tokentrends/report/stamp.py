@@ -1,13 +1,16 @@
-"""The reproducibility stamp: what built a page (versions, commit, parameters, time)."""
+"""The reproducibility stamp: what built a page (versions, commit, parameters, time). Light on purpose (no pandas):
+the page's kernel makes it when it shows a stored page, so the time and commit are the build's own."""
 
 from __future__ import annotations
 
+import os
 import platform
 import subprocess
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 from tokentrends.paths import project_root
+from tokentrends.render.text import sentence
 
 PACKAGES = ("tokentrends", "pandas", "altair", "vl-convert-python", "papermill", "nbconvert", "jupytext", "pyarrow")
 
@@ -48,3 +51,27 @@ def build_stamp(parameters: dict) -> dict:
         "parameters": parameters,
         "versions": package_versions(),
     }
+
+
+def page_parameters(year: int, top_n: int, data_dir: str, processed_dir: str | os.PathLike) -> dict:
+    """The parameters a page states it was built with."""
+    return {
+        "year": year,
+        "top_n": top_n,
+        # the folder as given from the project, never the build machine's absolute path
+        "data": os.path.relpath(data_dir, project_root()),
+        "prepared": os.path.basename(os.fspath(processed_dir)),
+    }
+
+
+def reproducibility_block(build: dict) -> str:
+    versions = ", ".join(f"{k} {v}" for k, v in build["versions"].items())
+    params = ", ".join(f"{k}={v}" for k, v in build["parameters"].items())
+    return sentence(
+        '<p class="tt-caption"><b>Reproducibility.</b> Built {when} from commit <code>{commit}</code> '
+        "with parameters {params}. Versions: {versions}.</p>",
+        when=build["built_at"],
+        commit=build["git_commit"],
+        params=params,
+        versions=versions,
+    )

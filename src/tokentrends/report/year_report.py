@@ -4,37 +4,36 @@ notebook (the page) and assembled into figures.json."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tokentrends import config
-from tokentrends.files import write_atomic
 from tokentrends.render.chart_files import ChartView, unchecked_charts
+from tokentrends.report import stamp
 from tokentrends.report.jsonable import to_jsonable
 from tokentrends.report.ledger import Ledger
 from tokentrends.report.model import Prepared, YearContext, year_context
+from tokentrends.report.page import (
+    Html,
+    StoredSection,
+    assemble_figures,
+    write_figures_json,
+    write_report_files,
+)
 from tokentrends.report.section import Chart, Section
 from tokentrends.report.sections import SECTIONS
 
 
 @dataclass
-class SectionView:
-    """What a notebook cell displays for a section: its blocks as one HTML output (the page is the notebook)."""
-
-    parts: list[Any]
-
-    def _repr_html_(self) -> str:
-        return "".join(p if isinstance(p, str) else p._repr_html_() for p in self.parts)
-
-
-@dataclass
 class YearReport:
+    """Every section's record, computed (report/page_render.py stores what they render; the notebook shows that)."""
+
     context: YearContext
     results: dict[str, Any]
     sections: tuple[Section, ...] = SECTIONS
     output_dir: Path | None = None  # where chart data and figures.json go; None writes nothing
+    stamped: bool = True  # figures.json gets the page's stamp (`build`); the private report's method writes its own
 
     def section(self, name: str) -> Section:
         for section in self.sections:
@@ -45,64 +44,101 @@ class YearReport:
     def blocks(self, name: str) -> list[Chart | str]:
         return self.section(name).blocks(self.context, self.results[name])
 
-    def show(self, name: str) -> SectionView:
-        """The section's sentences and charts, for display (charts' data written beside the report)."""
+    def render(self, name: str, written: bool) -> StoredSection:
+        """The section as the page shows it: one HTML output (the page is the notebook), its chart files (when
+        written beside the page, which makes the page link each chart's CSV) and its figures.json part."""
+        parts: list[str] = []
+        files: dict[str, bytes] = {}
         with unchecked_charts():
-            return SectionView(
-                [
-                    ChartView(b.chart, b.name, b.data, self.output_dir) if isinstance(b, Chart) else b
-                    for b in self.blocks(name)
-                ]
+            for block in self.blocks(name):
+                if isinstance(block, Chart):
+                    view = ChartView(block.chart, block.name, block.data, written)
+                    files.update(view.files)
+                    block = view._repr_html_()
+                parts.append(block)
+        figures = to_jsonable(self.section(name).figures(self.context, self.results[name]))
+        return StoredSection(name, "".join(parts), files, figures)
+
+    def show(self, name: str) -> Html:
+        """The section's sentences and charts, for display (charts' files written beside the report)."""
+        rendered = self.render(name, written=self.output_dir is not None)
+        if self.output_dir is not None:
+            write_report_files(rendered.files, self.output_dir)
+        return Html(rendered.html)
+
+    def build(self) -> dict:
+        """The reproducibility stamp of this computation."""
+        context = self.context
+        return stamp.build_stamp(
+            stamp.page_parameters(
+                context.year, context.top_n, context.manifest["data_dir"], context.prepared.processed_dir
             )
+        )
+
+    def show_build(self) -> Html:
+        return Html(stamp.reproducibility_block(self.build()))
 
     def figures(self) -> dict:
-        """figures.json: the report's own keys, then each section's, in page order."""
-        span = self.context.span
-        manifest = self.context.manifest
-        out: dict[str, Any] = {
-            "year": self.context.year,
-            "as_of": manifest["as_of"],
-            "citation": manifest["citation"],
-            "is_synthetic": manifest["is_synthetic"],
-            "top_n": self.context.top_n,
-            **span,
-        }
-        analyses: dict[str, Any] = {}
-        for section in self.sections:
-            part = section.figures(self.context, self.results[section.name])
-            clash = (set(part) - {"analyses"}) & set(out) | set(part.get("analyses", {})) & set(analyses)
-            if clash:
-                raise ValueError(f"section {section.name!r} writes figures.json keys another wrote: {sorted(clash)}")
-            analyses.update(part.get("analyses", {}))
-            out.update({k: v for k, v in part.items() if k != "analyses"})
-        out["analyses"] = analyses
-        return out
+        """figures.json: the report's own keys, then each section's, in page order, then the stamp."""
+        parts = [(s.name, to_jsonable(s.figures(self.context, self.results[s.name]))) for s in self.sections]
+        return assemble_figures(
+            figures_head(self.context.year, self.context.top_n, self.context.manifest, self.context.span),
+            parts,
+            self.build() if self.stamped else None,
+        )
 
     def write_figures(self) -> Path | None:
         """figures.json in the output folder (strict JSON, written atomically); nothing without an output folder."""
-        if self.output_dir is None:
-            return None
-        path = Path(self.output_dir) / "figures.json"
-        text = json.dumps(to_jsonable(self.figures()), indent=2, ensure_ascii=False, allow_nan=False)  # NaN -> null
-        write_atomic(path, (text + "\n").encode("utf-8"))
-        return path
+        return None if self.output_dir is None else write_figures_json(self.figures(), self.output_dir)
+
+
+def figures_head(year: int, top_n: int, manifest: dict, span: dict) -> dict:
+    """figures.json's own keys: the year, its source and its span."""
+    return to_jsonable(
+        {
+            "year": year,
+            "as_of": manifest["as_of"],
+            "citation": manifest["citation"],
+            "is_synthetic": manifest["is_synthetic"],
+            "top_n": top_n,
+            **span,
+        }
+    )
+
+
+def needed(sections: tuple[Section, ...], names: set[str]) -> set[str]:
+    """The named sections and every section they read (Section.needs), through any depth."""
+    by_name = {s.name: s for s in sections}
+    todo, out = list(names), set()
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(by_name[name].needs)
+    return out
 
 
 def compute_sections(
-    context: YearContext, sections: tuple[Section, ...], output_dir: str | Path | None = None
+    context: YearContext,
+    sections: tuple[Section, ...],
+    output_dir: str | Path | None = None,
+    only: set[str] | None = None,
+    stamped: bool = True,
 ) -> YearReport:
-    """Every section's numbers, computed once, each section after those it reads (Section.needs)."""
+    """Every section's numbers (or only those named and what they read), computed once, each section after those
+    it reads (Section.needs)."""
     results: dict[str, Any] = {}
     context = dataclasses.replace(
         context, contents=tuple((s.anchor, s.title) for s in sections if s.title), results=results
     )
+    wanted = needed(sections, only) if only is not None else {s.name for s in sections}
     # Sections that read others' records come after them; the page order stays the registry's.
-    for section in sorted(sections, key=lambda s: bool(s.needs)):
+    for section in sorted((s for s in sections if s.name in wanted), key=lambda s: bool(s.needs)):
         missing = set(section.needs) - set(results)
         if missing:
             raise ValueError(f"section {section.name!r} needs {sorted(missing)}, which are not computed before it")
         results[section.name] = section.compute(context)
-    return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None)
+    return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None, stamped)
 
 
 def compute_year(
@@ -112,6 +148,7 @@ def compute_year(
     ledger: Ledger | None = None,
     output_dir: str | Path | None = None,
     sections: tuple[Section, ...] = SECTIONS,
+    only: set[str] | None = None,
 ) -> YearReport:
-    """Compute the year's data and every section's numbers once."""
-    return compute_sections(year_context(prepared, year, top_n, ledger), sections, output_dir)
+    """Compute the year's data and every section's numbers (or only those named and what they read) once."""
+    return compute_sections(year_context(prepared, year, top_n, ledger), sections, output_dir, only)

@@ -35,5 +35,6 @@ def compute_personal(
     output_dir: str | Path | None = None,
     sections: tuple[Section, ...] = PERSONAL_SECTIONS,
 ) -> YearReport:
-    """Every personal section's numbers, computed once: a YearReport over the personal sections."""
-    return compute_sections(personal_context(prepared, activity, year, top_n), sections, output_dir)
+    """Every personal section's numbers, computed once: a YearReport over the personal sections (its method
+    section carries its own stamp, whose parameters name no folder)."""
+    return compute_sections(personal_context(prepared, activity, year, top_n), sections, output_dir, stamped=False)

@@ -1,19 +1,17 @@
 """Methodology and provenance: the source and its caveats, top-50 coverage, how much the model reference
-classifies, every vintage with its sha256, the citation and the reproducibility stamp."""
+classifies, every vintage with its sha256 and the citation. The reproducibility stamp that follows on the page is
+made when the page is shown (report/stamp.py), not stored with the section."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pandas as pd
 
 from tokentrends.inputs.archive import RANKINGS
 from tokentrends.metrics import groups
-from tokentrends.paths import project_root
 from tokentrends.render.formatting import esc, fmt_date, fmt_pct, fmt_tokens, human_dates, sentence
 from tokentrends.render.html import table
-from tokentrends.report import stamp
 from tokentrends.report.model import YearContext
 from tokentrends.report.section import Block, Section
 
@@ -28,7 +26,6 @@ class Method:
     stealth_share: float
     unclassified: pd.DataFrame
     conflicts: pd.DataFrame  # models whose catalog open-weights evidence disagrees with the curated value
-    build: dict  # the reproducibility stamp
     names: dict[str, str]  # display names of the models listed
 
 
@@ -49,7 +46,6 @@ def compute(context: YearContext) -> Method:
     manifest, rows = context.manifest, context.rows
     named = groups.disclosed(rows)
     total = rows["tokens"].sum()
-    prepared = context.prepared.processed_dir
     return Method(
         missing_days=[d for d in manifest["missing_days"] if d.startswith(str(context.year))],
         vintages=[{k: v[k] for k in VINTAGE_FIELDS} for v in manifest["vintages"] if v["kind"] == RANKINGS],
@@ -59,15 +55,6 @@ def compute(context: YearContext) -> Method:
         stealth_share=float(1 - named["tokens"].sum() / total) if total else 0.0,
         unclassified=groups.unclassified(rows),
         conflicts=groups.year_models(rows, context.prepared.models).query("open_weights_conflict"),
-        build=stamp.build_stamp(
-            {
-                "year": context.year,
-                "top_n": context.top_n,
-                # the folder as given from the project, never the build machine's absolute path
-                "data": os.path.relpath(manifest["data_dir"], project_root()),
-                "prepared": prepared.name,
-            }
-        ),
         names=context.display_names,
     )
 
@@ -211,19 +198,6 @@ def citation_footer(manifest: dict) -> str:
     return f'<p class="tt-citation">{esc(human_dates(manifest["citation"]))}. Licence: CC BY 4.0.</p>'
 
 
-def reproducibility_block(build: dict) -> str:
-    versions = ", ".join(f"{k} {v}" for k, v in build["versions"].items())
-    params = ", ".join(f"{k}={v}" for k, v in build["parameters"].items())
-    return sentence(
-        '<p class="tt-caption"><b>Reproducibility.</b> Built {when} from commit <code>{commit}</code> '
-        "with parameters {params}. Versions: {versions}.</p>",
-        when=build["built_at"],
-        commit=build["git_commit"],
-        params=params,
-        versions=versions,
-    )
-
-
 def blocks(context: YearContext, result: Method) -> list[Block]:
     return [
         methodology(context, result),
@@ -231,7 +205,6 @@ def blocks(context: YearContext, result: Method) -> list[Block]:
         coverage_block(result),
         vintages_table(context.manifest),
         citation_footer(context.manifest),
-        reproducibility_block(result.build),
     ]
 
 
@@ -243,7 +216,6 @@ def figures(context: YearContext, result: Method) -> dict:
         "coverage_disclosed": result.coverage_disclosed,
         "stealth_share": result.stealth_share,
         "top50": result.top50,
-        "build": result.build,
     }
 
 
