@@ -8,7 +8,8 @@
 3. Import floor: the floor's notebook plus one cell importing what the report's notebook imports
    (tokentrends, pandas, altair): the least any notebook telling this story with this stack can cost.
 4. Rebuild with the tidy table and the stores kept, the reports removed: the build's path with nothing to compute.
-5. Where a year's kernel spends its time: the slowest cells of the built notebooks (papermill's timings).
+5. Where a year's kernel spends its time: the slowest cells of the built notebooks (papermill's timings; in a cold
+   build the first cell waits for the worker rendering the page while the kernel started).
 6. No-op rebuild: the same build again with nothing changed.
 7. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
    table, in a child process so its peak memory (max RSS) is its own.

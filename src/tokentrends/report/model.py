@@ -134,16 +134,24 @@ class YearContext:
     top_n: int
     prepared: Prepared
     data: YearData
-    rows: pd.DataFrame  # the year's named-model rows with their reference attributes (metrics.groups.year_rows)
     span: dict
     ledger: Ledger
-    watch: list[str]  # the families the story follows
     contents: tuple[tuple[str, str], ...] = ()  # (anchor, title) of the page's sections, from the registry
     results: dict = field(default_factory=dict)  # records of the sections computed so far (Section.needs)
 
     @property
     def manifest(self) -> dict:
         return self.prepared.manifest
+
+    @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The year's named-model rows with their reference attributes (metrics.groups.year_rows)."""
+        return groups.year_rows(self.prepared.usage, self.prepared.models, self.year)
+
+    @cached_property
+    def watch(self) -> list[str]:
+        """The families the story follows: the ledger's, else the year's largest."""
+        return self.ledger.watch or default_watch(self.data)
 
     @property
     def label(self) -> str:
@@ -187,17 +195,13 @@ def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledge
     data.demand = {
         name: apps.windows_in_year(table, year) for name, table in prepared.demand.items() if name != "demand_revisions"
     }
-    ledger = ledger if ledger is not None else read_ledger(year)
-    watch = ledger.watch or default_watch(data)
     return YearContext(
         year=year,
         top_n=top_n,
         prepared=prepared,
         data=data,
-        rows=groups.year_rows(prepared.usage, prepared.models, year),
         span=year_span(prepared.usage, year),
-        ledger=ledger,
-        watch=watch,
+        ledger=ledger if ledger is not None else read_ledger(year),
     )
 
 

@@ -16,6 +16,7 @@ import ast
 import json
 import sys
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from tokentrends import config
@@ -49,8 +50,14 @@ def section_module_files(section: Section) -> set[Path]:
 
 def imported_section_modules(path: Path) -> set[Path]:
     """The section modules a section module imports (from tokentrends.report.sections[.x] import ...)."""
+    return _imported_section_modules(path, path.read_bytes())
+
+
+@lru_cache(maxsize=256)
+def _imported_section_modules(path: Path, source: bytes) -> frozenset[Path]:
+    """Parsed once per content of a module (every key reads the same few modules again)."""
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module:
             if node.module == SECTIONS_PACKAGE:
                 found.update(SECTIONS_DIR / f"{alias.name}.py" for alias in node.names)
@@ -62,7 +69,7 @@ def imported_section_modules(path: Path) -> set[Path]:
                 for alias in node.names
                 if alias.name.startswith(SECTIONS_PACKAGE + ".")
             )
-    return {p for p in found if p.is_file()}
+    return frozenset(p for p in found if p.is_file())
 
 
 def section_code(section: Section, sections: tuple[Section, ...]) -> set[Path]:
