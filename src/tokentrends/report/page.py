@@ -18,7 +18,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from tokentrends import config
@@ -70,13 +69,7 @@ class Html:
 
 
 def library_versions() -> dict[str, str]:
-    versions = {"python": sys.version.split()[0]}
-    for name in LIBRARIES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
+    return stamp.package_versions(LIBRARIES)
 
 
 def ledger_fingerprint(year: int) -> str | None:

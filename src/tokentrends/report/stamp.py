@@ -34,9 +34,10 @@ def git_commit() -> str:
     return out.stdout.strip() + ("+local changes" if dirty else "")
 
 
-def package_versions() -> dict[str, str]:
+def package_versions(names: tuple[str, ...] = PACKAGES) -> dict[str, str]:
+    """Python's version and each named distribution's ("not installed" when absent)."""
     versions = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in names:
         try:
             versions[name] = version(name)
         except PackageNotFoundError:
