@@ -21,6 +21,7 @@ import pandas as pd
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive
 from tokentrends.inputs.fetch import store_vintage
+from tokentrends.inputs.newest import newest_per_key
 from tokentrends.inputs.sources import activity as activity_source
 from tokentrends.inputs.sources.rankings_daily import parse_as_of
 from tokentrends.paths import project_root
@@ -153,10 +154,7 @@ def merge_activity(frames: dict[str, pd.DataFrame], as_of: dict[str, str]) -> tu
     if not frames:
         return activity_source.empty_frame().assign(vintage=pd.Series(dtype=object)), pd.DataFrame(columns=log_columns)
     stacked = pd.concat([f.assign(vintage=vid, as_of=as_of[vid]) for vid, f in frames.items()], ignore_index=True)
-    stacked = stacked.sort_values(["as_of", "vintage"], ascending=False, kind="stable")
-    newest = ~stacked.duplicated(key, keep="first").to_numpy()
-    merged, older = stacked[newest], stacked[~newest]
-    joined = older.merge(merged, on=key, suffixes=("_old", "_new"), validate="m:1")
+    merged, joined = newest_per_key(stacked, key, ["as_of", "vintage"])
     changes = []
     for column in VALUE_COLUMNS:
         differs = joined[joined[f"{column}_old"] != joined[f"{column}_new"]]

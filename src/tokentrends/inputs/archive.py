@@ -16,6 +16,7 @@ import pandas as pd
 
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
+from tokentrends.inputs.newest import newest_per_key
 from tokentrends.inputs.sources import rankings_daily, strict
 from tokentrends.paths import project_root
 
@@ -252,11 +253,7 @@ def merge_rankings(
         [f.assign(vintage=vid, as_of=as_of[vid], stated=stated.get(vid, True)) for vid, f in frames.items()],
         ignore_index=True,
     )
-    stacked = stacked.sort_values(["stated", "as_of", "vintage"], ascending=False, kind="stable")
-    first = ~stacked.duplicated(["date", "model_permaslug"], keep="first")
-    usage = stacked[first.to_numpy()]
-    older = stacked[~first.to_numpy()]
-    joined = older.merge(usage, on=["date", "model_permaslug"], suffixes=("_old", "_new"), validate="m:1")
+    usage, joined = newest_per_key(stacked, ["date", "model_permaslug"], ["stated", "as_of", "vintage"])
     changed = joined[joined["tokens_old"] != joined["tokens_new"]]
     tie = changed[(changed["as_of_old"] == changed["as_of_new"]) & (changed["stated_old"] == changed["stated_new"])]
     if len(tie):

@@ -18,6 +18,7 @@ import pandas as pd
 
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive
+from tokentrends.inputs.newest import newest_per_key
 from tokentrends.inputs.sources import app_rankings, session_cost, task_classifications
 
 APP_COLUMNS = [
@@ -83,11 +84,7 @@ def merge_newest(
     """The newest as_of wins per key (ties: the later vintage id); every differing older value is logged."""
     if stacked.empty:
         return stacked, pd.DataFrame(columns=REVISION_COLUMNS)
-    ordered = stacked.sort_values(["as_of", "vintage"], ascending=False, kind="stable")
-    winner = ~ordered.duplicated(key, keep="first")
-    merged = ordered[winner.to_numpy()]
-    older = ordered[~winner.to_numpy()]
-    joined = older.merge(merged, on=key, suffixes=("_old", "_new"), validate="m:1")
+    merged, joined = newest_per_key(stacked, key, ["as_of", "vintage"])
     logs = []
     for field in fields:
         changed = joined[joined[f"{field}_old"].astype(str) != joined[f"{field}_new"].astype(str)]
