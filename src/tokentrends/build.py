@@ -276,6 +276,18 @@ def report_damage(folder: Path) -> str | None:
     return None
 
 
+def up_to_date(folder: Path, stamp: str, log) -> bool:
+    """Whether a built year's folder holds this stamp and is whole (said in one line either way it is kept)."""
+    stamp_file = folder / STAMP
+    if not (stamp_file.exists() and stamp_file.read_text() == stamp):
+        return False
+    if damage := report_damage(folder):
+        log(f"  {folder.name}: {damage}: rebuilding")
+        return False
+    log(f"  {folder.name}: up to date")
+    return True
+
+
 def is_real_report(folder: Path) -> bool:
     try:
         figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
@@ -381,14 +393,8 @@ def build_reports(
     todo = {}
     for year in wanted:
         stamp = year_stamp(processed_dir, source, year, top_n)
-        stamp_file = reports_dir / str(year) / STAMP
-        if stamp_file.exists() and stamp_file.read_text() == stamp:
-            if damage := report_damage(reports_dir / str(year)):
-                log(f"  {year}: {damage}: rebuilding")
-                todo[year] = stamp
-            else:
-                log(f"  {year}: up to date")
-                drop_failed(reports_dir, year)
+        if up_to_date(reports_dir / str(year), stamp, log):
+            drop_failed(reports_dir, year)
         else:
             todo[year] = stamp
     if todo:

@@ -10,13 +10,22 @@ owner only), and static chart renders are kept under data/private/, not in the s
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from tokentrends import config, paths
-from tokentrends.build import check_top_n, execute_notebook, render_html, swap_into_place
+from tokentrends.build import (
+    STAMP,
+    check_top_n,
+    clean_leftovers,
+    execute_notebook,
+    render_html,
+    swap_into_place,
+    up_to_date,
+)
 from tokentrends.errors import BuildError, InputError
 from tokentrends.files import write_atomic
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
@@ -35,7 +44,6 @@ from tokentrends.render.chart_renders import (
 )
 
 NOTEBOOK = "your_year.py"
-STAMP = ".build-stamp"
 RENDERS = ".chart-renders"  # under data/private: private charts carry your data
 
 
@@ -109,7 +117,8 @@ def build_private_year(
     started = time.perf_counter()
     reports_dir.mkdir(parents=True, exist_ok=True)
     reports_dir.chmod(0o700)
-    tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-", dir=reports_dir))  # mkdtemp: owner-only, kept so
+    # mkdtemp: owner-only, kept so; the pid in the name lets clean_leftovers tell a dead build's folder
+    tmp = Path(tempfile.mkdtemp(prefix=f".build-{year}-{os.getpid()}-", dir=reports_dir))
     try:
         parameters = {
             "year": year,
@@ -150,12 +159,12 @@ def build_personal(
             f"cannot build {unknown or 'any year'}: your activity covers {available}, the market's data {market_years}"
         )
     source = notebook_path()
+    if reports_dir.is_dir():
+        clean_leftovers(reports_dir, log)
     built = []
     for year in wanted:
         stamp = year_stamp(archive, processed, source, year, top_n)
-        stamp_file = reports_dir / str(year) / STAMP
-        if stamp_file.exists() and stamp_file.read_text() == stamp:
-            log(f"  {year}: up to date")
+        if up_to_date(reports_dir / str(year), stamp, log):
             continue
         seconds = build_private_year(year, activity, processed, reports_dir, top_n, stamp, source)
         log(f"  {year}: built in {seconds:.1f}s -> {reports_dir / str(year) / 'report.html'} (private)")

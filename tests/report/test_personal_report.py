@@ -118,6 +118,20 @@ def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_row
     assert (folder.stat().st_mode & 0o077) == 0  # the folder is its owner's alone
 
 
+@pytest.mark.slow
+def test__report_you__a_damaged_year_is_rebuilt_and_a_dead_build_folder_removed(tmp_path, market):
+    activity = activity_sample.write_activity_sample(tmp_path / "sample-activity")
+    reports = tmp_path / "private"
+    assert build_personal(activity, [2025], 9, market, reports, log=quiet) == [2025]
+    (reports / "2025" / "report.html").unlink()  # stamp still there, page gone
+    leftover = reports / ".build-2025-999999999-abc"  # a build folder of a process that is gone
+    leftover.mkdir()
+    said = []
+    assert build_personal(activity, [2025], 9, market, reports, log=said.append) == [2025]
+    assert (reports / "2025" / "report.html").is_file() and not leftover.exists()
+    assert any("report.html is missing: rebuilding" in line for line in said)
+
+
 @pytest.fixture(scope="module")
 def synthetic_reports(tmp_path_factory, market) -> Path:
     root = tmp_path_factory.mktemp("synthetic")
