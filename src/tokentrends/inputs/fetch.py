@@ -212,12 +212,18 @@ def archive_last_day(data_dir: Path) -> date | None:
     return last
 
 
+def parse_body(body: bytes, reader: Callable[[str], object]) -> object:
+    """A response read by the build's own parser for its input format (they read files): the fetcher keeps only
+    what the build would read."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+        tmp.write(body)
+        tmp.flush()
+        return reader(tmp.name)
+
+
 def _validate_rankings(start: date, end: date) -> Callable[[bytes], object]:
     def check(body: bytes) -> None:
-        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-            tmp.write(body)
-            tmp.flush()
-            parsed = rankings_daily.read_rankings_json(tmp.name)
+        parsed = parse_body(body, rankings_daily.read_rankings_json)
         if not parsed.meta.get("as_of"):
             raise InputError("response", "meta.as_of is missing")
         days = parsed.frame["date"]
@@ -319,10 +325,7 @@ def fetch_models(client: Client, data_dir: Path, log=print) -> Path | None:
     """The public model catalog, stored as a vintage dated by its retrieval time."""
 
     def check(body: bytes) -> None:
-        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-            tmp.write(body)
-            tmp.flush()
-            read_models_catalog(tmp.name)
+        parse_body(body, read_models_catalog)
 
     retrieved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     body = client.get("/models", None, check)

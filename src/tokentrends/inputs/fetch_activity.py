@@ -10,7 +10,6 @@ days, so resuming is simply asking again: an interrupted run leaves nothing half
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,10 +39,7 @@ def validator(clock: Callable[[], datetime], answered_at: list[str]) -> Callable
 
     def check(body: bytes) -> None:
         as_of = iso(clock())
-        with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-            tmp.write(body)
-            tmp.flush()
-            activity_source.read_activity_json(tmp.name, as_of=as_of)
+        fetch.parse_body(body, lambda path: activity_source.read_activity_json(path, as_of=as_of))
         answered_at[:] = [as_of]
 
     return check

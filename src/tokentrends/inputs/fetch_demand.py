@@ -14,7 +14,6 @@ never overwritten, and what is already archived is never asked for again, so an 
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 from tokentrends import CITATION_TEMPLATE
 from tokentrends.errors import InputError
 from tokentrends.inputs import archive
-from tokentrends.inputs.fetch import LICENCE, Client, store_vintage
+from tokentrends.inputs.fetch import LICENCE, Client, parse_body, store_vintage
 from tokentrends.inputs.sources import app_rankings, session_cost, task_classifications
 from tokentrends.inputs.sources.rankings_daily import API_START
 
@@ -68,19 +67,12 @@ def archived_pages(data_dir: Path) -> dict[tuple, int]:
     return pages
 
 
-def _parse_body(body: bytes, reader: Callable[[str], object]) -> object:
-    with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-        tmp.write(body)
-        tmp.flush()
-        return reader(tmp.name)
-
-
 def _validate_page(params: dict) -> Callable[[bytes], object]:
     """The response is this page of this window: the parser's rules, the window and absolute ranks."""
     offset, limit = params["offset"], params["limit"]
 
     def check(body: bytes) -> None:
-        parsed = _parse_body(body, app_rankings.read_app_rankings)
+        parsed = parse_body(body, app_rankings.read_app_rankings)
         window = (parsed.start_date.isoformat(), parsed.end_date.isoformat())
         if window != (params["start_date"], params["end_date"]):
             raise InputError("response", f"window {window} is not the requested {params['start_date']}..")
@@ -175,7 +167,7 @@ def fetch_task_classifications(client: Client, data_dir: Path, until: date, log=
         return None
     params = {"window": "7d"}
     body = client.get(
-        "/classifications/task", params, lambda b: _parse_body(b, task_classifications.read_task_classifications)
+        "/classifications/task", params, lambda b: parse_body(b, task_classifications.read_task_classifications)
     )
     as_of = json.loads(body)["data"]["as_of"]
     return store_vintage(
@@ -203,7 +195,7 @@ def fetch_session_cost(client: Client, data_dir: Path, until: date, log=print) -
     if newest and newest > until - WEEKLY:
         log(f"session-cost: the archive has the refresh of {newest}")
         return None
-    body = client.get("/datasets/session-cost", None, lambda b: _parse_body(b, session_cost.read_session_cost))
+    body = client.get("/datasets/session-cost", None, lambda b: parse_body(b, session_cost.read_session_cost))
     as_of = json.loads(body)["meta"]["as_of"]
     return store_vintage(
         data_dir,
