@@ -75,7 +75,9 @@ def test__read_activity_json__empty_pull_is_valid(tmp_path):
         ({"reasoning_tokens": "ten"}, "reasoning_tokens 'ten' is not a whole number written in plain digits"),
         ({"usage": -0.01}, "usage '-0.01' is negative"),
         ({"usage": float("nan")}, "usage 'nan' is not a finite amount"),
-        ({"byok_usage_inference": "Infinity"}, "byok_usage_inference 'Infinity' is not a finite amount"),
+        ({"byok_usage_inference": "Infinity"}, "byok_usage_inference 'Infinity' is not a number"),
+        ({"usage": "１２"}, "usage '１２' is not a number"),  # fullwidth digits: Decimal reads them, the rule not
+        ({"usage": "1_000"}, "usage '1_000' is not a number"),
         ({"byok_usage_inference": None}, "byok_usage_inference None must be a number"),
         ({"date": "2026-01-30"}, "date 2026-01-30 is outside the pull's 30 days (2026-01-31..2026-03-01)"),
         ({"date": "2026-03-02"}, "outside the pull's 30 days"),

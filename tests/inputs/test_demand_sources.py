@@ -253,6 +253,8 @@ def pd_isna(value) -> bool:
         ("2026-09-22,,,A,,,1000,0,0,False,0\n", "id is empty", 2),
         ("22/09/2026,a/x,,A,,,1000,0,0,False,0\n", "snapshot_date '22/09/2026' is not a YYYY-MM-DD date", 2),
         ("2026-09-22,a/x,,A,1.5,,1000,0,0,False,0\n", "created '1.5' is not a non-negative whole number", 2),
+        ("2026-09-22,a/x,,A,,,1_000,0,0,False,0\n", "context_length '1_000' is not a number", 2),
+        ("2026-09-22,a/x,,A,,,1000,１,0,False,0\n", "price_prompt_usd_per_token '１' is not a number", 2),
     ],
 )
 def test__read_models_derived__one_error_naming_file_row_and_reason(tmp_path, rows, reason, row):

@@ -55,6 +55,8 @@ def parse_money(value: object, column: str, path: str | Path, row: int) -> float
     """An amount in USD: a finite, non-negative number (JSON number or numeric string)."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise InputError(path, f"{column} {value!r} must be a number", row)
+    if isinstance(value, str) and not strict.is_decimal(value.strip()):  # no `１２`, `1_000`, `Infinity`
+        raise InputError(path, f"{column} {value[:40]!r} is not a number", row)
     try:
         amount = float(Decimal(str(value).strip()))
     except (InvalidOperation, ValueError):
