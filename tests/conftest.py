@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import browser_pages
+from tokentrends.report import model as year_data
 
 ROOT = Path(__file__).resolve().parents[1]
 # The real vintages: ../shared/data/openrouter beside the project, or wherever TOKENTRENDS_SHARED_DATA points.
@@ -75,3 +77,36 @@ def browser():
         chromium = p.chromium.launch(executable_path=str(browser_pages.CHROMIUM), args=browser_pages.ARGS)
         yield chromium
         chromium.close()
+
+
+def quiet(*_args) -> None:
+    """A `log` that says nothing."""
+
+
+def small_year(weekly_tokens: list[float]) -> year_data.YearData:
+    """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens (7 equal days)."""
+    days = [
+        (day, round(tokens / 7))
+        for i, tokens in enumerate(weekly_tokens)
+        for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)
+    ]
+    usage = pd.DataFrame(
+        {
+            "date": pd.to_datetime([d for d, _ in days]).astype("datetime64[s]"),
+            "model_permaslug": "a/x",
+            "tokens": [t for _, t in days],
+        }
+    )
+    models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
+    empty = pd.DataFrame(
+        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+    )
+    return year_data.YearData(usage, models, empty, empty, 2025, 9)
+
+
+def prepared_year(data_dir: Path, out: Path, year: int, top_n: int = 9) -> year_data.YearData:
+    """The year's data from a folder of vintages, prepared into `out`."""
+    from tokentrends.inputs import prepare
+
+    processed = prepare.prepare(data_dir, out, log=quiet)
+    return year_data.year_context(year_data.load_prepared(processed), year, top_n).data

@@ -14,16 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, quiet
 from tokentrends import build, cli
 from tokentrends.errors import BuildError, InputError
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
 from tokentrends.render.index_page import write_index
-
-
-def quiet(*_args) -> None:
-    pass
 
 
 def fake_year(folder: Path, year: int, synthetic: bool) -> Path:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from conftest import quiet
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
 from tokentrends.inputs.sample import sample_rankings
-
-
-def quiet(*_) -> None:
-    pass
 
 
 def test__activity_sample__deterministic_labelled_and_loads(tmp_path):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import quiet
 from fake_openrouter import FakeOpenRouter
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import fetch
@@ -25,10 +26,6 @@ def client(server: FakeOpenRouter, tmp_path: Path, sleeps: list | None = None) -
     limiter = fetch.RateLimiter(tmp_path / ".requests.json", sleep=lambda s: None)
     record = sleeps.append if sleeps is not None else (lambda s: None)
     return fetch.Client(server.url, limiter, api_key=KEY, sleep=record, key_name=fa.KEY_VARIABLE)
-
-
-def quiet(*_) -> None:
-    pass
 
 
 def test__fetch_activity__stores_a_private_vintage_that_loads(tmp_path):

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from conftest import quiet
 from fake_openrouter import FakeOpenRouter, covered_days
 from tokentrends.inputs import fetch
 
@@ -20,10 +21,6 @@ def client(server: FakeOpenRouter, tmp_path, sleeps: list | None = None, **kwarg
     limiter = fetch.RateLimiter(tmp_path / "requests.json", sleep=lambda s: None)
     record = sleeps.append if sleeps is not None else (lambda s: None)
     return fetch.Client(server.url, limiter, api_key=KEY, sleep=record, **kwargs)
-
-
-def quiet(*_args) -> None:
-    pass
 
 
 def test__fetch__a_window_without_rows_is_not_stored_and_stops(tmp_path):

@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import prepared_year, small_year
 from tokentrends.inputs import prepare
 from tokentrends.metrics import backtest, outlook, weekly
 from tokentrends.report import claims
 from tokentrends.report import ledger as ledgers
-from tokentrends.report import model as year_data
 
 
 def totals_frame(tokens: list[float], start: str = "2025-01-06", partial: tuple[int, ...] = ()) -> pd.DataFrame:
@@ -207,27 +207,6 @@ def test__run_backtest__too_few_weeks_is_empty_not_an_error():
     assert json.dumps(result.to_records(), allow_nan=False)
 
 
-def small_year(weekly_tokens: list[float]) -> year_data.YearData:
-    """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens (7 equal days)."""
-    days = [
-        (day, round(tokens / 7))
-        for i, tokens in enumerate(weekly_tokens)
-        for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)
-    ]
-    usage = pd.DataFrame(
-        {
-            "date": pd.to_datetime([d for d, _ in days]).astype("datetime64[s]"),
-            "model_permaslug": "a/x",
-            "tokens": [t for _, t in days],
-        }
-    )
-    models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
-    empty = pd.DataFrame(
-        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
-    )
-    return year_data.YearData(usage, models, empty, empty, 2025, 9)
-
-
 def test__pace_continues_through__verdicts_and_measurable_date():
     def measure(data, month: str, origin: str) -> SimpleNamespace:
         return SimpleNamespace(**ledgers.judge("pace_continues_through", data, {"month": month, "origin": origin}))
@@ -331,15 +310,7 @@ def test__real_previous_outlook_loglinear_12_is_the_old_outlook(real_totals):
 
 @pytest.mark.shared
 def test__real_claim_pace_through_december_not_yet_measurable(shared_data, tmp_path):
-    processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    data = year_data.YearData(
-        prepare.load_usage(processed),
-        prepare.load_models(processed),
-        prepare.load_catalog(processed),
-        prepare.load_prices(processed),
-        2026,
-        9,
-    )
+    data = prepared_year(shared_data, tmp_path, 2026)
     ledger = {c["id"]: c for c in ledgers.evaluate(ledgers.load_ledger(ledgers.ledger_path(2026)), data)}
     pace = ledger["pace-continues-through-december"]
     assert pace["verdict"] == claims.CANNOT

@@ -3,11 +3,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from conftest import prepared_year, small_year
 from tokentrends.errors import InputError
-from tokentrends.inputs import prepare
 from tokentrends.report import claims
 from tokentrends.report import ledger as ledgers
-from tokentrends.report import model as year_data
 
 ISSUE_CLAIMS = {
     "january-below-1t",
@@ -23,27 +22,6 @@ ISSUE_CLAIMS = {
     "others-long-tail-growing",
     "intelligence-tax-dropped",
 }
-
-
-def small_year(weekly_tokens: list[int]) -> year_data.YearData:
-    """A year of full weeks from 2025-01-06 where one model carries the given weekly tokens."""
-    rows = [
-        (day, "a/x", tokens // 7)
-        for i, tokens in enumerate(weekly_tokens)
-        for day in pd.date_range(pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i), periods=7)
-    ]
-    usage = pd.DataFrame(
-        {
-            "date": pd.to_datetime([r[0] for r in rows]).astype("datetime64[s]"),
-            "model_permaslug": [r[1] for r in rows],
-            "tokens": [r[2] for r in rows],
-        }
-    )
-    models = pd.DataFrame({"model_permaslug": ["a/x"], "family": ["X"], "lab": ["A"]})
-    empty = pd.DataFrame(
-        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
-    )
-    return year_data.YearData(usage, models, empty, empty, 2025, 9)
 
 
 def test__weekly_volume_below__verdicts():
@@ -93,15 +71,7 @@ def test__load_ledger__errors_name_the_problem(tmp_path, text, reason):
 
 
 def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path):
-    processed = prepare.prepare(shared_data, tmp_path, log=lambda *_: None)
-    data = year_data.YearData(
-        prepare.load_usage(processed),
-        prepare.load_models(processed),
-        prepare.load_catalog(processed),
-        prepare.load_prices(processed),
-        2025,
-        9,
-    )
+    data = prepared_year(shared_data, tmp_path, 2025)
     ledger = {c["id"]: c for c in ledgers.evaluate(ledgers.load_ledger(ledgers.ledger_path(2025)), data)}
     assert set(ledger) == ISSUE_CLAIMS
     for claim in ledger.values():

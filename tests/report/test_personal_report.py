@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser_pages import open_offline
+from conftest import quiet
 from tokentrends.build_personal import build_personal
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
@@ -17,10 +18,6 @@ from tokentrends.metrics import personal
 from tokentrends.report.claims import VERDICTS
 
 KEY_HASH = "f" * 64  # a key hash as the keys API returns it: it must never reach a page
-
-
-def quiet(*_) -> None:
-    pass
 
 
 def item(
