@@ -38,13 +38,14 @@ data_dir = None  # a folder of vintages; None is the project's data/raw (or the 
 processed_dir = None  # prepared tables (python -m tokentrends prepare); None prepares data_dir first
 output_dir = None  # where figures.json and chart files go; None writes nothing
 top_n = None  # models named per week in the rankings chart; None is the project's default
+render_missing = True  # render the page when none is stored (make report renders it first and sets False)
 
 # %%
 from IPython.display import display
 
 from tokentrends.report.page import open_year
 
-report = open_year(year, data_dir=data_dir, processed_dir=processed_dir, top_n=top_n, output_dir=output_dir)
+report = open_year(year, data_dir, processed_dir, top_n, output_dir, render_missing)
 display(report.chart_support())
 report.show("title")
 

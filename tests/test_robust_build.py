@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, quiet
-from tokentrends import build, cli
+from tokentrends import build, cli, fingerprint
 from tokentrends.errors import BuildError, InputError
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
@@ -180,6 +180,45 @@ def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_
     time.sleep(1.0)
     assert not (out / "2025").exists() and not (out / "2026").exists()
     assert not list(out.glob(".build-*"))  # the workers cleaned up as they ended
+
+
+@pytest.mark.slow
+def test__build__ctrl_c_stops_the_workers_at_once_and_swaps_nothing_in(sample_data, tmp_path):
+    home = tmp_path / "home"  # a project of its own: nothing stored yet, so the years take seconds to render
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    out = tmp_path / "interrupted-reports"
+    proc = start_report(
+        sample_data,
+        out,
+        env={**os.environ, "TOKENTRENDS_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.time() + 120
+    while not list(out.glob(".build-*")) and time.time() < deadline:
+        time.sleep(0.05)
+    assert list(out.glob(".build-*")), "the build never started"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=15)  # the workers are stopped, not waited for
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the build went on after Ctrl-C")
+    assert proc.returncode == 130 and "interrupted" in err
+    time.sleep(1.0)
+    assert not (out / "2025").exists() and not (out / "2026").exists()
+    assert _processes_mentioning(str(out)) == []
+
+
+def test__build__a_module_changed_after_the_command_started_is_refused(sample_data, tmp_path, monkeypatch):
+    formatting = fingerprint.PACKAGE_DIR / "render" / "formatting.py"
+    monkeypatch.setitem(fingerprint.SOURCES_AT_START, formatting, "the file as it was when the command started")
+    with pytest.raises(BuildError, match=r"render/formatting.py changed after this command started"):
+        build.build_reports(sample_data, reports_dir=tmp_path / "r", log=quiet)
+    assert not (tmp_path / "r" / "2025").exists()
 
 
 # class 6: a kernel that fails to start is retried
@@ -357,3 +396,10 @@ def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(samp
     with pytest.raises(OSError):  # the simulation holds
         (sample_reports / "index.html").write_text("x")
     assert build.build_reports(sample_data, reports_dir=sample_reports, log=quiet) == []
+
+
+def test__year_stamp__an_edited_claims_ledger_is_a_new_stamp(monkeypatch, tmp_path):
+    source = ROOT / "notebooks" / "year_in_review.py"
+    before = build.year_stamp(tmp_path / "prepared", source, 2025, 9)
+    monkeypatch.setattr(build, "ledger_fingerprint", lambda year: "another ledger")
+    assert build.year_stamp(tmp_path / "prepared", source, 2025, 9) != before

@@ -2,6 +2,10 @@
 
 import sys
 
+from tokentrends import fingerprint as _fingerprint  # first: the package's code as this process found it
+
+del _fingerprint
+
 __version__ = "0.1.0"
 
 # jsonschema, which altair imports, compiles some 40 grammars of the optional rfc3987-syntax package

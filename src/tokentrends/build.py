@@ -17,13 +17,14 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pyarrow
 from threadpoolctl import threadpool_limits
 from traitlets.config import Config
 
-from tokentrends import config, paths
+from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import prepare
@@ -32,7 +33,15 @@ from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
 from tokentrends.report.backtest_store import prune_backtests
-from tokentrends.report.page import page_key, page_lock, page_path, prune_pages, prune_stored_sections
+from tokentrends.report.page import (
+    ledger_fingerprint,
+    library_versions,
+    load_page,
+    page_key,
+    page_lock,
+    prune_pages,
+    prune_stored_sections,
+)
 
 NOTEBOOK = "year_in_review.py"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
@@ -168,7 +177,14 @@ def build_year(
     try:
         # output_dir "." is the folder the kernel runs in: the build folder now, the report's own folder
         # when the executed notebook is re-run (nbval), so the recorded parameters stay true after the swap.
-        parameters = {"year": year, "processed_dir": str(processed_dir), "output_dir": ".", "top_n": top_n}
+        # render_missing False: the page is rendered here first; the kernel never renders one itself.
+        parameters = {
+            "year": year,
+            "processed_dir": str(processed_dir),
+            "output_dir": ".",
+            "top_n": top_n,
+            "render_missing": False,
+        }
         # The page is rendered here, in the worker, while the notebook's kernel starts (papermill in a thread; the
         # kernel's first cell waits on the page's lock), and the kernel opens it from the store without importing
         # pandas or altair. The renderer is imported here, not at the top: it loads altair and every section
@@ -177,7 +193,7 @@ def build_year(
         with ThreadPoolExecutor(max_workers=1) as notebook:
             with page_lock(key):
                 executed = notebook.submit(execute_notebook, source, tmp / "report.ipynb", parameters)
-                if not page_path(key).is_file():
+                if load_page(key) is None:
                     from tokentrends.report.page_render import render_page  # noqa: PLC0415
 
                     render_page(processed_dir, year, top_n, written=True)
@@ -254,10 +270,12 @@ def _children(pid: int) -> list[int]:
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
     """Cancel what has not started and end the workers now (shutdown alone waits for running builds)."""
+    # No public handle on the workers; taken before shutdown, which forgets them.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public handle on the workers
+    for process in processes:
         process.terminate()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.join(timeout=10)
         if process.is_alive():  # stuck in native code, where the SIGTERM handler cannot run
             process.kill()
@@ -327,6 +345,7 @@ def clean_leftovers(reports_dir: Path, log) -> None:
 
 
 def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
+    """Everything a year's report is built from: a report with the same stamp is up to date."""
     return hash_json(
         {
             "data": processed_dir.name,
@@ -334,6 +353,8 @@ def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
             "code": package_fingerprint(),
             "year": year,
             "top_n": top_n,
+            "ledger": ledger_fingerprint(year),  # the claims are read from data/claims/<year>.yaml
+            "libraries": library_versions(),
         }
     )
 
@@ -397,6 +418,11 @@ def build_reports(
             drop_failed(reports_dir, year)
         else:
             todo[year] = stamp
+    if todo and (changed := fingerprint.changed_since_start()):
+        raise BuildError(
+            f"{', '.join(str(p.relative_to(fingerprint.PACKAGE_DIR)) for p in changed)} changed after this command "
+            "started, and it runs the code it read then: run it again"
+        )
     if todo:
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
         log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
@@ -409,6 +435,12 @@ def build_reports(
                 year, seconds = future.result()
                 drop_failed(reports_dir, year)
                 log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
+        except BrokenProcessPool:
+            stop_workers(pool)
+            raise BuildError(
+                "a build worker ended without a word (killed, or out of memory); the years it built are unchanged: "
+                "run the build again"
+            ) from None
         except BaseException:
             stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
             raise

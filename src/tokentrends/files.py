@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
@@ -41,15 +42,23 @@ def prune_unused(folder: Path, pattern: str, days: int = UNUSED_DAYS) -> int:
     return removed
 
 
+STORED_MAGIC = b"tokentrends-stored-1\n"  # then the payload's sha256 (32 bytes), then the pickle
+
+
 def load_stored(path: Path) -> Any | None:
     """What save_stored() kept at `path`, marked as in use (prune_unused keeps it); None when there is none or it
-    cannot be read (cut short, or written by another version of a library): the caller computes it again."""
+    cannot be trusted (cut short, a byte changed, written by another version of a library): the caller computes
+    it again."""
     try:
-        with path.open("rb") as fh:  # the project's own cache, written by save_stored: never data from outside
-            value = pickle.load(fh)
+        blob = path.read_bytes()
     except FileNotFoundError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    head = len(STORED_MAGIC) + 32
+    if not blob.startswith(STORED_MAGIC) or hashlib.sha256(blob[head:]).digest() != blob[len(STORED_MAGIC) : head]:
+        return None
+    try:
+        value = pickle.loads(blob[head:])  # the project's own cache, written by save_stored: never data from outside
+    except Exception:  # noqa: BLE001 (whatever a stale pickle raises, the answer is to compute it again)
         return None
     now = time.time()
     try:
@@ -60,5 +69,6 @@ def load_stored(path: Path) -> Any | None:
 
 
 def save_stored(path: Path, value: Any) -> None:
-    """Keep `value` at `path` for load_stored (pickled, written atomically)."""
-    write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    """Keep `value` at `path` for load_stored: pickled behind its checksum, written atomically."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    write_atomic(path, STORED_MAGIC + hashlib.sha256(payload).digest() + payload)

@@ -4,10 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _source_hashes() -> dict[Path, str]:
+    return {
+        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts
+    }
+
+
+# The package's modules as this process first found them (tokentrends/__init__ imports this module first).
+SOURCES_AT_START = _source_hashes()
+
+
+def changed_since_start() -> list[Path]:
+    """The modules this process has loaded whose file changed since it started: it runs code that is no longer the
+    code saved, and whatever it computes would be stored under the new code's keys."""
+    now = _source_hashes()
+    loaded = {
+        Path(module.__file__).resolve()
+        for module in list(sys.modules.values())
+        if getattr(module, "__name__", "").startswith("tokentrends") and getattr(module, "__file__", None)
+    }
+    return sorted(p for p in loaded if p in SOURCES_AT_START and now.get(p) != SOURCES_AT_START[p])
 
 
 def hash_files(paths: Iterable[Path]) -> str:

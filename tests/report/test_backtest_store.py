@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -36,3 +37,16 @@ def test__prune_backtests__removes_the_unused(tmp_path):
 
     os.utime(old, (0, 0))
     assert backtest_store.prune_backtests(tmp_path) == 1 and not list(tmp_path.glob("*.pickle"))
+
+
+def test__backtest_key__follows_the_modules_the_backtest_reads(monkeypatch):
+    """config.py holds the backtest's tunables and weekly.py its full-week rule: an edit to either is a new key."""
+    before = backtest_store.backtest_key(weekly(), 2025)
+    real = Path.read_bytes
+
+    def edited(path):
+        data = real(path)
+        return data + b"\n# edited" if path.name == "config.py" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert backtest_store.backtest_key(weekly(), 2025) != before

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from tokentrends.files import load_stored
+from tokentrends.files import load_stored, save_stored
 from tokentrends.inputs import prepare
 from tokentrends.render.chart_files import stable_view_names
 from tokentrends.report import page, page_render, year_report
@@ -81,7 +81,7 @@ def test__render_page__computes_only_the_sections_whose_key_has_nothing_stored(p
     # with the sections it reads, and the page is the same.
     before = page.load_page(page.page_key(processed, 2025, 9, True))
     keys = page_render.section_keys(processed, 2025, 9, True)
-    page_render.section_path(keys["title"]).unlink()
+    page.section_path(keys["title"]).unlink()
     page.page_path(page.page_key(processed, 2025, 9, True)).unlink()
     page_render.render_page(processed, 2025, 9, written=True)
     assert computed == [{"title"}]
@@ -177,6 +177,60 @@ def test__stored_files__a_damaged_store_entry_is_computed_again(tmp_path):
     damaged = tmp_path / "x.pickle"
     damaged.write_bytes(b"not a pickle")
     assert load_stored(damaged) is None and load_stored(tmp_path / "absent.pickle") is None
+    kept = tmp_path / "kept.pickle"
+    save_stored(kept, {"html": "<p>x</p>"})
+    assert load_stored(kept) == {"html": "<p>x</p>"}
+    blob = bytearray(kept.read_bytes())
+    blob[-3] ^= 1  # one byte changed: the checksum no longer holds
+    kept.write_bytes(bytes(blob))
+    assert load_stored(kept) is None
+
+
+def test__stored_page__a_section_of_an_older_shape_or_a_damaged_one_is_rendered_again(processed):
+    key = page_render.render_page(processed, 2025, 9, written=True)
+    keys = page_render.section_keys(processed, 2025, 9, True)
+
+    class Older:  # a StoredSection pickled before a field was added
+        pass
+
+    older = Older()
+    older.__class__ = page.StoredSection
+    object.__setattr__(older, "name", "volume")
+    save_stored(page.section_path(keys["volume"]), older)
+    assert page.load_section(keys["volume"]) is None and page.load_page(key) is None
+    page_render.render_page(processed, 2025, 9, written=True)
+    assert page.load_page(key).sections[[s.name for s in SECTIONS].index("volume")].html
+
+
+def test__render_page__stores_nothing_when_the_code_changed_while_it_rendered(processed, monkeypatch):
+    real, calls = page_render.section_keys, []
+
+    def keys_that_move(*args, **kwargs):  # the second reading (after rendering) finds other files
+        calls.append(1)
+        keys = real(*args, **kwargs)
+        return keys if len(calls) == 1 else {name: key + "x" for name, key in keys.items()}
+
+    monkeypatch.setattr(page_render, "section_keys", keys_that_move)
+    with pytest.raises(page.BuildError, match="changed while the page of 2025 was rendered"):
+        page_render.render_page(processed, 2025, 9, written=True)
+    assert page.load_page(page.page_key(processed, 2025, 9, True)) is None
+    assert not list((processed.parent / page.STORED_SECTIONS).glob("*.pickle"))
+
+
+def test__open_year__in_a_build_a_missing_page_is_an_error_not_a_render(processed):
+    with pytest.raises(page.BuildError, match="not in the store for the code as it is now"):
+        page.open_year(2025, processed_dir=processed, top_n=9, output_dir=".", render_missing=False)
+
+
+@pytest.mark.parametrize("top_n", [0, 51])
+def test__open_year__top_n_outside_1_to_50_is_refused(processed, top_n):
+    with pytest.raises(page.BuildError, match="top_n must be from 1 to 50"):
+        page.open_year(2025, processed_dir=processed, top_n=top_n)
+
+
+def test__page_key__a_relative_prepared_folder_is_its_own_folder(processed, monkeypatch):
+    monkeypatch.chdir(processed)
+    assert page.page_key(".", 2025, 9, True) == page.page_key(processed, 2025, 9, True)
 
 
 def test__stable_view_names__numbered_in_order_whatever_hash_altair_gave():

@@ -3,7 +3,8 @@
 A backtest is a pure function of the full weeks it replays, the year and the backtest's own code: a rebuild
 after a prose, chart or claims edit reads the stored result instead of refitting every origin (the smoothing
 fits and the statsmodels import are most of a year's compute). The key covers the record's values, the year,
-metrics/backtest.py's source and the statsmodels version, so a stored backtest is never stale.
+metrics/backtest.py's source with the modules it reads (config.py, metrics/weekly.py) and the statsmodels version,
+so a stored backtest is never stale.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tokentrends import config
 from tokentrends.files import UNUSED_DAYS, load_stored, prune_unused, save_stored
-from tokentrends.metrics import backtest
+from tokentrends.metrics import backtest, weekly
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
 
@@ -27,7 +29,8 @@ def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(record, index=False).to_numpy().tobytes())
     digest.update(f"{year}|{version('statsmodels')}".encode())
-    digest.update(Path(backtest.__file__).read_bytes())
+    for module in (backtest, config, weekly):  # the backtest's code and what it reads: its tunables, full weeks
+        digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
 

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from tokentrends import config
@@ -29,7 +29,7 @@ from tokentrends.report import stamp
 
 PAGES = "pages"  # data/processed/pages/<key>.pickle: one stored page per data, year, parameters and code
 STORED_SECTIONS = "sections"  # data/processed/sections/<key>.pickle: one rendered section (report/page_render.py)
-PAGE_FORMAT = 1  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
+PAGE_FORMAT = 2  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
 # What else a page's content depends on: the libraries that compute and draw it.
 LIBRARIES = ("pandas", "numpy", "pyarrow", "altair", "vl-convert-python", "scipy", "statsmodels", "pyyaml")
 
@@ -37,7 +37,8 @@ LIBRARIES = ("pandas", "numpy", "pyarrow", "altair", "vl-convert-python", "scipy
 @dataclass(frozen=True)
 class StoredSection:
     """One section as rendered: its HTML, the files beside the page (chart specs and CSVs by path in the report
-    folder) and its part of figures.json, already plain JSON values."""
+    folder) and its part of figures.json, already plain JSON values. The page's chart libraries are stored the same
+    way (name CHART_SUPPORT), once for every page that inlines them."""
 
     name: str
     html: str
@@ -45,14 +46,34 @@ class StoredSection:
     figures: dict
 
 
+CHART_SUPPORT = "chart-support"
+
+
 @dataclass(frozen=True)
 class StoredPage:
+    """A page as stored: what it shows, by the store keys of its sections (each stored once, however many pages
+    show it)."""
+
     year: int
     top_n: int
     head: dict  # figures.json's own keys: year, as_of, citation, span...
-    sections: tuple[StoredSection, ...]  # in page order
-    chart_support: str  # the chart libraries, inlined once per page
+    sections: tuple[tuple[str, str], ...]  # (name, store key) in page order
+    chart_support: str  # the store key of the chart libraries the page inlines
     data_dir: str  # the data folder the prepared tables came from (the stamp names it)
+
+
+@dataclass(frozen=True)
+class OpenedPage:
+    """A stored page with its sections and chart libraries read from the store."""
+
+    page: StoredPage
+    sections: tuple[StoredSection, ...]
+    chart_support: str
+
+
+def whole(value: object, kind: type) -> bool:
+    """An object of this dataclass with every field there (a pickle of an older shape loads without some)."""
+    return isinstance(value, kind) and all(hasattr(value, f.name) for f in fields(kind))
 
 
 class Html:
@@ -84,7 +105,7 @@ def page_key(processed_dir: str | Path, year: int, top_n: int, written: bool) ->
     return hash_json(
         {
             "format": PAGE_FORMAT,
-            "data": Path(processed_dir).name,
+            "data": Path(processed_dir).resolve().name,  # resolved: "." is a folder's name too
             "year": year,
             "top_n": top_n,
             "written": written,
@@ -99,9 +120,25 @@ def page_path(key: str) -> Path:
     return processed_root() / PAGES / f"{key}.pickle"
 
 
-def load_page(key: str) -> StoredPage | None:
+def section_path(key: str) -> Path:
+    return processed_root() / STORED_SECTIONS / f"{key}.pickle"
+
+
+def load_section(key: str) -> StoredSection | None:
+    section = load_stored(section_path(key))
+    return section if whole(section, StoredSection) else None
+
+
+def load_page(key: str) -> OpenedPage | None:
+    """The page stored under `key` with everything it shows, or None when any part of it is missing or damaged."""
     page = load_stored(page_path(key))
-    return page if isinstance(page, StoredPage) else None
+    if not whole(page, StoredPage):
+        return None
+    sections = tuple(load_section(section_key) for _, section_key in page.sections)
+    support = load_section(page.chart_support)
+    if support is None or any(s is None for s in sections):
+        return None
+    return OpenedPage(page, sections, support.html)
 
 
 def save_page(key: str, page: StoredPage) -> None:
@@ -177,14 +214,14 @@ def write_figures_json(figures: dict, output_dir: str | Path) -> Path:
 class YearPage:
     """A stored page opened for showing: the notebook's `report`."""
 
-    page: StoredPage
+    page: OpenedPage
     processed_dir: Path
     output_dir: Path | None  # where chart files and figures.json go; None writes nothing
     build: dict  # the stamp, made when the page was opened
 
     @property
     def year(self) -> int:
-        return self.page.year
+        return self.page.page.year
 
     def section(self, name: str) -> StoredSection:
         for section in self.page.sections:
@@ -208,7 +245,7 @@ class YearPage:
         return Html(stamp.reproducibility_block(self.build))
 
     def figures(self) -> dict:
-        return assemble_figures(self.page.head, [(s.name, s.figures) for s in self.page.sections], self.build)
+        return assemble_figures(self.page.page.head, [(s.name, s.figures) for s in self.page.sections], self.build)
 
     def write_figures(self) -> Path | None:
         """figures.json beside the page; nothing without an output folder."""
@@ -221,23 +258,32 @@ def open_year(
     processed_dir: str | Path | None = None,
     top_n: int | None = None,
     output_dir: str | Path | None = None,
+    render_missing: bool = True,
 ) -> YearPage:
     """The year's page for the notebook: stored when it was rendered before for these parameters and this code,
-    else rendered now in a child process (data_dir is prepared first when processed_dir is not given)."""
-    top_n = top_n or config.TOP_N
+    else rendered now in a child process (data_dir is prepared first when processed_dir is not given).
+    render_missing False (the build, which renders the page before the notebook runs): a missing page is an error."""
+    top_n = config.TOP_N if top_n is None else top_n
+    if not 1 <= top_n <= config.MAX_TOP_N:
+        raise BuildError(f"top_n must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} a day)")
     written = output_dir is not None
     page = None
     if processed_dir is not None:
         key = page_key(processed_dir, year, top_n, written)
         with page_lock(key):  # a build's worker may be rendering it right now: wait for it
             page = load_page(key)
+        if page is None and not render_missing:
+            raise BuildError(
+                f"the page of {year} the build rendered is not in the store for the code as it is now: was a file "
+                "of the package saved during the build? Run the build again"
+            )
     if page is None:
         processed_dir, key = render_in_child(year, data_dir, processed_dir, top_n, written)
         page = load_page(key)
         if page is None:
             raise BuildError(f"the page of {year} was rendered but cannot be read from {page_path(key)}")
     processed_dir = Path(processed_dir)
-    build = stamp.build_stamp(stamp.page_parameters(year, top_n, page.data_dir, processed_dir))
+    build = stamp.build_stamp(stamp.page_parameters(year, top_n, page.page.data_dir, processed_dir))
     return YearPage(page, processed_dir, Path(output_dir) if output_dir is not None else None, build)
 
 

@@ -21,11 +21,10 @@ from pathlib import Path
 
 from tokentrends import config
 from tokentrends.build import check_top_n
-from tokentrends.errors import TokentrendsError
-from tokentrends.files import load_stored, save_stored
+from tokentrends.errors import BuildError, TokentrendsError
+from tokentrends.files import save_stored
 from tokentrends.fingerprint import PACKAGE_DIR, hash_files, hash_json
 from tokentrends.inputs.prepare import prepare_data_dir
-from tokentrends.paths import processed_root
 from tokentrends.render.chart_files import offline_chart_support
 from tokentrends.report import page
 from tokentrends.report.model import load_prepared, year_span
@@ -111,7 +110,7 @@ def section_keys(
     base = hash_json(
         {
             "format": page.PAGE_FORMAT,
-            "data": Path(processed_dir).name,
+            "data": Path(processed_dir).resolve().name,
             "year": year,
             "top_n": top_n,
             "written": written,
@@ -124,10 +123,6 @@ def section_keys(
     return {s.name: hash_json({"base": base, "code": hash_files(section_code(s, sections))}) for s in sections}
 
 
-def section_path(key: str) -> Path:
-    return processed_root() / page.STORED_SECTIONS / f"{key}.pickle"
-
-
 def render_page(
     processed_dir: str | Path,
     year: int,
@@ -138,28 +133,39 @@ def render_page(
 ) -> str:
     """Render the year's page into the store, unless it is there already; return its key (page.open_year reads it).
     Only the sections whose key has no stored output are computed (with the sections they read). The caller holds
-    page.page_lock for the key (a lock taken twice in one process would wait for itself)."""
+    page.page_lock for the key (a lock taken twice in one process would wait for itself).
+
+    Nothing is stored when a file of the package changed while the page was rendered (its keys, taken again at
+    the end, differ): the output may be the old code's and the key the new code's."""
     processed_dir = Path(processed_dir)
     key = page.page_key(processed_dir, year, top_n, written)
     if page.load_page(key) is not None:
         return key
     keys = section_keys(processed_dir, year, top_n, written, sections)
-    stored = {s.name: load_stored(section_path(keys[s.name])) for s in sections}
-    missing = {name for name, output in stored.items() if not isinstance(output, page.StoredSection)}
+    stored = {s.name: page.load_section(keys[s.name]) for s in sections}
+    missing = {name for name, output in stored.items() if output is None}
     prepared = load_prepared(processed_dir)
     if missing:
         log(f"  {year}: computing {len(missing)} of {len(sections)} sections ({', '.join(sorted(missing))})")
         report = compute_year(prepared, year, top_n, sections=sections, only=missing)
-        for name in missing:
-            stored[name] = report.render(name, written)
-            save_stored(section_path(keys[name]), stored[name])
-    head = figures_head(year, top_n, prepared.manifest, year_span(prepared.usage, year))
+        stored.update({name: report.render(name, written) for name in missing})
+    support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {})
+    support_key = hash_json({"support": support.html})
+    if keys != section_keys(processed_dir, year, top_n, written, sections) or key != page.page_key(
+        processed_dir, year, top_n, written
+    ):
+        raise BuildError(
+            f"a file of the package changed while the page of {year} was rendered; nothing was stored: run it again"
+        )
+    for name in missing:
+        save_stored(page.section_path(keys[name]), stored[name])
+    save_stored(page.section_path(support_key), support)
     rendered = page.StoredPage(
         year=year,
         top_n=top_n,
-        head=head,
-        sections=tuple(stored[s.name] for s in sections),
-        chart_support=offline_chart_support()._repr_html_(),
+        head=figures_head(year, top_n, prepared.manifest, year_span(prepared.usage, year)),
+        sections=tuple((s.name, keys[s.name]) for s in sections),
+        chart_support=support_key,
         data_dir=prepared.manifest["data_dir"],
     )
     page.save_page(key, rendered)
