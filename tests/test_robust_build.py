@@ -152,9 +152,15 @@ def _processes_mentioning(text: str) -> list[int]:
 
 
 def start_report(data: Path, out: Path, **popen: object) -> subprocess.Popen:
-    """`python -m tokentrends report` of `data` into `out` on two workers, in the background."""
+    """`python -m tokentrends report` of `data` into `out` on two workers, in the background, returned once its
+    first build folder is there (the workers are at their years)."""
     command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(data), "--reports-dir", str(out)]
-    return subprocess.Popen([*command, "--jobs", "2"], cwd=ROOT, **popen)
+    proc = subprocess.Popen([*command, "--jobs", "2"], cwd=ROOT, **popen)
+    deadline = time.time() + 120
+    while not list(out.glob(".build-*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert list(out.glob(".build-*")), "the build never started"
+    return proc
 
 
 @pytest.mark.slow
@@ -166,10 +172,6 @@ def test__build__killing_the_build_ends_its_workers_and_swaps_nothing_in(sample_
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 120
-    while not list(out.glob(".build-*")) and time.time() < deadline:
-        time.sleep(0.1)
-    assert list(out.glob(".build-*")), "the build never started"
     time.sleep(1.0)  # the workers are in their notebooks
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -196,10 +198,6 @@ def test__build__ctrl_c_stops_the_workers_at_once_and_swaps_nothing_in(sample_da
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.time() + 120
-    while not list(out.glob(".build-*")) and time.time() < deadline:
-        time.sleep(0.05)
-    assert list(out.glob(".build-*")), "the build never started"
     time.sleep(0.5)
     proc.send_signal(signal.SIGINT)
     try:
@@ -350,9 +348,6 @@ def test__build__ctrl_c_is_one_line_no_traceback_no_leftovers(sample_data, tmp_p
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.time() + 120
-    while not list(out.glob(".build-*")) and time.time() < deadline:
-        time.sleep(0.1)
     os.killpg(proc.pid, signal.SIGINT)  # what the terminal sends on Ctrl-C: the whole process group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
