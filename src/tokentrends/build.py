@@ -1,8 +1,9 @@
 """Build the reports: papermill executes the notebook once per year, nbconvert renders the page.
 
 Each year is built into a temporary folder and swapped in only when complete, so a failed build
-leaves the previous report in place. A content stamp (inputs, notebook, package code, parameters)
-skips years whose report is already up to date.
+leaves the previous report in place. A content stamp (inputs, notebook, package code, claims ledger, libraries,
+parameters) skips years whose report is already up to date. A year's worker renders its page into the store
+(report/page_render.py) while papermill starts the kernel, which shows the stored page (report/page.py).
 """
 
 from __future__ import annotations

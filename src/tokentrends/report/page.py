@@ -2,8 +2,10 @@
 what they are computed from, so that showing a page needs neither the data nor pandas and altair.
 
 Rendering a page (report/page_render.py) computes the sections; showing one (this module) only reads the store.
-The build renders each year in its worker, a process that has the libraries loaded already, then the year's
-notebook opens the stored page in a kernel that imports nothing heavy. Where no page is stored for the notebook's
+The build renders each year in its worker while the year's kernel starts (the kernel waits on the page's lock) and
+the notebook opens the stored page in a kernel that imports nothing heavy. A page is stored as the keys of its
+sections (each section, and the chart libraries, stored once however many pages show them); every entry sits
+behind a checksum, and a damaged or older-shaped one reads as missing. Where no page is stored for the notebook's
 parameters (JupyterLab, papermill by hand), open_year renders it first in a child process
 (`python -m tokentrends.report.page_render`), its progress shown, so this module never imports the heavy side.
 
