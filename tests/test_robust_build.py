@@ -398,3 +398,14 @@ def test__year_stamp__an_edited_claims_ledger_is_a_new_stamp(monkeypatch, tmp_pa
     before = build.year_stamp(tmp_path / "prepared", source, 2025, 9)
     monkeypatch.setattr(build, "ledger_fingerprint", lambda year: "another ledger")
     assert build.year_stamp(tmp_path / "prepared", source, 2025, 9) != before
+
+
+def _worker_dies(*_args, **_kwargs):
+    os._exit(9)  # as if killed or out of memory
+
+
+def test__build__a_worker_that_dies_is_one_clear_line(sample_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "build_year", _worker_dies)  # the forked workers see it
+    with pytest.raises(BuildError, match="a build worker ended without a word"):
+        build.build_reports(sample_data, reports_dir=tmp_path / "r", log=quiet)
+    assert not (tmp_path / "r" / "2025").exists()
