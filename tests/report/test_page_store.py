@@ -243,3 +243,18 @@ def test__stable_view_names__numbered_in_order_whatever_hash_altair_gave():
         "params": [{"name": "pick", "views": ["view_1_0"]}],
     }
     assert stable_view_names({"mark": "bar"}) == {"mark": "bar"}
+
+
+def test__figures_text__is_what_json_dumps_writes_whether_values_were_encoded_before_or_not(processed, tmp_path):
+    def dumps(value: dict) -> str:
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+
+    figures = compute_year(load_prepared(processed), 2025, 9).figures()
+    assert page.figures_text(figures) == dumps(figures)
+    for small in ({"a": 1, "analyses": {}}, {"a": [], "b": {"c": "é"}, "analyses": {"x": {"y": [1.5, None]}}}):
+        assert page.figures_text(small) == dumps(small)
+        encoded = {"a": small["a"], **page.encoded_part({k: v for k, v in small.items() if k != "a"})}
+        assert page.figures_text(encoded) == dumps(small)
+    page_render.render_page(processed, 2025, 9, written=True)
+    shown = page.open_year(2025, processed_dir=processed, top_n=9, output_dir=tmp_path)
+    assert shown.write_figures().read_text(encoding="utf-8") == dumps(shown.figures()) + "\n"

@@ -31,7 +31,7 @@ from tokentrends.report import stamp
 
 PAGES = "pages"  # data/processed/pages/<key>.pickle: one stored page per data, year, parameters and code
 STORED_SECTIONS = "sections"  # data/processed/sections/<key>.pickle: one rendered section (report/page_render.py)
-PAGE_FORMAT = 2  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
+PAGE_FORMAT = 3  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
 # What else a page's content depends on: the libraries that compute and draw it.
 LIBRARIES = ("pandas", "numpy", "pyarrow", "altair", "vl-convert-python", "scipy", "statsmodels", "pyyaml")
 
@@ -46,6 +46,7 @@ class StoredSection:
     html: str
     files: dict[str, bytes]
     figures: dict
+    figures_json: dict  # the same part with each value encoded once as figures.json writes it (encoded_part)
 
 
 CHART_SUPPORT = "chart-support"
@@ -204,11 +205,47 @@ def write_report_files(files: dict[str, bytes], output_dir: str | Path) -> None:
         write_atomic(Path(output_dir) / relative, payload)
 
 
+class EncodedJson(str):
+    """A figures.json value already written as JSON, indented for the depth it sits at."""
+
+
+def _dump(value: object, depth: int) -> str:
+    """`value` as json.dumps(indent=2) writes it inside figures.json at `depth` (strict: no NaN)."""
+    if isinstance(value, EncodedJson):
+        return value
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False).replace("\n", "\n" + "  " * depth)
+
+
+def encoded_part(part: dict) -> dict:
+    """A section's figures.json part with each value encoded once (stored with the section), so writing a page's
+    figures.json joins text instead of encoding ~0.7 MB of JSON again (indented JSON has no fast encoder)."""
+    out: dict = {k: EncodedJson(_dump(v, 1)) for k, v in part.items() if k != "analyses"}
+    if "analyses" in part:
+        out["analyses"] = {k: EncodedJson(_dump(v, 2)) for k, v in part["analyses"].items()}
+    return out
+
+
+def figures_text(figures: dict) -> str:
+    """figures.json's text: what json.dumps(figures, indent=2, ensure_ascii=False) writes, values encoded beforehand
+    (EncodedJson) taken as they are."""
+
+    def key(k: str) -> str:
+        return json.dumps(k, ensure_ascii=False)
+
+    lines = []
+    for k, v in figures.items():
+        if k == "analyses" and isinstance(v, dict):
+            inner = ",\n".join(f"    {key(a)}: {_dump(b, 2)}" for a, b in v.items())
+            lines.append(f"  {key(k)}: " + ("{\n" + inner + "\n  }" if inner else "{}"))
+        else:
+            lines.append(f"  {key(k)}: {_dump(v, 1)}")
+    return "{\n" + ",\n".join(lines) + "\n}" if lines else "{}"
+
+
 def write_figures_json(figures: dict, output_dir: str | Path) -> Path:
     """figures.json in the output folder: strict JSON (no NaN), written atomically."""
     path = Path(output_dir) / "figures.json"
-    text = json.dumps(figures, indent=2, ensure_ascii=False, allow_nan=False)
-    write_atomic(path, (text + "\n").encode("utf-8"))
+    write_atomic(path, (figures_text(figures) + "\n").encode("utf-8"))
     return path
 
 
@@ -250,8 +287,11 @@ class YearPage:
         return assemble_figures(self.page.page.head, [(s.name, s.figures) for s in self.page.sections], self.build)
 
     def write_figures(self) -> Path | None:
-        """figures.json beside the page; nothing without an output folder."""
-        return None if self.output_dir is None else write_figures_json(self.figures(), self.output_dir)
+        """figures.json beside the page (from the sections' encoded parts); nothing without an output folder."""
+        if self.output_dir is None:
+            return None
+        parts = [(s.name, s.figures_json) for s in self.page.sections]
+        return write_figures_json(assemble_figures(self.page.page.head, parts, self.build), self.output_dir)
 
 
 def open_year(

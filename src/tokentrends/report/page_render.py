@@ -149,7 +149,7 @@ def render_page(
         log(f"  {year}: computing {len(missing)} of {len(sections)} sections ({', '.join(sorted(missing))})")
         report = compute_year(prepared, year, top_n, sections=sections, only=missing)
         stored.update({name: report.render(name, written) for name in missing})
-    support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {})
+    support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {}, {})
     support_key = hash_json({"support": support.html})
     if keys != section_keys(processed_dir, year, top_n, written, sections) or key != page.page_key(
         processed_dir, year, top_n, written

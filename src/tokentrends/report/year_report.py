@@ -18,6 +18,7 @@ from tokentrends.report.page import (
     Html,
     StoredSection,
     assemble_figures,
+    encoded_part,
     write_figures_json,
     write_report_files,
 )
@@ -57,7 +58,7 @@ class YearReport:
                     block = view._repr_html_()
                 parts.append(block)
         figures = to_jsonable(self.section(name).figures(self.context, self.results[name]))
-        return StoredSection(name, "".join(parts), files, figures)
+        return StoredSection(name, "".join(parts), files, figures, encoded_part(figures))
 
     def show(self, name: str) -> Html:
         """The section's sentences and charts, for display (charts' files written beside the report)."""
