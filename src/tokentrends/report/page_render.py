@@ -159,7 +159,8 @@ def render_page(
         )
     for name in missing:
         save_stored(page.section_path(keys[name]), stored[name])
-    save_stored(page.section_path(support_key), support)
+    if page.load_section(support_key) is None:  # the same libraries for every page: written once
+        save_stored(page.section_path(support_key), support)
     rendered = page.StoredPage(
         year=year,
         top_n=top_n,
