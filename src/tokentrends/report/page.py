@@ -31,7 +31,7 @@ from tokentrends.report import stamp
 
 PAGES = "pages"  # data/processed/pages/<key>.pickle: one stored page per data, year, parameters and code
 STORED_SECTIONS = "sections"  # data/processed/sections/<key>.pickle: one rendered section (report/page_render.py)
-PAGE_FORMAT = 3  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
+PAGE_FORMAT = 4  # raised when StoredPage or StoredSection change shape, so no older pickle is read as new
 # What else a page's content depends on: the libraries that compute and draw it.
 LIBRARIES = ("pandas", "numpy", "pyarrow", "altair", "vl-convert-python", "scipy", "statsmodels", "pyyaml")
 
@@ -45,8 +45,12 @@ class StoredSection:
     name: str
     html: str
     files: dict[str, bytes]
-    figures: dict
-    figures_json: dict  # the same part with each value encoded once as figures.json writes it (encoded_part)
+    figures_json: dict  # its figures.json part, each value encoded once as figures.json writes it (encoded_part)
+
+    @property
+    def figures(self) -> dict:
+        """Its figures.json part as values."""
+        return decoded_part(self.figures_json)
 
 
 CHART_SUPPORT = "chart-support"
@@ -102,21 +106,24 @@ def ledger_fingerprint(year: int) -> str | None:
     return hash_files([path]) if path.is_file() else None
 
 
+def page_inputs(processed_dir: str | Path, year: int, top_n: int, written: bool) -> dict:
+    """What a page and each of its sections are computed from, code aside: the prepared tables (their folder's name is
+    their own content key), the year, top N, whether chart files are written beside it, the claims ledger and the
+    libraries."""
+    return {
+        "format": PAGE_FORMAT,
+        "data": Path(processed_dir).resolve().name,  # resolved: "." is a folder's name too
+        "year": year,
+        "top_n": top_n,
+        "written": written,
+        "ledger": ledger_fingerprint(year),
+        "libraries": library_versions(),
+    }
+
+
 def page_key(processed_dir: str | Path, year: int, top_n: int, written: bool) -> str:
-    """What a page is computed from: the prepared tables (their folder's name is their own content key), the year,
-    top N, whether its chart files are written beside it, the claims ledger, the package's code and the libraries."""
-    return hash_json(
-        {
-            "format": PAGE_FORMAT,
-            "data": Path(processed_dir).resolve().name,  # resolved: "." is a folder's name too
-            "year": year,
-            "top_n": top_n,
-            "written": written,
-            "ledger": ledger_fingerprint(year),
-            "code": package_fingerprint(),
-            "libraries": library_versions(),
-        }
-    )
+    """A page's key: its inputs and the package's code."""
+    return hash_json({**page_inputs(processed_dir, year, top_n, written), "code": package_fingerprint()})
 
 
 def page_path(key: str) -> Path:
@@ -225,6 +232,14 @@ def encoded_part(part: dict) -> dict:
     return out
 
 
+def decoded_part(encoded: dict) -> dict:
+    """encoded_part undone."""
+    out: dict = {k: json.loads(v) for k, v in encoded.items() if k != "analyses"}
+    if "analyses" in encoded:
+        out["analyses"] = {k: json.loads(v) for k, v in encoded["analyses"].items()}
+    return out
+
+
 def figures_text(figures: dict) -> str:
     """figures.json's text: what json.dumps(figures, indent=2, ensure_ascii=False) writes, values encoded beforehand
     (EncodedJson) taken as they are."""
@@ -283,15 +298,14 @@ class YearPage:
         """The reproducibility stamp: when, from which commit and with which versions this page was built."""
         return Html(stamp.reproducibility_block(self.build))
 
-    def figures(self) -> dict:
-        return assemble_figures(self.page.page.head, [(s.name, s.figures) for s in self.page.sections], self.build)
+    def figures(self, encoded: bool = False) -> dict:
+        """figures.json as values (encoded: with the sections' values as the JSON text they were stored as)."""
+        parts = [(s.name, s.figures_json if encoded else s.figures) for s in self.page.sections]
+        return assemble_figures(self.page.page.head, parts, self.build)
 
     def write_figures(self) -> Path | None:
-        """figures.json beside the page (from the sections' encoded parts); nothing without an output folder."""
-        if self.output_dir is None:
-            return None
-        parts = [(s.name, s.figures_json) for s in self.page.sections]
-        return write_figures_json(assemble_figures(self.page.page.head, parts, self.build), self.output_dir)
+        """figures.json beside the page (joined from the sections' encoded parts); nothing without an output folder."""
+        return None if self.output_dir is None else write_figures_json(self.figures(encoded=True), self.output_dir)
 
 
 def open_year(

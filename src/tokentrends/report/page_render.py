@@ -109,13 +109,7 @@ def section_keys(
     """Each section's store key (see the module's docstring for what it covers)."""
     base = hash_json(
         {
-            "format": page.PAGE_FORMAT,
-            "data": Path(processed_dir).resolve().name,
-            "year": year,
-            "top_n": top_n,
-            "written": written,
-            "ledger": page.ledger_fingerprint(year),
-            "libraries": page.library_versions(),
+            **page.page_inputs(processed_dir, year, top_n, written),
             "shared": hash_files(shared_code()),
             "registry": [(s.name, s.title, list(s.needs)) for s in sections],
         }
@@ -149,7 +143,7 @@ def render_page(
         log(f"  {year}: computing {len(missing)} of {len(sections)} sections ({', '.join(sorted(missing))})")
         report = compute_year(prepared, year, top_n, sections=sections, only=missing)
         stored.update({name: report.render(name, written) for name in missing})
-    support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {}, {})
+    support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {})
     support_key = hash_json({"support": support.html})
     if keys != section_keys(processed_dir, year, top_n, written, sections) or key != page.page_key(
         processed_dir, year, top_n, written

@@ -58,7 +58,7 @@ class YearReport:
                     block = view._repr_html_()
                 parts.append(block)
         figures = to_jsonable(self.section(name).figures(self.context, self.results[name]))
-        return StoredSection(name, "".join(parts), files, figures, encoded_part(figures))
+        return StoredSection(name, "".join(parts), files, encoded_part(figures))
 
     def show(self, name: str) -> Html:
         """The section's sentences and charts, for display (charts' files written beside the report)."""
