@@ -409,3 +409,8 @@ def test__build__a_worker_that_dies_is_one_clear_line(sample_data, tmp_path, mon
     with pytest.raises(BuildError, match="a build worker ended without a word"):
         build.build_reports(sample_data, reports_dir=tmp_path / "r", log=quiet)
     assert not (tmp_path / "r" / "2025").exists()
+
+
+def test__index__of_the_sample_says_it_is_not_openrouters_data(sample_reports):
+    lede = (sample_reports / "index.html").read_text().split('class="tt-lede">', 1)[1].split("</p>", 1)[0]
+    assert "synthetic sample with fictional models" in lede and "public rankings data" not in lede

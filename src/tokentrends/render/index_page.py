@@ -132,6 +132,11 @@ def write_index(reports_dir: str | Path) -> Path:
             f"{headline_numbers(figures)}<p>{esc(year_summary(figures))}</p></div>"
         )
     warning = banner(synthetic)
+    source = (
+        "a synthetic sample with fictional models, not OpenRouter's data"
+        if synthetic
+        else "OpenRouter's public rankings data"
+    )
     cites = "".join(f'<p class="tt-citation">{esc(human_dates(c))}. Licence: CC BY 4.0.</p>' for c in sorted(citations))
     html = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
@@ -141,7 +146,7 @@ def write_index(reports_dir: str | Path) -> Path:
         ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}.tt-spark{display:block;max-width:100%;height:auto}"
         ".tt-spark-label{font-size:0.8rem;color:var(--tt-muted)}</style></head>"
         f'<body class="tt-page"><main class="tt-main">{warning}<h1>LLM usage on OpenRouter, year by year</h1>'
-        f'<p class="tt-lede">Year-in-Review reports built from OpenRouter\'s public rankings data.</p>'
+        f'<p class="tt-lede">Year-in-Review reports built from {source}.</p>'
         f"{''.join(cards) or '<p>No report has been built yet.</p>'}{cites}</main></body></html>"
     )
     path = reports_dir / "index.html"
