@@ -20,6 +20,7 @@ from tokentrends.errors import BuildError, InputError
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
 from tokentrends.render.index_page import write_index
+from tokentrends.report import page
 
 
 def fake_year(folder: Path, year: int, synthetic: bool) -> Path:
@@ -396,7 +397,7 @@ def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(samp
 def test__year_stamp__an_edited_claims_ledger_is_a_new_stamp(monkeypatch, tmp_path):
     source = ROOT / "notebooks" / "year_in_review.py"
     before = build.year_stamp(tmp_path / "prepared", source, 2025, 9)
-    monkeypatch.setattr(build, "ledger_fingerprint", lambda year: "another ledger")
+    monkeypatch.setattr(page, "ledger_fingerprint", lambda year: "another ledger")  # what the page's key reads
     assert build.year_stamp(tmp_path / "prepared", source, 2025, 9) != before
 
 

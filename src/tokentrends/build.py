@@ -27,7 +27,7 @@ from traitlets.config import Config
 
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
-from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
+from tokentrends.fingerprint import hash_files, hash_json
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import weekly
@@ -35,8 +35,6 @@ from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune
 from tokentrends.render.index_page import write_index
 from tokentrends.report.backtest_store import prune_backtests
 from tokentrends.report.page import (
-    ledger_fingerprint,
-    library_versions,
     load_page,
     page_key,
     page_lock,
@@ -347,17 +345,8 @@ def clean_leftovers(reports_dir: Path, log) -> None:
 
 def year_stamp(processed_dir: Path, source: Path, year: int, top_n: int) -> str:
     """Everything a year's report is built from: a report with the same stamp is up to date."""
-    return hash_json(
-        {
-            "data": processed_dir.name,
-            "notebook": hash_files([source]),
-            "code": package_fingerprint(),
-            "year": year,
-            "top_n": top_n,
-            "ledger": ledger_fingerprint(year),  # the claims are read from data/claims/<year>.yaml
-            "libraries": library_versions(),
-        }
-    )
+    # The page's key covers the data, year, top N, claims ledger, libraries and the package's code.
+    return hash_json({"page": page_key(processed_dir, year, top_n, written=True), "notebook": hash_files([source])})
 
 
 def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = None, log=print) -> int:
@@ -379,12 +368,6 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     return drawn
 
 
-def check_top_n(top_n: int) -> None:
-    """TOP_N names that many models a week; the API ranks at most MAX_TOP_N a day."""
-    if not 1 <= top_n <= config.MAX_TOP_N:
-        raise BuildError(f"TOP_N must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} models a day)")
-
-
 def build_reports(
     data_dir: str | Path | None = None,
     years: list[int] | None = None,
@@ -396,7 +379,7 @@ def build_reports(
 ) -> list[int]:
     """Build every requested year (all years in the data by default), then (figures) their static chart files;
     return the years built."""
-    check_top_n(top_n)
+    config.check_top_n(top_n)
     explicit = reports_dir is not None
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
     processed_dir = prepare.prepare_data_dir(data_dir, log)

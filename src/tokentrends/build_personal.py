@@ -19,7 +19,6 @@ from pathlib import Path
 from tokentrends import config, paths
 from tokentrends.build import (
     STAMP,
-    check_top_n,
     clean_leftovers,
     execute_notebook,
     render_html,
@@ -146,7 +145,7 @@ def build_personal(
     log=print,
 ) -> list[int]:
     """Build the personal report for every requested year of your activity; return the years built."""
-    check_top_n(top_n)
+    config.check_top_n(top_n)
     reports_dir = Path(reports_dir) if reports_dir else aa.private_reports_root()
     activity, processed = resolve_inputs(activity_dir, data_dir, log)
     archive = aa.load_activity(activity, log)

@@ -5,6 +5,8 @@ A value here is a choice of method, not a fact about the data; each is stated in
 
 from __future__ import annotations
 
+from tokentrends.errors import BuildError
+
 TOP_N = 9  # models named per week in the rankings chart (OpenRouter's own chart shows 9 and Others)
 MAX_TOP_N = 50  # the API ranks 50 models a day: more cannot be named
 SECOND_HALF_MONTH = 7  # "first half vs second half" splits at 1 July
@@ -23,3 +25,9 @@ GROUP_CHARTS = {
     "open_weights": ("Open vs closed weights", 3, None),
     "family": ("Share of tokens by model family", 6, "Other families"),
 }
+
+
+def check_top_n(top_n: int) -> None:
+    """TOP_N names that many models a week; the API ranks at most MAX_TOP_N a day."""
+    if not 1 <= top_n <= MAX_TOP_N:
+        raise BuildError(f"TOP_N must be from 1 to {MAX_TOP_N} (the API ranks {MAX_TOP_N} models a day)")

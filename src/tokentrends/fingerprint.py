@@ -11,10 +11,13 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
+def package_files() -> list[Path]:
+    """The package's own files: sources and templates, never caches."""
+    return [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
 def _source_hashes() -> dict[Path, str]:
-    return {
-        p: hashlib.sha256(p.read_bytes()).hexdigest() for p in PACKAGE_DIR.rglob("*.py") if "__pycache__" not in p.parts
-    }
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in package_files() if p.suffix == ".py"}
 
 
 # The package's modules as this process first found them (tokentrends/__init__ imports this module first).
@@ -43,8 +46,7 @@ def hash_files(paths: Iterable[Path]) -> str:
 
 def package_fingerprint() -> str:
     """Hash of the package's own source and templates: any code change rebuilds."""
-    files = [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return hash_files(files)
+    return hash_files(package_files())
 
 
 def hash_json(value: object) -> str:

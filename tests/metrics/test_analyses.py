@@ -209,4 +209,6 @@ def test__steepest_gain__a_classified_lab_that_rose_or_none():
     ).assign(change=lambda f: f["share_after"] - f["share_before"])
     assert disruptors.steepest_gain(change, "lab") is None  # only the unknown lab rose: no lab gained
     change.loc[2, ["share_after", "change"]] = [0.45, 0.05]
-    assert disruptors.steepest_gain(change.sort_values("change", ascending=False), "lab")["lab"] == "xAI"
+    assert disruptors.steepest_gain(change, "lab")["lab"] == "xAI"
+    change.loc[1, ["share_after", "change"]] = [0.6, 0.1]  # a larger rise listed before it: not a matter of order
+    assert disruptors.steepest_gain(change.sort_values("change"), "lab")["lab"] == "Google"

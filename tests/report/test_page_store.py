@@ -224,7 +224,7 @@ def test__open_year__in_a_build_a_missing_page_is_an_error_not_a_render(processe
 
 @pytest.mark.parametrize("top_n", [0, 51])
 def test__open_year__top_n_outside_1_to_50_is_refused(processed, top_n):
-    with pytest.raises(page.BuildError, match="top_n must be from 1 to 50"):
+    with pytest.raises(page.BuildError, match="TOP_N must be from 1 to 50"):
         page.open_year(2025, processed_dir=processed, top_n=top_n)
 
 

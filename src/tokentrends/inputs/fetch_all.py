@@ -32,6 +32,7 @@ def run_fetch(
 ) -> list[Path]:
     """What `make fetch` runs."""
     root = Path(data_dir)
+    last_day = until or last_complete_utc_day()  # once: a fetch across midnight UTC ends every kind on the same day
     client = open_client(
         root,
         "OPENROUTER_API_KEY",
@@ -41,13 +42,13 @@ def run_fetch(
         per_day,
         log,
     )
-    written = fetch_rankings(client, root, until or last_complete_utc_day(), progress, log)
+    written = fetch_rankings(client, root, last_day, progress, log)
     if models:
         catalog = fetch_models(Client(client.base_url, client.limiter), root, log)  # public: no key sent
         if catalog:
             written.append(catalog)
     if demand:  # apps, task classifications, session cost (issue 12), inside the same request budget
-        written += fetch_demand(client, root, until or last_complete_utc_day(), log)
+        written += fetch_demand(client, root, last_day, log)
     for path in written:
         log(f"  new vintage: {path}")
     return written

@@ -17,6 +17,7 @@ import pandas as pd
 
 from tokentrends import paths
 from tokentrends.errors import InputError
+from tokentrends.files import UNUSED_DAYS
 from tokentrends.fingerprint import hash_files, hash_json, inputs_fingerprint
 from tokentrends.inputs import archive, demand, reference, sample
 from tokentrends.inputs.sources.catalog_prices import read_catalog_prices
@@ -244,7 +245,7 @@ def pid_alive(pid: str) -> bool:
     return True
 
 
-def prune_unused(processed_root: Path, days: int = 14) -> None:
+def prune_unused(processed_root: Path, days: int = UNUSED_DAYS) -> None:
     """Remove prepared tables no build has used for `days` days: each code or data change makes a new one."""
     if not processed_root.is_dir():
         return

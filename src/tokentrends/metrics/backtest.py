@@ -45,10 +45,10 @@ from threadpoolctl import threadpool_limits
 from tokentrends import config
 from tokentrends.metrics.weekly import full_weeks
 
-FIRST_ORIGIN = 13  # the first origin is the 13th full week: the longest log-linear window plus one
 MAX_HORIZON = 13  # forecasts run 1..13 weeks ahead (a quarter); the table reports HORIZONS
 HORIZONS = (1, 4, 13)
 LOGLINEAR_WINDOWS = tuple(sorted({4, 8, config.FIT_WEEKS}))  # the earlier outlook's window among them
+FIRST_ORIGIN = max(LOGLINEAR_WINDOWS) + 1  # the first origin: the longest log-linear window's weeks, plus one
 EARLIER_METHOD = f"loglinear_{config.FIT_WEEKS}"  # the outlook this report used before the backtest
 COMBINED = ("naive", "drift", EARLIER_METHOD, "ets_damped")
 METHODS = ("naive", "drift", *(f"loglinear_{k}" for k in LOGLINEAR_WINDOWS), "ets_damped", "combination")

@@ -26,7 +26,7 @@ def steepest_gain(change: pd.DataFrame, key: str) -> dict | None:
     """The row of `period_share_change` with the largest rise among classified values (an unknown or undisclosed
     lab is not a lab that gained), or None when none rose."""
     rose = change[is_known(change[key]) & (change["change"] > 0)]
-    return rose.iloc[0].to_dict() if len(rose) else None
+    return rose.loc[rose["change"].idxmax()].to_dict() if len(rose) else None
 
 
 def late_entrants(shares: pd.DataFrame, key: str, top: int = 10, last_weeks: int = 8) -> pd.DataFrame:

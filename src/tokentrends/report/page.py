@@ -320,8 +320,7 @@ def open_year(
     else rendered now in a child process (data_dir is prepared first when processed_dir is not given).
     render_missing False (the build, which renders the page before the notebook runs): a missing page is an error."""
     top_n = config.TOP_N if top_n is None else top_n
-    if not 1 <= top_n <= config.MAX_TOP_N:
-        raise BuildError(f"top_n must be from 1 to {config.MAX_TOP_N} (the API ranks {config.MAX_TOP_N} a day)")
+    config.check_top_n(top_n)
     written = output_dir is not None
     page = None
     if processed_dir is not None:

@@ -20,17 +20,16 @@ from functools import lru_cache
 from pathlib import Path
 
 from tokentrends import config
-from tokentrends.build import check_top_n
 from tokentrends.errors import BuildError, TokentrendsError
 from tokentrends.files import save_stored
-from tokentrends.fingerprint import PACKAGE_DIR, hash_files, hash_json
+from tokentrends.fingerprint import PACKAGE_DIR, hash_files, hash_json, package_files
 from tokentrends.inputs.prepare import prepare_data_dir
 from tokentrends.render.chart_files import offline_chart_support
 from tokentrends.report import page
 from tokentrends.report.model import load_prepared, year_span
 from tokentrends.report.section import Section
 from tokentrends.report.sections import SECTIONS
-from tokentrends.report.year_report import compute_year, figures_head
+from tokentrends.report.year_report import compute_year, figures_head, needed
 
 SECTIONS_DIR = PACKAGE_DIR / "report" / "sections"
 SECTIONS_PACKAGE = "tokentrends.report.sections"
@@ -76,14 +75,8 @@ def section_code(section: Section, sections: tuple[Section, ...]) -> set[Path]:
     it reads, through any depth."""
     by_name = {s.name: s for s in sections}
     files: set[Path] = set()
-    todo_sections, seen = [section], set()
-    while todo_sections:
-        current = todo_sections.pop()
-        if current.name in seen:
-            continue
-        seen.add(current.name)
-        files |= section_module_files(current)
-        todo_sections.extend(by_name[n] for n in current.needs)
+    for name in needed(sections, {section.name}):
+        files |= section_module_files(by_name[name])
     todo_files = list(files)
     while todo_files:
         for imported in imported_section_modules(todo_files.pop()) - files:
@@ -95,11 +88,7 @@ def section_code(section: Section, sections: tuple[Section, ...]) -> set[Path]:
 def shared_code() -> list[Path]:
     """The package's files outside the section modules (the registry, report/sections/__init__.py, included)."""
     return [
-        p
-        for p in PACKAGE_DIR.rglob("*")
-        if p.is_file()
-        and "__pycache__" not in p.parts
-        and not (p.parent == SECTIONS_DIR and p.suffix == ".py" and p.name != "__init__.py")
+        p for p in package_files() if not (p.parent == SECTIONS_DIR and p.suffix == ".py" and p.name != "__init__.py")
     ]
 
 
@@ -179,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--written", action="store_true", help="the page's chart files are written beside it")
     args = parser.parse_args(argv)
     try:
-        check_top_n(args.top_n)
+        config.check_top_n(args.top_n)
         processed = Path(args.processed_dir) if args.processed_dir else prepare_data_dir(args.data_dir)
         print(f"rendering the page of {args.year}...", flush=True)
         with page.page_lock(page.page_key(processed, args.year, args.top_n, args.written)):

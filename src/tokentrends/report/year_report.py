@@ -76,9 +76,6 @@ class YearReport:
             )
         )
 
-    def show_build(self) -> Html:
-        return Html(stamp.reproducibility_block(self.build()))
-
     def figures(self) -> dict:
         """figures.json: the report's own keys, then each section's, in page order, then the stamp."""
         parts = [(s.name, to_jsonable(s.figures(self.context, self.results[s.name]))) for s in self.sections]
