@@ -38,20 +38,11 @@ ROUTER_PRICE = Decimal(-1)
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def decimal_cell(text: str, column: str, path: str | Path, row: int) -> Decimal:
-    """A cell's number, written in plain ASCII digits (strict.is_decimal: no `１２`, `1_000`, `Infinity`)."""
-    if not strict.is_decimal(text.strip()):
-        raise InputError(path, f"{column} {text[:30]!r} is not a number", row)
-    return Decimal(text.strip())
-
-
 def per_mtok(text: str, column: str, path: str | Path, row: int) -> float:
     """USD per token as text -> USD per million tokens; empty or -1 (router) -> NaN; other negatives refused."""
     if text.strip() == "":
         return math.nan
-    number = decimal_cell(text, column, path, row)
-    if not number.is_finite():
-        raise InputError(path, f"{column} {text[:30]!r} is not finite", row)
+    number = strict.decimal(text, column, path, row)
     if number == ROUTER_PRICE:
         return math.nan
     if number < 0:
@@ -62,8 +53,8 @@ def per_mtok(text: str, column: str, path: str | Path, row: int) -> float:
 def whole(text: str, column: str, path: str | Path, row: int) -> int | None:
     if text.strip() == "":
         return None
-    number = decimal_cell(text, column, path, row)
-    if not number.is_finite() or number != number.to_integral_value() or number < 0 or number > 2**62:
+    number = strict.decimal(text, column, path, row)
+    if number != number.to_integral_value() or number < 0 or number > 2**62:
         raise InputError(path, f"{column} {text[:30]!r} is not a non-negative whole number", row)
     return int(number)
 

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from tokentrends.errors import InputError
@@ -61,3 +62,10 @@ def read_csv(path: str | Path, text: str) -> tuple[list[str], list[list[str]]]:
 def is_decimal(text: str) -> bool:
     """A plain ASCII decimal number, optionally with an exponent: no spaces, underscores, signs but '-'."""
     return DECIMAL.fullmatch(text) is not None
+
+
+def decimal(text: str, where: str, path: str | Path, row: int | None) -> Decimal:
+    """A number written as text (surrounding spaces aside), held to is_decimal: one InputError otherwise."""
+    if not is_decimal(text.strip()):
+        raise InputError(path, f"{where} {text[:40]!r} is not a number", row)
+    return Decimal(text.strip())
