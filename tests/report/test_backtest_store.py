@@ -43,10 +43,11 @@ def test__backtest_key__follows_the_modules_the_backtest_reads(monkeypatch):
     """config.py holds the backtest's tunables and weekly.py its full-week rule: an edit to either is a new key."""
     before = backtest_store.backtest_key(weekly(), 2025)
     real = Path.read_bytes
+    for module in ("config.py", "weekly.py"):
 
-    def edited(path):
-        data = real(path)
-        return data + b"\n# edited" if path.name == "config.py" else data
+        def edited(path, module=module):
+            data = real(path)
+            return data + b"\n# edited" if path.name == module else data
 
-    monkeypatch.setattr(Path, "read_bytes", edited)
-    assert backtest_store.backtest_key(weekly(), 2025) != before
+        monkeypatch.setattr(Path, "read_bytes", edited)
+        assert backtest_store.backtest_key(weekly(), 2025) != before, module
