@@ -243,15 +243,32 @@ def _abandon(*_args) -> None:
     """SIGTERM in a worker: remove its build folder, end its kernel, exit now. (Raising SystemExit instead was
     swallowed inside papermill's event loop and left the worker hanging.)"""
     me = os.getpid()
-    if _REPORTS_DIR is not None:
-        for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
-            shutil.rmtree(tmp, ignore_errors=True)
+    # The kernel first: it writes into the build folder, and a file it adds while rmtree walks the folder leaves the
+    # folder behind. Then the folder is moved aside, so that papermill's thread (still running in this process)
+    # cannot write into it either, and removed.
     for child in _children(me):
         try:
             os.kill(child, signal.SIGKILL)
         except OSError:
             pass
+    if _REPORTS_DIR is not None:
+        for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
+            _remove_for_good(tmp)
     os._exit(143)
+
+
+def _remove_for_good(folder: Path) -> None:
+    """Remove a build folder that another thread may still be writing into."""
+    aside = folder.with_name(f"{folder.name}-gone")  # still `.build-<year>-<pid>-*`: a leftover is cleaned later
+    try:
+        folder.rename(aside)
+    except OSError:
+        aside = folder
+    for _attempt in range(20):
+        shutil.rmtree(aside, ignore_errors=True)
+        if not aside.exists():
+            return
+        time.sleep(0.01)
 
 
 def _children(pid: int) -> list[int]:
