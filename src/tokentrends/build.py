@@ -19,6 +19,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyarrow
@@ -33,7 +34,7 @@ from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
-from tokentrends.report.backtest_store import prune_backtests
+from tokentrends.report.backtest_store import backtest_stored, fit_every_origin, fitting_lock, prune_backtests
 from tokentrends.report.page import (
     load_page,
     page_key,
@@ -427,11 +428,22 @@ def build_reports(
     if todo:
         workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
         log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
+        totals = weekly.weekly_totals(usage)
+        fits_wanted = not all(backtest_stored(totals, year) for year in todo)
+        fitting = ExitStack()
+        if fits_wanted:  # taken before the workers start, so that they wait for the fits instead of making them
+            fitting.enter_context(fitting_lock())
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
         try:
             futures = [
                 pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source) for y, s in todo.items()
             ]
+            if fits_wanted:
+                # The years' backtests replay the same origins: this process fits each once, while the workers
+                # compute their other sections (the sections reading the backtest come last).
+                with fitting:
+                    fitted = fit_every_origin(totals)
+                log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
             for done, future in enumerate(as_completed(futures), 1):
                 year, seconds = future.result()
                 drop_failed(reports_dir, year)
@@ -443,6 +455,7 @@ def build_reports(
                 "run the build again"
             ) from None
         except BaseException:
+            fitting.close()
             stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
             raise
         pool.shutdown()

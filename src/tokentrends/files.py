@@ -7,8 +7,15 @@ import os
 import pickle
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: nothing waits on a lock (see file_lock)
+    fcntl = None
 
 
 def write_atomic(path: Path, payload: bytes) -> None:
@@ -72,3 +79,32 @@ def save_stored(path: Path, value: Any) -> None:
     """Keep `value` at `path` for load_stored: pickled behind its checksum, written atomically."""
     payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     write_atomic(path, STORED_MAGIC + hashlib.sha256(payload).digest() + payload)
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive OS lock on `path` (created), held for the block: it goes with the process that held it, however
+    that ends. Where there is no fcntl (Windows), nothing waits."""
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def lock_held(path: Path) -> bool:
+    """Whether a process holds file_lock(path) now (False where there is no fcntl, or no such file)."""
+    if fcntl is None or not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False

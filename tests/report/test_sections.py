@@ -15,9 +15,9 @@ from conftest import ROOT
 from tokentrends.inputs import prepare
 from tokentrends.render.formatting import esc
 from tokentrends.report.model import load_prepared
-from tokentrends.report.section import Chart
+from tokentrends.report.section import Chart, Section, no_figures
 from tokentrends.report.sections import SECTIONS, title
-from tokentrends.report.year_report import compute_year
+from tokentrends.report.year_report import compute_order, compute_year
 
 NOTEBOOK = ROOT / "notebooks" / "year_in_review.py"
 
@@ -146,3 +146,22 @@ def test__growth_takeaway__says_rose_or_fell():
     assert title.growth_takeaway(up, False).startswith("Weekly volume rose from <b>10</b>")
     down = {**up, "last_full_week": week(5, "2025-12-29"), "growth_last_over_first": 0.5}
     assert title.growth_takeaway(down, False).startswith("Weekly volume fell from")
+
+
+def test__compute_order__needs_first_late_sections_last_else_page_order():
+    def section(name: str, needs: tuple[str, ...] = (), late: bool = False) -> Section:
+        return Section(name, name, lambda c: None, lambda c, r: [], no_figures, needs=needs, late=late)
+
+    page = (
+        section("title", needs=("claims", "leaders")),
+        section("claims", late=True),
+        section("leaders"),
+        section("outlook", late=True),
+        section("specialists", needs=("leaders",)),
+    )
+    order = [s.name for s in compute_order(page)]
+    assert order == ["leaders", "specialists", "claims", "title", "outlook"]
+    with pytest.raises(ValueError, match="not among them"):
+        compute_order(page[:1])
+    with pytest.raises(ValueError, match="need each other"):
+        compute_order((section("a", needs=("b",)), section("b", needs=("a",))))

@@ -35,12 +35,13 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from tokentrends import config
 from tokentrends.metrics.weekly import full_weeks
@@ -93,18 +94,32 @@ def loglinear_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray, k: in
     return intercept + slope * (t[-1] + horizons)
 
 
+# An ETS forecaster: (t, y, horizons) -> log forecasts at t_last + horizons. The default fits in this process; the
+# report passes one that reads fits stored by another process (report/backtest_store.py).
+EtsForecast = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
 def ets_model() -> type:
-    """statsmodels' ETSModel, imported on first use: it takes ~0.7 s, and only a backtest cache miss pays for it."""
+    """statsmodels' ETSModel, imported on first use: it takes ~1 s, and only a fit pays for it."""
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # noqa: PLC0415
 
     return ETSModel
+
+
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The thread pools loaded once statsmodels is (scipy brings its own BLAS): a limit set before would miss it."""
+    ets_model()
+    return ThreadpoolController()
 
 
 def ets_damped_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
     ETSModel = ets_model()  # noqa: N806 (the class)
     calendar = np.arange(t[0], t[-1] + 1)
     series = np.interp(calendar, t, y)  # gap weeks: linear interpolation of the log neighbours
-    with warnings.catch_warnings():
+    # One BLAS thread: ETS's optimiser makes thousands of tiny BLAS calls, and with the cores busy (years build
+    # in parallel) OpenBLAS's threads made each fit ~15x slower (measured 16 s vs 1.2 s for 77 fits).
+    with warnings.catch_warnings(), _blas().limit(limits=1, user_api="blas"):
         # on a short or very smooth series the optimiser may warn about convergence; the backtest scores the
         # forecast it still makes, which is what the report would have shown
         warnings.simplefilter("ignore")
@@ -112,12 +127,14 @@ def ets_damped_forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> n
     return np.asarray(fit.forecast(int(horizons.max())))[horizons - 1]
 
 
-def forecast_paths(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> dict[str, np.ndarray]:
+def forecast_paths(
+    t: np.ndarray, y: np.ndarray, horizons: np.ndarray, ets: EtsForecast = ets_damped_forecast
+) -> dict[str, np.ndarray]:
     """Every method's log forecasts at t_last + horizons, from the points (t, y) (at least FIRST_ORIGIN)."""
     paths = {"naive": naive_forecast(t, y, horizons), "drift": drift_forecast(t, y, horizons)}
     for k in LOGLINEAR_WINDOWS:
         paths[f"loglinear_{k}"] = loglinear_forecast(t, y, horizons, k)
-    paths["ets_damped"] = ets_damped_forecast(t, y, horizons)
+    paths["ets_damped"] = ets(t, y, horizons)
     paths["combination"] = np.mean([paths[m] for m in COMBINED], axis=0)
     return paths
 
@@ -136,8 +153,22 @@ def _paths(t: bytes, y: bytes, horizons: bytes) -> dict[str, np.ndarray]:
     return forecast_paths(np.frombuffer(t, dtype=int), np.frombuffer(y), np.frombuffer(horizons, dtype=int))
 
 
+def origins(totals: pd.DataFrame, first_origin: int = FIRST_ORIGIN) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(t, y) of each origin of the record, oldest first: the full weeks up to and including it. A record cut
+    earlier (a year's, or one read at an earlier origin) has the same first origins: each is a prefix."""
+    return _prefixes(log_record(totals), first_origin)
+
+
+def _prefixes(weeks: pd.DataFrame, first_origin: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    t, y = weeks["t"].to_numpy(), weeks["y"].to_numpy()
+    return [(t[:end], y[:end]) for end in range(first_origin, len(weeks) + 1)]
+
+
 def rolling_forecasts(
-    totals: pd.DataFrame, max_horizon: int = MAX_HORIZON, first_origin: int = FIRST_ORIGIN
+    totals: pd.DataFrame,
+    max_horizon: int = MAX_HORIZON,
+    first_origin: int = FIRST_ORIGIN,
+    ets: EtsForecast | None = None,
 ) -> pd.DataFrame:
     """One row per origin x method x horizon: FORECAST_COLUMNS without the interval.
 
@@ -148,30 +179,28 @@ def rolling_forecasts(
     actual = dict(zip(weeks["t"], weeks["y"], strict=True))
     horizons = np.arange(1, max_horizon + 1)
     rows = []
-    # One BLAS thread: ETS's optimiser makes thousands of tiny BLAS calls, and with the cores busy (years build
-    # in parallel) OpenBLAS's threads made each fit ~15x slower (measured 16 s vs 1.2 s for 77 fits). The limit
-    # covers only the libraries loaded when it is set: statsmodels (and the BLAS scipy brings) is loaded first.
-    ets_model()
-    with threadpool_limits(limits=1, user_api="blas"):
-        for end in range(first_origin, len(weeks) + 1):
-            t, y = weeks["t"].to_numpy()[:end], weeks["y"].to_numpy()[:end]
-            origin = weeks["week_start"].iloc[end - 1]
-            scale = naive_scale(t, y)
-            targets = [actual.get(t[-1] + h, math.nan) for h in horizons]
-            for method, path in _paths(t.tobytes(), y.tobytes(), horizons.tobytes()).items():
-                for h, forecast, target in zip(horizons, path, targets, strict=True):
-                    rows.append(
-                        (
-                            origin,
-                            method,
-                            int(h),
-                            origin + pd.Timedelta(weeks=int(h)),
-                            float(forecast),
-                            target,
-                            target - forecast,
-                            scale,
-                        )
+    for t, y in _prefixes(weeks, first_origin):
+        origin = weeks["week_start"].iloc[len(t) - 1]
+        scale = naive_scale(t, y)
+        targets = [actual.get(t[-1] + h, math.nan) for h in horizons]
+        if ets is None:
+            paths = _paths(t.tobytes(), y.tobytes(), horizons.tobytes())
+        else:
+            paths = forecast_paths(t, y, horizons, ets)
+        for method, path in paths.items():
+            for h, forecast, target in zip(horizons, path, targets, strict=True):
+                rows.append(
+                    (
+                        origin,
+                        method,
+                        int(h),
+                        origin + pd.Timedelta(weeks=int(h)),
+                        float(forecast),
+                        target,
+                        target - forecast,
+                        scale,
                     )
+                )
     return pd.DataFrame(rows, columns=FORECAST_COLUMNS[:8])
 
 
@@ -436,20 +465,20 @@ def _jsonable(value):
     return value
 
 
-def run_backtest(totals: pd.DataFrame, year: int | None = None) -> Backtest:
+def run_backtest(totals: pd.DataFrame, year: int | None = None, ets: EtsForecast | None = None) -> Backtest:
     """Backtest the methods on the record through `year` (all of `totals` when None) and choose the outlook.
 
     `totals` is `weekly.weekly_totals` of every year. The record is the weeks of report years up to `year`, so a
     year's report says what could have been said at its end; weeks after it still fill in the projection's
     `actual`. The earlier outlook scored is the one from the last full week of `year - 1` (of the record's last
-    year minus one when `year` is None).
+    year minus one when `year` is None). `ets` makes the ETS forecasts (fits in this process when None).
     """
     totals = totals.assign(week_start=pd.to_datetime(totals["week_start"]))
     year = int(totals["report_year"].max()) if year is None else year
     record = totals[totals["report_year"] <= year]
     later = full_weeks(totals).set_index("week_start")["total_tokens"].astype(float)
     weeks = log_record(record)
-    rows = rolling_forecasts(record)
+    rows = rolling_forecasts(record, ets=ets)
     if rows.empty:
         rows = pd.DataFrame(columns=FORECAST_COLUMNS)
     else:

@@ -5,23 +5,35 @@ after a prose, chart or claims edit reads the stored result instead of refitting
 fits and the statsmodels import are most of a year's compute). The key covers the record's values, the year,
 metrics/backtest.py's source with the modules it reads (config.py, metrics/weekly.py) and the statsmodels version,
 so a stored backtest is never stale.
+
+Below the backtests, each origin's ETS forecast (the smoothing fit, all of a backtest's time) is stored on its own
+under the points it is fitted on. Every backtest of the archive replays a prefix of the same record (a year's
+record is cut at its end, a claim's at its origin), so the years' backtests share their fits: the build fits each
+origin once, in its own process (`fit_every_origin`, under FITTING_LOCK) while the years' workers compute their
+other sections, and a worker that needs a fit not stored yet waits for it while that lock is held.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.files import UNUSED_DAYS, load_stored, prune_unused, save_stored
+from tokentrends.files import UNUSED_DAYS, file_lock, load_stored, lock_held, prune_unused, save_stored
 from tokentrends.metrics import backtest, weekly
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
 
 BACKTESTS = "backtests"
+FITS = "fits"  # under BACKTESTS: removing the backtests removes their fits too
+FITTING_LOCK = "fitting.lock"  # held by the process fitting every origin (the build's own)
+FIT_POLL_SECONDS = 0.02
 
 
 def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
@@ -35,17 +47,76 @@ def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
 
 
 def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path | None = None) -> backtest.Backtest:
-    """backtest.run_backtest(totals, year), from the store when computed before, else computed and stored."""
+    """backtest.run_backtest(totals, year), from the store when computed before, else computed (its fits read from
+    the store, see stored_fits) and stored."""
     store = store or processed_root() / BACKTESTS
     path = store / f"{backtest_key(totals, year)}.pickle"
     stored = load_stored(path)
     if stored is not None:
         return stored
-    result = backtest.run_backtest(totals, year)
+    result = backtest.run_backtest(totals, year, ets=stored_fits(store))
     save_stored(path, result)
     return result
 
 
+def backtest_stored(totals: pd.DataFrame, year: int | None = None, store: Path | None = None) -> bool:
+    """Whether stored_backtest(totals, year) would read its result from the store (the file is there)."""
+    return ((store or processed_root() / BACKTESTS) / f"{backtest_key(totals, year)}.pickle").is_file()
+
+
+@lru_cache(maxsize=1)
+def _fit_code() -> bytes:
+    """What a fit depends on besides its points: the ETS code (metrics/backtest.py) and statsmodels' version."""
+    return Path(backtest.__file__).read_bytes() + version("statsmodels").encode()
+
+
+def fit_path(folder: Path, t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> Path:
+    digest = hashlib.sha256(_fit_code())
+    for points in (t, y, horizons):
+        digest.update(np.ascontiguousarray(points).tobytes())
+    return folder / f"{digest.hexdigest()}.pickle"
+
+
+def stored_fits(store: Path | None = None) -> backtest.EtsForecast:
+    """backtest.ets_damped_forecast, read from the store when fitted before; while the build's fitter holds
+    FITTING_LOCK, a fit not stored yet is waited for, not fitted a second time; else it is fitted here and stored."""
+    folder = (store or processed_root() / BACKTESTS) / FITS
+
+    def forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
+        path = fit_path(folder, t, y, horizons)
+        while (stored := load_stored(path)) is None and lock_held(folder / FITTING_LOCK):
+            time.sleep(FIT_POLL_SECONDS)
+        if stored is None:
+            stored = load_stored(path)  # stored as the fitter let go of the lock
+        if stored is None:
+            stored = backtest.ets_damped_forecast(t, y, horizons)
+            save_stored(path, stored)
+        return stored
+
+    return forecast
+
+
+def fitting_lock(store: Path | None = None):
+    """Held by the process that runs fit_every_origin, from before the workers that read the fits start."""
+    return file_lock((store or processed_root() / BACKTESTS) / FITS / FITTING_LOCK)
+
+
+def fit_every_origin(totals: pd.DataFrame, store: Path | None = None) -> int:
+    """Fit and store every origin of the record of `totals` (every year's weekly totals) not stored yet, oldest
+    first (the order the backtests read them); return how many were fitted. The caller holds fitting_lock."""
+    folder = (store or processed_root() / BACKTESTS) / FITS
+    horizons = np.arange(1, backtest.MAX_HORIZON + 1)
+    fitted = 0
+    for t, y in backtest.origins(totals):
+        path = fit_path(folder, t, y, horizons)
+        if load_stored(path) is None:
+            save_stored(path, backtest.ets_damped_forecast(t, y, horizons))
+            fitted += 1
+    return fitted
+
+
 def prune_backtests(store: Path | None = None, days: int = UNUSED_DAYS) -> int:
     """Remove stored backtests no build has used for `days` days; return how many went."""
-    return prune_unused(store or processed_root() / BACKTESTS, "*.pickle", days)
+    folder = store or processed_root() / BACKTESTS
+    prune_unused(folder / FITS, "*.pickle", days)
+    return prune_unused(folder, "*.pickle", days)

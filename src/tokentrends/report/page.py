@@ -17,14 +17,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 from tokentrends import config
 from tokentrends.errors import BuildError
-from tokentrends.files import UNUSED_DAYS, load_stored, prune_unused, save_stored, write_atomic
+from tokentrends.files import UNUSED_DAYS, file_lock, load_stored, prune_unused, save_stored, write_atomic
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.paths import claims_ledger_path, processed_root
 from tokentrends.report import stamp
@@ -155,24 +154,10 @@ def save_page(key: str, page: StoredPage) -> None:
     save_stored(page_path(key), page)
 
 
-@contextmanager
-def page_lock(key: str) -> Iterator[None]:
+def page_lock(key: str) -> AbstractContextManager:
     """Held while a page is rendered, so that whoever opens or renders the same page meanwhile waits for it instead
-    of computing it a second time (the build's worker renders while the year's kernel starts). An OS lock: it goes
-    with the process that held it, however that ends. Where there is no fcntl (Windows), nothing waits."""
-    try:
-        import fcntl  # noqa: PLC0415 (POSIX only)
-    except ImportError:
-        yield
-        return
-    path = processed_root() / PAGES / f"{key}.lock"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    of computing it a second time (the build's worker renders while the year's kernel starts)."""
+    return file_lock(processed_root() / PAGES / f"{key}.lock")
 
 
 def prune_pages(days: int = UNUSED_DAYS) -> int:

@@ -29,7 +29,7 @@ from tokentrends.report import page
 from tokentrends.report.model import load_prepared, year_span
 from tokentrends.report.section import Section
 from tokentrends.report.sections import SECTIONS
-from tokentrends.report.year_report import compute_year, figures_head, needed
+from tokentrends.report.year_report import YearReport, compute_year, figures_head, needed
 
 SECTIONS_DIR = PACKAGE_DIR / "report" / "sections"
 SECTIONS_PACKAGE = "tokentrends.report.sections"
@@ -130,8 +130,12 @@ def render_page(
     prepared = load_prepared(processed_dir)
     if missing:
         log(f"  {year}: computing {len(missing)} of {len(sections)} sections ({', '.join(sorted(missing))})")
-        report = compute_year(prepared, year, top_n, sections=sections, only=missing)
-        stored.update({name: report.render(name, written) for name in missing})
+
+        def render(report: YearReport, name: str) -> None:
+            if name in missing:  # not a section computed only because a missing one reads it
+                stored[name] = report.render(name, written)
+
+        compute_year(prepared, year, top_n, sections=sections, only=missing, each=render)
     support = page.StoredSection(page.CHART_SUPPORT, offline_chart_support()._repr_html_(), {}, {})
     support_key = hash_json({"support": support.html})
     if keys != section_keys(processed_dir, year, top_n, written, sections) or key != page.page_key(

@@ -35,6 +35,8 @@ class Section:
     title None: the section has no heading and is not in the contents (the page's title block).
     needs: the sections whose records compute() reads from context.results (computed before it, whatever the
     page order), so a summary never computes a number twice.
+    late: computed after every section it can be (those that need it come later still): it reads the backtest,
+    whose fits the build makes in another process while the other sections are computed.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Section:
     blocks: Callable[[Any, Any], list[Block]]
     figures: Callable[[Any, Any], dict]
     needs: tuple[str, ...] = ()
+    late: bool = False
 
     @property
     def anchor(self) -> str | None:

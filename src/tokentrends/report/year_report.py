@@ -4,6 +4,7 @@ notebook (the page) and assembled into figures.json."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,27 +117,46 @@ def needed(sections: tuple[Section, ...], names: set[str]) -> set[str]:
     return out
 
 
+def compute_order(sections: tuple[Section, ...]) -> list[Section]:
+    """The sections in the order they are computed: each after those it reads (Section.needs), the late ones
+    (Section.late) after every other it can, and otherwise in page order."""
+    by_name = {s.name: s for s in sections}
+    unknown = {need for s in sections for need in s.needs} - set(by_name)
+    if unknown:
+        raise ValueError(f"sections need {sorted(unknown)}, which are not among them")
+    done: list[Section] = []
+    todo = list(sections)
+    while todo:
+        ready = [s for s in todo if all(need in {d.name for d in done} for need in s.needs)]
+        if not ready:
+            raise ValueError(f"sections {[s.name for s in todo]} need each other")
+        pick = next((s for s in ready if not s.late), ready[0])
+        done.append(pick)
+        todo.remove(pick)
+    return done
+
+
 def compute_sections(
     context: YearContext,
     sections: tuple[Section, ...],
     output_dir: str | Path | None = None,
     only: set[str] | None = None,
     stamped: bool = True,
+    each: Callable[[YearReport, str], None] | None = None,
 ) -> YearReport:
-    """Every section's numbers (or only those named and what they read), computed once, each section after those
-    it reads (Section.needs)."""
+    """Every section's numbers (or only those named and what they read), computed once, in compute_order;
+    `each(report, name)` is called as each is computed (the page is rendered section by section meanwhile)."""
     results: dict[str, Any] = {}
     context = dataclasses.replace(
         context, contents=tuple((s.anchor, s.title) for s in sections if s.title), results=results
     )
     wanted = needed(sections, only) if only is not None else {s.name for s in sections}
-    # Sections that read others' records come after them; the page order stays the registry's.
-    for section in sorted((s for s in sections if s.name in wanted), key=lambda s: bool(s.needs)):
-        missing = set(section.needs) - set(results)
-        if missing:
-            raise ValueError(f"section {section.name!r} needs {sorted(missing)}, which are not computed before it")
+    report = YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None, stamped)
+    for section in compute_order(tuple(s for s in sections if s.name in wanted)):
         results[section.name] = section.compute(context)
-    return YearReport(context, results, sections, Path(output_dir) if output_dir is not None else None, stamped)
+        if each is not None:
+            each(report, section.name)
+    return report
 
 
 def compute_year(
@@ -147,6 +167,7 @@ def compute_year(
     output_dir: str | Path | None = None,
     sections: tuple[Section, ...] = SECTIONS,
     only: set[str] | None = None,
+    each: Callable[[YearReport, str], None] | None = None,
 ) -> YearReport:
     """Compute the year's data and every section's numbers (or only those named and what they read) once."""
-    return compute_sections(year_context(prepared, year, top_n, ledger), sections, output_dir, only)
+    return compute_sections(year_context(prepared, year, top_n, ledger), sections, output_dir, only, each=each)

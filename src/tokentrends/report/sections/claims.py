@@ -60,4 +60,4 @@ def figures(context: YearContext, claims: Claims) -> dict:
     return {"claims": claims.verdicts}
 
 
-SECTION = Section("claims", "The review's claims, checked", compute, blocks, figures)
+SECTION = Section("claims", "The review's claims, checked", compute, blocks, figures, late=True)  # reads the backtest

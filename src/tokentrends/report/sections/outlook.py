@@ -238,4 +238,4 @@ def figures(context: YearContext, result: Outlook) -> dict:
     return {"analyses": {"outlook": record}}
 
 
-SECTION = Section("outlook", "Outlook", compute, blocks, figures)
+SECTION = Section("outlook", "Outlook", compute, blocks, figures, late=True)  # reads the backtest
