@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ from conftest import ROOT
 from tokentrends import build
 from tokentrends.errors import BuildError
 from tokentrends.inputs import prepare, sample
-from tokentrends.metrics import weekly
+from tokentrends.metrics import backtest, weekly
+from tokentrends.report.backtest_store import BACKTESTS, FITS
 
 
 def test__notebook_source__exactly_one_parameters_cell():
@@ -167,3 +169,23 @@ def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback
     outputs = [o for cell in kept.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert any(o.get("text", "").strip() == "before" for o in outputs)  # cells before the failure ran and were saved
     assert any(o.get("ename") == "ValueError" for o in outputs)
+
+
+@pytest.mark.slow
+def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_path, monkeypatch):
+    """Both years' backtests replay the same record: a cold build fits each origin once (in the build's own
+    process, while the workers compute), and a build with the backtests stored fits nothing."""
+    home = tmp_path / "home"  # a project of its own: nothing stored yet
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    monkeypatch.setenv("TOKENTRENDS_HOME", str(home))
+    lines: list[str] = []
+    built = build.build_reports(sample_data, reports_dir=tmp_path / "first", log=lines.append, figures=False)
+    totals = weekly.weekly_totals(prepare.load_usage(prepare.prepare_data_dir(sample_data, log=lambda *_: None)))
+    origins = backtest.origins(totals[totals["report_year"] <= max(built)])
+    fits = list((home / "data" / "processed" / BACKTESTS / FITS).glob("*.pickle"))
+    assert len(origins) > 10 and len(fits) == len(origins)
+    assert f"  the outlook's smoothing fitted at {len(origins)} origin(s), once for every year" in lines
+    lines.clear()
+    build.build_reports(sample_data, reports_dir=tmp_path / "second", log=lines.append, figures=False)
+    assert not [line for line in lines if "fitted" in line]
