@@ -189,3 +189,7 @@ def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_p
     lines.clear()
     build.build_reports(sample_data, reports_dir=tmp_path / "second", log=lines.append, figures=False)
     assert not [line for line in lines if "fitted" in line]
+    shutil.rmtree(home / "data" / "processed" / BACKTESTS)  # pruned, say, while the pages stayed in use
+    build.build_reports(sample_data, reports_dir=tmp_path / "third", log=lines.append, figures=False)
+    assert not [line for line in lines if "fitted" in line]  # the pages are stored: nothing reads a fit
+    assert not (home / "data" / "processed" / BACKTESTS / FITS).is_dir()

@@ -479,12 +479,20 @@ def build_years(
     record whose backtest fits are made meanwhile."""
     workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
     log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
-    fits_wanted = not all(backtest_stored(totals, year) for year in todo)
-    fitting = ExitStack()
-    if fits_wanted:  # taken before the workers start, so that they wait for the fits instead of making them
-        fitting.enter_context(fitting_lock())
+    # Fits are wanted when a year to render (its page not stored) has no stored outlook backtest.
+    fits_wanted = any(
+        load_page(page_key(processed_dir, year, top_n, written=True)) is None and not backtest_stored(totals, year)
+        for year in todo
+    )
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+    fitting = ExitStack()
     try:
+        # The workers start with the pool's first task (all of them, forked); the fitting lock is taken after, so
+        # that they do not inherit it (an OS lock goes with every process holding its file), and before they are
+        # given their years, so that they wait for the fits instead of making them.
+        pool.submit(_started).result()
+        if fits_wanted:
+            fitting.enter_context(fitting_lock())
         futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source) for y, s in todo.items()]
         if fits_wanted:
             # The years' backtests replay the same origins: this process fits each once, while the workers compute
@@ -492,7 +500,8 @@ def build_years(
             # statsmodels while the vintages were merged was measured slower (cold: 4.35 s against 4.11 s).
             with fitting:  # the years' records end with the last year built (a claim's is cut earlier still)
                 fitted = fit_every_origin(totals[totals["report_year"] <= max(todo)])
-            log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
+            if fitted:
+                log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
         for done, future in enumerate(as_completed(futures), 1):
             year, seconds = future.result()
             drop_failed(reports_dir, year)
@@ -504,10 +513,15 @@ def build_years(
             "run the build again"
         ) from None
     except BaseException:
-        fitting.close()
         stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
         raise
+    finally:
+        fitting.close()
     pool.shutdown()
+
+
+def _started() -> None:
+    """A pool's first task: its workers are running once it is done."""
 
 
 def reportable_years(usage, wanted: list[int], explicit: bool, log) -> list[int]:

@@ -3,8 +3,8 @@
 A backtest is a pure function of the full weeks it replays, the year and the backtest's own code: a rebuild
 after a prose, chart or claims edit reads the stored result instead of refitting every origin (the smoothing
 fits and the statsmodels import are most of a year's compute). The key covers the record's values, the year,
-metrics/backtest.py's source with the modules it reads (config.py, metrics/weekly.py) and the statsmodels version,
-so a stored backtest is never stale.
+metrics/backtest.py's source with the modules it reads (config.py, metrics/weekly.py) and the versions of
+statsmodels, scipy and numpy, so a stored backtest is never stale.
 
 Below the backtests, each origin's ETS forecast (the smoothing fit, all of a backtest's time) is stored on its own
 under the points it is fitted on. Every backtest of the archive replays a prefix of the same record (a year's
@@ -40,7 +40,7 @@ def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
     record = full_weeks(totals)[["week_start", "report_year", "total_tokens"]].sort_values("week_start")
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(record, index=False).to_numpy().tobytes())
-    digest.update(f"{year}|{version('statsmodels')}".encode())
+    digest.update(f"{year}|{_fit_libraries()}".encode())
     for module in (backtest, config, weekly):  # the backtest's code and what it reads: its tunables, full weeks
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
@@ -64,10 +64,15 @@ def backtest_stored(totals: pd.DataFrame, year: int | None = None, store: Path |
     return ((store or processed_root() / BACKTESTS) / f"{backtest_key(totals, year)}.pickle").is_file()
 
 
+def _fit_libraries() -> str:
+    """The libraries a fit's numbers come from: statsmodels' ETS, scipy's optimiser, numpy."""
+    return "|".join(f"{name} {version(name)}" for name in ("statsmodels", "scipy", "numpy"))
+
+
 @lru_cache(maxsize=1)
 def _fit_code() -> bytes:
-    """What a fit depends on besides its points: the ETS code (metrics/backtest.py) and statsmodels' version."""
-    return Path(backtest.__file__).read_bytes() + version("statsmodels").encode()
+    """What a fit depends on besides its points: the ETS code (metrics/backtest.py) and the libraries'."""
+    return Path(backtest.__file__).read_bytes() + _fit_libraries().encode()
 
 
 def fit_path(folder: Path, t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> Path:
@@ -78,8 +83,9 @@ def fit_path(folder: Path, t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -
 
 
 def stored_fits(store: Path | None = None) -> backtest.EtsForecast:
-    """backtest.ets_damped_forecast, read from the store when fitted before; while the build's fitter holds
-    FITTING_LOCK, a fit not stored yet is waited for, not fitted a second time; else it is fitted here and stored."""
+    """backtest.ets_damped_forecast, read from the store when fitted before. A fit not stored yet is waited for
+    while a build holds FITTING_LOCK (it fits every origin of its record, so of the years it builds), and fitted
+    here and stored once the lock is free and the fit is still missing (another record's, or no build fitting)."""
     folder = (store or processed_root() / BACKTESTS) / FITS
 
     def forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
