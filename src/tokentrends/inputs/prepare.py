@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -86,8 +87,11 @@ def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
     )
 
 
-def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path:
-    """Validate and merge every rankings vintage under data_dir; return the folder with the results."""
+def prepare(
+    data_dir: str | Path, processed_root: str | Path, log=print, on_merge: Callable[[], None] | None = None
+) -> Path:
+    """Validate and merge every rankings vintage under data_dir; return the folder with the results. on_merge is
+    called before a merge (none when the merged tables are there already): the build starts its workers then."""
     vintages, skipped = archive.discover_vintages(data_dir)
     rankings = [v for v in vintages if v.kind == archive.RANKINGS]
     if not rankings:
@@ -99,6 +103,8 @@ def prepare(data_dir: str | Path, processed_root: str | Path, log=print) -> Path
         os.utime(out / MANIFEST)  # marks it as in use for prune_unused
         return out
     prune_unused(Path(processed_root))
+    if on_merge is not None:
+        on_merge()
 
     frames = {}
     for v in rankings:
@@ -310,6 +316,6 @@ def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
     return root
 
 
-def prepare_data_dir(data_dir: str | Path | None = None, log=print) -> Path:
+def prepare_data_dir(data_dir: str | Path | None = None, log=print, on_merge: Callable[[], None] | None = None) -> Path:
     """resolve_data_dir, then prepare into the project's data/processed."""
-    return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log)
+    return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log, on_merge)
