@@ -120,23 +120,26 @@ def legend_label_limit() -> alt.ExprRef:
 
 def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
     """One look for every chart; the width follows the page (phone to desktop) and the legend reflows."""
-    return (
-        chart.properties(
-            title=alt.TitleParams(
-                title,
-                subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
-                anchor="start",
-                fontSize=16,
-                subtitleFontSize=12,
+    # One properties() call: each of altair's chained calls (configure_axis, ...) deep-copies the whole chart.
+    return chart.properties(
+        title=alt.TitleParams(
+            title,
+            subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
+            anchor="start",
+            fontSize=16,
+            subtitleFontSize=12,
+        ),
+        width="container",
+        height=360,
+        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
+        config=alt.Config(
+            font=FONT,
+            axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, grid=False),
+            view=alt.ViewConfig(stroke=None),
+            legend=alt.LegendConfig(
+                orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0
             ),
-            width="container",
-            height=360,
-            autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        )
-        .configure(font=FONT)
-        .configure_axis(labelFontSize=11, titleFontSize=12, grid=False)
-        .configure_view(stroke=None)
-        .configure_legend(orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0)
+        ),
     )
 
 
