@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from tokentrends.inputs import prepare
+from tokentrends.metrics import apps as app_metrics
 from tokentrends.report import claims
 from tokentrends.report import ledger as ledgers
 from tokentrends.report.model import load_prepared
@@ -157,7 +158,12 @@ def year(macro_rows: list[tuple], agent_tokens: list[tuple[str, int]], platform:
     totals = pd.DataFrame(
         {"week_start": pd.to_datetime(weeks), "report_year": 2026, "days_present": 7, "total_tokens": platform}
     )
-    return SimpleNamespace(year=2026, demand={"task_macro": macro, "apps": app_rows}, all_totals=totals)
+    return SimpleNamespace(
+        year=2026,
+        demand={"task_macro": macro, "apps": app_rows},
+        all_totals=totals,
+        app_subcategories=app_metrics.subcategory_shares(app_rows, totals),  # as YearData computes it
+    )
 
 
 def test__agency_share__thresholds_snapshot_and_trend():
@@ -177,5 +183,6 @@ def test__agency_share__thresholds_snapshot_and_trend():
         ),
     )
     assert trend.verdict == claims.PARTLY and "snapshot" not in trend.why and "from 20.0%" in trend.why
-    none = agency_share(SimpleNamespace(year=2026, demand={}, all_totals=pd.DataFrame()))
+    nothing = pd.DataFrame()
+    none = agency_share(SimpleNamespace(year=2026, demand={}, all_totals=nothing, app_subcategories=nothing))
     assert none.verdict == claims.CANNOT

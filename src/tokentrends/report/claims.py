@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import apps, backtest, disruptors, leaders, prices, specialists, tasks, volume
+from tokentrends.metrics import backtest, disruptors, leaders, prices, specialists, tasks, volume
 from tokentrends.metrics.weekly import full_weeks, week_quarter
 from tokentrends.report.backtest_store import stored_backtest
 
@@ -348,9 +348,8 @@ def agency_share(data: YearData, min_classified_share: float, min_agent_app_shar
     share of all tokens (the cli-agent, cloud-agent and personal-agent lists, each app once, over the week's
     rankings-daily total), each in the latest week the year has. One week is a snapshot, and the verdict says so."""
     macro = data.demand.get("task_macro", pd.DataFrame())
-    app_rows = data.demand.get("apps", pd.DataFrame())
     classified = tasks.agency_share(macro) if not macro.empty else pd.DataFrame()
-    agents = apps.subcategory_shares(app_rows, data.all_totals) if not app_rows.empty else pd.DataFrame()
+    agents = data.app_subcategories
     if not agents.empty:
         agents = agents[(agents["kind"] == "group") & (agents["group"] == "agent") & agents["share"].notna()]
     facts: dict[str, Any] = {"year": data.year}

@@ -10,6 +10,7 @@ import pandas as pd
 
 from tokentrends import config
 from tokentrends.inputs import prepare
+from tokentrends.inputs.demand import APP_COLUMNS, empty
 from tokentrends.metrics import apps, concentration, groups, leaders, prices, volume, weekly
 from tokentrends.render.html import SYNTHETIC_CHART_NOTE, year_label
 from tokentrends.report.ledger import Ledger, read_ledger
@@ -96,6 +97,12 @@ class YearData:
     @cached_property
     def concentration(self) -> pd.DataFrame:
         return concentration.weekly_concentration(self.usage, self.model_shares, self.top_n)
+
+    @cached_property
+    def app_subcategories(self) -> pd.DataFrame:
+        """metrics.apps.subcategory_shares of the year's app-ranking windows (the apps section and the agency claim
+        both read it)."""
+        return apps.subcategory_shares(self.demand.get("apps", empty(APP_COLUMNS)), self.all_totals)
 
     @cached_property
     def price_table(self) -> pd.DataFrame:

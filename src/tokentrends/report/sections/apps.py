@@ -73,7 +73,7 @@ def compute(context: YearContext) -> Apps:
     return Apps(
         top=apps.weekly_top_apps(rows, TOP_APPS),
         shares=apps.top_apps_share(rows, totals, TOP_APPS),
-        subcategories=apps.subcategory_shares(rows, totals),
+        subcategories=context.data.app_subcategories,
         as_of=str(rows["as_of"].max()) if len(rows) else None,
         session_by_turns=tasks.session_cost_by_turns(cost) if len(cost) else pd.DataFrame(),
         session_by_harness=tasks.session_cost_by_harness(cost, SESSION_TURNS) if len(cost) else pd.DataFrame(),
