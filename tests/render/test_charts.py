@@ -302,3 +302,13 @@ def test__stack_frame__draws_two_unlisted_labs_apart_even_when_their_hashes_clas
     colour = dict(zip(data["lab"], data["color"], strict=False))
     assert palette.lab_hue("tidal")[0] == palette.lab_hue("sample-lab")[0]  # the hash gives both one hue...
     assert palette.hue_gap(hue(colour["tidal"]), hue(colour["sample-lab"])) >= palette.MIN_HUE_GAP  # ...not drawn
+
+
+def test__family_labs__each_family_s_most_common_lab_a_tie_to_the_first_by_name():
+    models = pd.DataFrame(
+        {
+            "family": ["Gemini", "Gemini", "Gemini", "Tie", "Tie", "Unknown"],
+            "lab": ["Google", "Google", "Other", "Zeta", "Alpha", None],
+        }
+    )
+    assert charts.family_labs(models) == {"Gemini": "Google", "Tie": "Alpha"}  # no lab at all: no entry
