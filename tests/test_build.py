@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -195,17 +196,16 @@ def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_p
     assert not (home / "data" / "processed" / BACKTESTS / FITS).is_dir()
 
 
-def test__cold_start__fits_in_its_own_process_once_started_and_ends_it(tmp_path, monkeypatch):
-    monkeypatch.setenv("TOKENTRENDS_HOME", str(tmp_path))
-    weeks = pd.date_range("2025-01-06", periods=20, freq="7D")
-    totals = pd.DataFrame(
-        {"week_start": weeks, "report_year": 2025, "days_present": 7, "total_tokens": range(10**9, 10**9 + 20)}
-    )
-    cold = build.ColdStart()
-    cold.start()  # as the vintages are merged: the fitter process starts with the real forecaster
-    monkeypatch.setattr(backtest, "ets_damped_forecast", lambda *_: pytest.fail("fitted in the build's process"))
-    assert cold.fit(totals) == len(backtest.origins(totals)) and cold.fitter is None
-    assert build.ColdStart().fit(totals) == 0  # not started: fits here, and finds every fit stored
-    cold.start()
-    cold.stop()
-    assert cold.fitter is None
+def test__year_workers__started_early_for_every_core_else_one_a_year():
+    early = build.YearWorkers(jobs=2)
+    early.start_early()  # as the vintages are merged: the years are not known yet
+    pool = early.pool(1)
+    assert early.count == 2 and pool.submit(sum, [1, 2]).result() == 3
+    processes = list(pool._processes.values())
+    early.stop()
+    deadline = time.monotonic() + 10  # the pool's own thread may reap a worker first: its state lags a moment
+    while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(p.is_alive() for p in processes) and early.pool(1) is not pool  # stopped, and a new one after
+    assert early.count == 1
+    early.shutdown()

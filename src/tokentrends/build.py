@@ -35,7 +35,6 @@ from tokentrends.fingerprint import hash_files, hash_json
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import weekly
-from tokentrends.metrics.backtest import ets_model
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
 from tokentrends.report.backtest_store import backtest_stored, fit_every_origin, fitting_lock, prune_backtests
@@ -253,8 +252,9 @@ def one_thread_environment() -> None:
         os.environ.setdefault(variable, "1")
 
 
-def _worker_init(parent: int) -> None:
-    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
+def _worker_init(parent: int, warm: bool = False) -> None:
+    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C; warm: load what
+    building a year loads (the renderer, papermill, nbconvert) now, while the build process merges the vintages."""
     global _PARENT_PID
     _PARENT_PID = parent
     one_thread_pools()
@@ -266,6 +266,11 @@ def _worker_init(parent: int) -> None:
         pass  # elsewhere the parent check before the swap still holds
     if os.getppid() != parent:  # the parent died before prctl took effect
         sys.exit(143)
+    if warm:
+        import tokentrends.report.page_render  # noqa: F401, PLC0415 (a no-op build never loads it)
+
+        notebook_runner()
+        import nbconvert  # noqa: F401, PLC0415 (likewise)
 
 
 def _abandon(*_args) -> None:
@@ -428,9 +433,9 @@ def build_reports(
     config.check_top_n(top_n)
     explicit = reports_dir is not None
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
-    cold = ColdStart()
+    workers = YearWorkers(jobs)
     try:
-        processed_dir = prepare.prepare_data_dir(data_dir, log, on_merge=cold.start)
+        processed_dir = prepare.prepare_data_dir(data_dir, log, on_merge=workers.start_early)
         if prepare.load_manifest(processed_dir)["is_synthetic"]:
             reports_dir = sample_reports_dir(reports_dir, explicit, log)
         if reports_dir.is_dir():
@@ -456,7 +461,7 @@ def build_reports(
                 "started, and it runs the code it read then: run it again"
             )
         if todo:
-            build_years(todo, processed_dir, reports_dir, top_n, source, weekly.weekly_totals(usage), jobs, cold, log)
+            build_years(todo, processed_dir, reports_dir, top_n, source, weekly.weekly_totals(usage), workers, log)
         write_index(reports_dir)
         if figures:  # the pages are out; the static PNG/SVG files beside them come after
             draw_chart_files(reports_dir, wanted, jobs, log)
@@ -467,7 +472,7 @@ def build_reports(
         log(f"index: {reports_dir / 'index.html'}")
         return list(todo)
     finally:
-        cold.stop()  # a fitter no year needed, or a build that failed before its years
+        workers.stop()  # a pool started early that no year used, or a build that failed before its years
 
 
 def build_years(
@@ -477,22 +482,18 @@ def build_years(
     top_n: int,
     source: Path,
     totals: pd.DataFrame,
-    jobs: int | None,
-    cold: ColdStart,
+    workers: YearWorkers,
     log,
 ) -> None:
     """Build the years in `todo` ({year: stamp}) on parallel workers; `totals` (every year's weekly totals) are the
     record whose backtest fits are made meanwhile."""
-    workers = max(1, min(len(todo), jobs or os.cpu_count() or 1))
-    log(f"building {', '.join(map(str, todo))} on {workers} worker(s)...")
+    pool = workers.pool(len(todo))
+    log(f"building {', '.join(map(str, todo))} on {workers.count} worker(s)...")
     # Fits are wanted when a year to render (its page not stored) has no stored outlook backtest.
     fits_wanted = any(
         load_page(page_key(processed_dir, year, top_n, written=True)) is None and not backtest_stored(totals, year)
         for year in todo
     )
-    if not fits_wanted:
-        cold.stop()
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
     fitting = ExitStack()
     try:
         # The workers are running once their first task is done; the fitting lock is taken after, so that they do
@@ -503,11 +504,11 @@ def build_years(
             fitting.enter_context(fitting_lock())
         futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source) for y, s in todo.items()]
         if fits_wanted:
-            # The years' backtests replay the same origins: each is fitted once (by the fitter started while the
-            # vintages were merged, else here), while the workers compute their other sections (the sections
-            # reading the backtest come last).
+            # The years' backtests replay the same origins: this process fits each once, while the workers compute
+            # their other sections (the sections reading the backtest come last). A process started to load
+            # statsmodels while the vintages were merged was measured slower (cold: 4.35 s against 4.11 s).
             with fitting:  # the years' records end with the last year built (a claim's is cut earlier still)
-                fitted = cold.fit(totals[totals["report_year"] <= max(todo)])
+                fitted = fit_every_origin(totals[totals["report_year"] <= max(todo)])
             if fitted:
                 log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
         for done, future in enumerate(as_completed(futures), 1):
@@ -515,57 +516,54 @@ def build_years(
             drop_failed(reports_dir, year)
             log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     except BrokenProcessPool:
-        stop_workers(pool)
+        workers.stop()
         raise BuildError(
             "a build worker ended without a word (killed, or out of memory); the years it built are unchanged: "
             "run the build again"
         ) from None
     except BaseException:
-        stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
+        workers.stop()  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
         raise
     finally:
         fitting.close()
-    pool.shutdown()
+    workers.shutdown()
 
 
-class ColdStart:
-    """What a build does while the vintages are merged (prepare's on_merge: new data, so years to build). It starts
-    the process that will fit the backtest, which loads statsmodels (~1 s) on the core the merge leaves idle, and
-    loads here what building a year loads (the renderer, papermill, nbconvert: ~0.7 s), which the year workers,
-    forked after the merge, then share instead of each loading it (cold build: median 3.38 s against 3.92 s)."""
+class YearWorkers:
+    """The processes the years are built on. Started as the vintages are merged (start_early), when a cold build has a
+    core to spare: they load the renderer, papermill and nbconvert meanwhile (cold build: 3.65 s against 3.93 s).
+    Else started once the years to build are known, one a year up to `jobs` (default: one a core)."""
 
-    def __init__(self) -> None:
-        self.fitter: ProcessPoolExecutor | None = None
+    def __init__(self, jobs: int | None) -> None:
+        self.jobs = jobs or os.cpu_count() or 1
+        self._pool: ProcessPoolExecutor | None = None
+        self.count = 0
 
-    def start(self) -> None:
-        self.fitter = ProcessPoolExecutor(max_workers=1, initializer=_worker_init, initargs=(os.getpid(),))
-        self.fitter.submit(ets_model)  # a pool starts its process with its first task
-        load_year_builder()
+    def start_early(self) -> None:
+        self._start(self.jobs, warm=True)
 
-    def fit(self, totals: pd.DataFrame) -> int:
-        """fit_every_origin(totals), by the fitter when started (then ended), else in this process."""
-        if self.fitter is None:
-            return fit_every_origin(totals)
-        fitted = self.fitter.submit(fit_every_origin, totals).result()
-        self.fitter.shutdown()
-        self.fitter = None
-        return fitted
+    def pool(self, years: int) -> ProcessPoolExecutor:
+        """The pool for `years` years (started now unless started early)."""
+        if self._pool is None:
+            self._start(max(1, min(years, self.jobs)), warm=False)
+        return self._pool
+
+    def _start(self, count: int, warm: bool) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_init, initargs=(os.getpid(), warm))
+        self._pool.submit(_started)  # a pool starts its workers with its first task
+        self.count = count
+
+    def shutdown(self) -> None:
+        """Let the workers end once their years are done."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     def stop(self) -> None:
-        """End the fitter now (not needed, or the build failed)."""
-        if self.fitter is not None:
-            stop_workers(self.fitter)
-            self.fitter = None
-
-
-def load_year_builder() -> None:
-    """Load what building a year loads, which a no-op build never needs: the renderer (altair and every section),
-    papermill and jupytext, nbconvert."""
-    import nbconvert  # noqa: F401, PLC0415
-
-    import tokentrends.report.page_render  # noqa: F401, PLC0415
-
-    notebook_runner()
+        """End the workers now (see stop_workers)."""
+        if self._pool is not None:
+            stop_workers(self._pool)
+            self._pool = None
 
 
 def _started() -> None:
