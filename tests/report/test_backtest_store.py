@@ -27,7 +27,9 @@ def test__stored_backtest__computed_once_per_record_and_recomputed_when_a_value_
     calls = []
     real = backtest.run_backtest
     monkeypatch.setattr(
-        backtest, "run_backtest", lambda totals, year=None, ets=None: calls.append(year) or real(totals, year, ets)
+        backtest,
+        "run_backtest",
+        lambda totals, year=None, ets=backtest.ets_damped_forecast: calls.append(year) or real(totals, year, ets),
     )
     first = backtest_store.stored_backtest(weekly(), 2025, tmp_path)
     again = backtest_store.stored_backtest(weekly(), 2025, tmp_path)
@@ -80,7 +82,6 @@ def test__fit_every_origin__fits_each_origin_once_and_every_backtest_of_the_reco
     earlier = backtest_store.stored_backtest(totals.iloc[:20], 2025, tmp_path)
     assert len(calls) == origins  # no fit made twice
     monkeypatch.undo()
-    backtest._paths.cache_clear()
     assert whole.to_records() == backtest.run_backtest(totals, 2025).to_records()
     assert earlier.to_records() == backtest.run_backtest(totals.iloc[:20], 2025).to_records()
 
@@ -88,7 +89,7 @@ def test__fit_every_origin__fits_each_origin_once_and_every_backtest_of_the_reco
 def test__stored_fits__waits_for_the_fitter_and_fits_itself_when_there_is_none(tmp_path, monkeypatch):
     totals = weekly(20)
     (t, y), *_ = backtest.origins(totals)
-    horizons = np.arange(1, backtest.MAX_HORIZON + 1)
+    horizons = backtest.forecast_horizons()
     expected = backtest.ets_damped_forecast(t, y, horizons)
     held, stored_at = threading.Event(), []
 

@@ -146,11 +146,9 @@ def naive_scale(t: np.ndarray, y: np.ndarray) -> float:
     return float(changes.mean()) if len(changes) else math.nan
 
 
-@lru_cache(maxsize=4096)
-def _paths(t: bytes, y: bytes, horizons: bytes) -> dict[str, np.ndarray]:
-    """forecast_paths, remembered per record: the outlook and the claim that reads it replay the same origins, and
-    each origin's smoothing fit is most of a backtest's time."""
-    return forecast_paths(np.frombuffer(t, dtype=int), np.frombuffer(y), np.frombuffer(horizons, dtype=int))
+def forecast_horizons(max_horizon: int = MAX_HORIZON) -> np.ndarray:
+    """1..max_horizon, the weeks ahead each origin is forecast (a fit's store key includes them)."""
+    return np.arange(1, max_horizon + 1)
 
 
 def origins(totals: pd.DataFrame, first_origin: int = FIRST_ORIGIN) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -168,7 +166,7 @@ def rolling_forecasts(
     totals: pd.DataFrame,
     max_horizon: int = MAX_HORIZON,
     first_origin: int = FIRST_ORIGIN,
-    ets: EtsForecast | None = None,
+    ets: EtsForecast = ets_damped_forecast,
 ) -> pd.DataFrame:
     """One row per origin x method x horizon: FORECAST_COLUMNS without the interval.
 
@@ -177,17 +175,13 @@ def rolling_forecasts(
     """
     weeks = log_record(totals)
     actual = dict(zip(weeks["t"], weeks["y"], strict=True))
-    horizons = np.arange(1, max_horizon + 1)
+    horizons = forecast_horizons(max_horizon)
     rows = []
     for t, y in _prefixes(weeks, first_origin):
         origin = weeks["week_start"].iloc[len(t) - 1]
         scale = naive_scale(t, y)
         targets = [actual.get(t[-1] + h, math.nan) for h in horizons]
-        if ets is None:
-            paths = _paths(t.tobytes(), y.tobytes(), horizons.tobytes())
-        else:
-            paths = forecast_paths(t, y, horizons, ets)
-        for method, path in paths.items():
+        for method, path in forecast_paths(t, y, horizons, ets).items():
             for h, forecast, target in zip(horizons, path, targets, strict=True):
                 rows.append(
                     (
@@ -465,13 +459,13 @@ def _jsonable(value):
     return value
 
 
-def run_backtest(totals: pd.DataFrame, year: int | None = None, ets: EtsForecast | None = None) -> Backtest:
+def run_backtest(totals: pd.DataFrame, year: int | None = None, ets: EtsForecast = ets_damped_forecast) -> Backtest:
     """Backtest the methods on the record through `year` (all of `totals` when None) and choose the outlook.
 
     `totals` is `weekly.weekly_totals` of every year. The record is the weeks of report years up to `year`, so a
     year's report says what could have been said at its end; weeks after it still fill in the projection's
     `actual`. The earlier outlook scored is the one from the last full week of `year - 1` (of the record's last
-    year minus one when `year` is None). `ets` makes the ETS forecasts (fits in this process when None).
+    year minus one when `year` is None). `ets` makes the ETS forecasts (the report's reads them from its store).
     """
     totals = totals.assign(week_start=pd.to_datetime(totals["week_start"]))
     year = int(totals["report_year"].max()) if year is None else year

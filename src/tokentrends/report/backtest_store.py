@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import time
+from contextlib import AbstractContextManager
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +29,16 @@ from tokentrends.files import UNUSED_DAYS, file_lock, load_stored, lock_held, pr
 from tokentrends.metrics import backtest, weekly
 from tokentrends.metrics.weekly import full_weeks
 from tokentrends.paths import processed_root
+from tokentrends.report.stamp import package_versions
 
 BACKTESTS = "backtests"
 FITS = "fits"  # under BACKTESTS: removing the backtests removes their fits too
 FITTING_LOCK = "fitting.lock"  # held by the process fitting every origin (the build's own)
 FIT_POLL_SECONDS = 0.02
+
+
+def _store(store: Path | None) -> Path:
+    return store or processed_root() / BACKTESTS
 
 
 def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
@@ -49,7 +54,7 @@ def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
 def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path | None = None) -> backtest.Backtest:
     """backtest.run_backtest(totals, year), from the store when computed before, else computed (its fits read from
     the store, see stored_fits) and stored."""
-    store = store or processed_root() / BACKTESTS
+    store = _store(store)
     path = store / f"{backtest_key(totals, year)}.pickle"
     stored = load_stored(path)
     if stored is not None:
@@ -61,12 +66,12 @@ def stored_backtest(totals: pd.DataFrame, year: int | None = None, store: Path |
 
 def backtest_stored(totals: pd.DataFrame, year: int | None = None, store: Path | None = None) -> bool:
     """Whether stored_backtest(totals, year) would read its result from the store (the file is there)."""
-    return ((store or processed_root() / BACKTESTS) / f"{backtest_key(totals, year)}.pickle").is_file()
+    return (_store(store) / f"{backtest_key(totals, year)}.pickle").is_file()
 
 
 def _fit_libraries() -> str:
     """The libraries a fit's numbers come from: statsmodels' ETS, scipy's optimiser, numpy."""
-    return "|".join(f"{name} {version(name)}" for name in ("statsmodels", "scipy", "numpy"))
+    return "|".join(f"{name} {v}" for name, v in package_versions(("statsmodels", "scipy", "numpy")).items())
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +91,7 @@ def stored_fits(store: Path | None = None) -> backtest.EtsForecast:
     """backtest.ets_damped_forecast, read from the store when fitted before. A fit not stored yet is waited for
     while a build holds FITTING_LOCK (it fits every origin of its record, so of the years it builds), and fitted
     here and stored once the lock is free and the fit is still missing (another record's, or no build fitting)."""
-    folder = (store or processed_root() / BACKTESTS) / FITS
+    folder = _store(store) / FITS
 
     def forecast(t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> np.ndarray:
         path = fit_path(folder, t, y, horizons)
@@ -102,16 +107,16 @@ def stored_fits(store: Path | None = None) -> backtest.EtsForecast:
     return forecast
 
 
-def fitting_lock(store: Path | None = None):
+def fitting_lock(store: Path | None = None) -> AbstractContextManager:
     """Held by the process that runs fit_every_origin, from before the workers that read the fits start."""
-    return file_lock((store or processed_root() / BACKTESTS) / FITS / FITTING_LOCK)
+    return file_lock(_store(store) / FITS / FITTING_LOCK)
 
 
 def fit_every_origin(totals: pd.DataFrame, store: Path | None = None) -> int:
     """Fit and store every origin of the record of `totals` (every year's weekly totals) not stored yet, oldest
     first (the order the backtests read them); return how many were fitted. The caller holds fitting_lock."""
-    folder = (store or processed_root() / BACKTESTS) / FITS
-    horizons = np.arange(1, backtest.MAX_HORIZON + 1)
+    folder = _store(store) / FITS
+    horizons = backtest.forecast_horizons()
     fitted = 0
     for t, y in backtest.origins(totals):
         path = fit_path(folder, t, y, horizons)
@@ -123,6 +128,6 @@ def fit_every_origin(totals: pd.DataFrame, store: Path | None = None) -> int:
 
 def prune_backtests(store: Path | None = None, days: int = UNUSED_DAYS) -> int:
     """Remove stored backtests no build has used for `days` days; return how many went."""
-    folder = store or processed_root() / BACKTESTS
+    folder = _store(store)
     prune_unused(folder / FITS, "*.pickle", days)
     return prune_unused(folder, "*.pickle", days)
