@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -194,18 +193,3 @@ def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_p
     build.build_reports(sample_data, reports_dir=tmp_path / "third", log=lines.append, figures=False)
     assert not [line for line in lines if "fitted" in line]  # the pages are stored: nothing reads a fit
     assert not (home / "data" / "processed" / BACKTESTS / FITS).is_dir()
-
-
-def test__year_workers__started_early_for_every_core_else_one_a_year():
-    early = build.YearWorkers(jobs=2)
-    early.start_early()  # as the vintages are merged: the years are not known yet
-    pool = early.pool(1)
-    assert early.count == 2 and pool.submit(sum, [1, 2]).result() == 3
-    processes = list(pool._processes.values())
-    early.stop()
-    deadline = time.monotonic() + 10  # the pool's own thread may reap a worker first: its state lags a moment
-    while any(p.is_alive() for p in processes) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not any(p.is_alive() for p in processes) and early.pool(1) is not pool  # stopped, and a new one after
-    assert early.count == 1
-    early.shutdown()

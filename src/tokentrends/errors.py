@@ -19,6 +19,10 @@ class InputError(TokentrendsError):
         where = f"{self.path}, row {row}" if row is not None else self.path
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):
+        # pickled whole (the merge runs in a process of its own and sends its errors back)
+        return type(self), (self.path, self.reason, self.row)
+
 
 class BuildError(TokentrendsError):
     """A report could not be built."""

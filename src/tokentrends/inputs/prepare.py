@@ -87,11 +87,14 @@ def read_catalogs(vintages: list[archive.Vintage], kind: str) -> pd.DataFrame:
     )
 
 
-def prepare(
-    data_dir: str | Path, processed_root: str | Path, log=print, on_merge: Callable[[], None] | None = None
-) -> Path:
-    """Validate and merge every rankings vintage under data_dir; return the folder with the results. on_merge is
-    called before a merge (none when the merged tables are there already): the build starts its workers then."""
+# How a merge is run: run_merge(merge, log) calls merge(log) (which returns the folder it wrote), here or elsewhere.
+MergeRunner = Callable[[Callable[[Callable[[str], None]], Path], Callable[[str], None]], Path]
+
+
+def prepare(data_dir: str | Path, processed_root: str | Path, log=print, run_merge: MergeRunner | None = None) -> Path:
+    """Validate and merge every rankings vintage under data_dir; return the folder with the results. A merge (none
+    when the merged tables are there already) runs in this process, or through run_merge: the build runs it in a
+    process of its own while it loads what building a year needs (build.merge_while_loading)."""
     vintages, skipped = archive.discover_vintages(data_dir)
     rankings = [v for v in vintages if v.kind == archive.RANKINGS]
     if not rankings:
@@ -103,9 +106,22 @@ def prepare(
         os.utime(out / MANIFEST)  # marks it as in use for prune_unused
         return out
     prune_unused(Path(processed_root))
-    if on_merge is not None:
-        on_merge()
 
+    def merge(log) -> Path:
+        return merge_vintages(data_dir, out, vintages, rankings, skipped, log)
+
+    return run_merge(merge, log) if run_merge is not None else merge(log)
+
+
+def merge_vintages(
+    data_dir: str | Path,
+    out: Path,
+    vintages: list[archive.Vintage],
+    rankings: list[archive.Vintage],
+    skipped: list[archive.SkippedFile],
+    log,
+) -> Path:
+    """Read and merge the vintages (`rankings` among `vintages`) into the folder `out` (written whole or not at all)."""
     frames = {}
     for v in rankings:
         log(f"  reading {v.vintage_id} (as of {v.as_of})")
@@ -316,6 +332,6 @@ def resolve_data_dir(data_dir: str | Path | None, log=print) -> Path:
     return root
 
 
-def prepare_data_dir(data_dir: str | Path | None = None, log=print, on_merge: Callable[[], None] | None = None) -> Path:
+def prepare_data_dir(data_dir: str | Path | None = None, log=print, run_merge: MergeRunner | None = None) -> Path:
     """resolve_data_dir, then prepare into the project's data/processed."""
-    return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log, on_merge)
+    return prepare(resolve_data_dir(data_dir, log), paths.processed_root(), log, run_merge)

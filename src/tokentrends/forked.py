@@ -1,0 +1,86 @@
+"""Work run in a forked process while this one does something else: the build merges the vintages in one while it
+loads what building a year needs (two cores busy instead of one), so the year workers it forks next inherit that."""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import TypeVar
+
+from tokentrends.errors import BuildError
+
+T = TypeVar("T")
+Log = Callable[[str], None]
+
+
+def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]) -> T:
+    """work(log) in a forked process, meanwhile() here; its log lines reach `log` here (those sent while meanwhile()
+    runs, once it is done) and its result or exception is returned or raised here. work and its result must pickle
+    only on the way back (a fork inherits the rest). Ctrl-C or a failure here ends the process."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(work, send, os.getpid()), daemon=True)
+    child.start()
+    send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
+    try:
+        meanwhile()
+        while True:
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                raise BuildError(
+                    f"the process merging the vintages ended without a word (exit code {_exit_code(child)}: killed, "
+                    "or out of memory); nothing was kept: run it again"
+                ) from None
+            if kind == "log":
+                log(value)
+            elif kind == "done":
+                return value
+            else:
+                raise value
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()  # its SIGTERM handler unwinds it: what it was writing is removed
+        child.join()
+
+
+def _exit_code(child: multiprocessing.process.BaseProcess) -> int | None:
+    child.join(timeout=5)
+    return child.exitcode
+
+
+def _child(work: Callable[[Log], object], send: Connection, parent: int) -> None:
+    signal.signal(signal.SIGTERM, _exit)  # unwind (finally blocks run) instead of dying where it stands
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the parent
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        sys.exit(143)
+    try:
+        result = work(lambda line: send.send(("log", line)))
+        send.send(("done", result))
+    except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
+        send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
+    finally:
+        send.close()
+
+
+def _exit(*_args) -> None:
+    sys.exit(143)
+
+
+def _pickles(exc: BaseException) -> bool:
+    """Whether exc comes back whole: an exception whose __init__ takes other arguments than its message does not."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001
+        return False
+    return True

@@ -1,0 +1,75 @@
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from tokentrends.errors import BuildError, InputError
+from tokentrends.forked import run_forked
+
+
+def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_while_meanwhile_runs_here():
+    here = os.getpid()
+    lines, meanwhile = [], []
+
+    def work(log):
+        for i in range(3):
+            log(f"line {i}")
+        return {"pid": os.getpid()}
+
+    result = run_forked(work, lines.append, lambda: meanwhile.append(os.getpid()))
+    assert result["pid"] != here and meanwhile == [here]
+    assert lines == ["line 0", "line 1", "line 2"]
+
+
+def test__run_forked__raises_the_work_s_error_whole_here():
+    def work(_log):
+        raise InputError("/data/x.csv", "no such column", row=3)
+
+    with pytest.raises(InputError) as caught:
+        run_forked(work, lambda _line: None, lambda: None)
+    assert (caught.value.path, caught.value.reason, caught.value.row) == ("/data/x.csv", "no such column", 3)
+
+
+def test__run_forked__an_error_that_does_not_pickle_comes_back_as_its_message():
+    class Odd(Exception):
+        def __init__(self, a, b):
+            super().__init__(f"{a} and {b}")
+
+    def work(_log):
+        raise Odd(1, 2)
+
+    with pytest.raises(BuildError, match="1 and 2"):
+        run_forked(work, lambda _line: None, lambda: None)
+
+
+def test__run_forked__a_killed_process_is_an_error_not_a_hang():
+    def work(_log):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(BuildError, match="ended without a word"):
+        run_forked(work, lambda _line: None, lambda: None)
+
+
+def test__run_forked__a_failure_here_ends_the_process_which_unwinds(tmp_path: Path):
+    started = tmp_path / "started"
+    unwound = tmp_path / "unwound"
+
+    def work(_log):
+        started.touch()
+        try:
+            time.sleep(60)
+        finally:
+            unwound.touch()  # what prepare does with its half-written folder
+
+    def meanwhile():
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        raise KeyboardInterrupt
+
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        run_forked(work, lambda _line: None, meanwhile)
+    assert unwound.exists() and time.monotonic() - began < 10
