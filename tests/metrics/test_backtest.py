@@ -113,6 +113,29 @@ def test__with_intervals__only_errors_known_at_the_origin():
     assert got["inside"].iloc[:9].isna().all()
 
 
+def test__with_intervals__rows_in_any_order_get_the_same_intervals():
+    # rows in origin order take the sorted-as-they-come path; shuffled ones the one-origin-at-a-time path
+    tokens = list(1e9 * 1.05 ** np.arange(40) * (1 + 0.1 * np.sin(np.arange(40))))
+    rows = backtest.rolling_forecasts(totals_frame(tokens, partial=(17,)), max_horizon=3, ets=backtest.naive_forecast)
+    ordered = backtest.with_intervals(rows)
+    shuffled = backtest.with_intervals(rows.sample(frac=1, random_state=1))
+    key = ["origin", "method", "horizon"]
+    a = ordered.sort_values(key).reset_index(drop=True)
+    b = shuffled.sort_values(key).reset_index(drop=True)
+    assert a["low_log"].notna().sum() > 50
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test__accuracy_table__as_accuracy_one_at_a_time():
+    tokens = list(1e9 * 1.05 ** np.arange(40) * (1 + 0.1 * np.sin(np.arange(40))))
+    rows = backtest.with_intervals(
+        backtest.rolling_forecasts(totals_frame(tokens), max_horizon=4, ets=backtest.naive_forecast)
+    )
+    table = backtest.accuracy_table(rows, (*backtest.METHODS, "nothing"), (1, 4, 13))
+    assert table == tuple(backtest.accuracy(rows, m, h) for m in (*backtest.METHODS, "nothing") for h in (1, 4, 13))
+    assert table[-1].n == 0 and table[0].n > 20
+
+
 def test__accuracy__hand_computed():
     rows = pd.DataFrame(
         {
