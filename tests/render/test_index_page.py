@@ -51,7 +51,7 @@ def test__index__shared_scale_totals_partial_label_human_dates_no_repeats(tmp_pa
     assert len(cards) == 2
     # one log scale: both sparklines are labelled with the largest and smallest week of any year; 2025 stays low on
     # it and keeps its shape (its 10B -> 40B rise spans 38% of the height of the 10B -> 400B scale)
-    assert html.count(">400B</text>") == 2 and html.count(">10B</text>") == 2
+    assert html.count("<span>400B</span>") == 2 and html.count("<span>10B</span>") == 2
     ys = [[float(p.split(",")[1]) for p in re.search(r'points="([^"]+)"', c).group(1).split()] for c in cards]
     assert min(ys[0]) > min(ys[1]) + 20  # 2025's peak (40B) sits well below 2026's (400B)
     assert max(ys[0]) - min(ys[0]) > 0.35 * (index_page.SPARK_HEIGHT - 6)  # and its own rise is visible

@@ -37,7 +37,7 @@ def year_summary(figures: dict) -> str:
     )
 
 
-SPARK_WIDTH, SPARK_HEIGHT, SPARK_LEFT = 480, 72, 40  # px; the left margin holds the shared axis' labels
+SPARK_WIDTH, SPARK_HEIGHT = 1000, 72  # the line's own units across (it spans the card), and px high
 
 
 def sparkline(
@@ -52,29 +52,28 @@ def sparkline(
     shared by every year: one year's level reads against another's (2026's weeks sit ~12x above 2025's) and a
     year's own shape stays visible (on a linear scale to 2026's peak, 2025 was a flat line). A week is as wide in
     every year (`weeks`: the most full weeks of any year), so a year so far is a shorter line. The axis says the
-    tokens per week at both ends."""
+    tokens per week at both ends.
+
+    The line spans the card's width at any screen size: the SVG stretches across (its stroke stays 2 px), and the
+    axis labels are text beside it, so they never stretch with it."""
     values = [v for v in values if v > 0]
     if len(values) < 2:
         return ""
     top, bottom = top or max(values), bottom or min(values)
     span = math.log10(top / bottom) if top > bottom else 1.0
-    plot = width - SPARK_LEFT
-    step = plot / (max(weeks or 0, len(values)) - 1)  # one width per week for every year: a year so far is shorter
+    step = width / (max(weeks or 0, len(values)) - 1)  # one width per week for every year: a year so far is shorter
 
     def y(v: float) -> float:
         return height - 2 - (math.log10(v / bottom) / span) * (height - 6)
 
-    points = " ".join(f"{SPARK_LEFT + i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
-    axis = (
-        f'<line x1="{SPARK_LEFT - 3}" y1="4" x2="{SPARK_LEFT - 3}" y2="{height - 2}" stroke="#999"/>'
-        f'<text x="{SPARK_LEFT - 6}" y="10" text-anchor="end" font-size="10" fill="#555">{esc(fmt_tokens(top))}'
-        f'</text><text x="{SPARK_LEFT - 6}" y="{height - 2}" text-anchor="end" font-size="10" fill="#555">'
-        f"{esc(fmt_tokens(bottom))}</text>"
-    )
+    points = " ".join(f"{i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
     return (
-        f'<svg class="tt-spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="tokens per full week, on a log scale shared by every year">{axis}<polyline fill="none" '
-        f'stroke="#0072B2" stroke-width="2" points="{points}"/></svg>'
+        '<div class="tt-spark-box" role="img" aria-label="tokens per full week, on a log scale shared by every year">'
+        f'<div class="tt-spark-axis" aria-hidden="true"><span>{esc(fmt_tokens(top))}</span>'
+        f"<span>{esc(fmt_tokens(bottom))}</span></div>"
+        f'<svg class="tt-spark" viewBox="0 0 {width} {height}" preserveAspectRatio="none" height="{height}" '
+        f'aria-hidden="true"><polyline fill="none" stroke="#0072B2" stroke-width="2" '
+        f'vector-effect="non-scaling-stroke" points="{points}"/></svg></div>'
         '<span class="tt-spark-label">tokens per full week (log scale, the same for every year)</span>'
     )
 
@@ -143,7 +142,11 @@ def write_index(reports_dir: str | Path) -> Path:
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">'
         f"<title>tokentrends: LLM usage on OpenRouter, year by year</title><style>{TEMPLATE_CSS.read_text()}"
         ".tt-card{border:1px solid var(--tt-rule);border-radius:8px;padding:0.4rem 1rem;margin:1rem 0}"
-        ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}.tt-spark{display:block;max-width:100%;height:auto}"
+        ".tt-card h2{border:0;margin:0.6rem 0 0.2rem;padding:0}"
+        f".tt-spark-box{{display:flex;height:{SPARK_HEIGHT}px;margin:0.3rem 0}}"
+        ".tt-spark-axis{display:flex;flex-direction:column;justify-content:space-between;font-size:10px;"
+        "line-height:1;color:#555;text-align:right;padding-right:4px;border-right:1px solid #999;min-width:34px}"
+        ".tt-spark{display:block;flex:1;min-width:0;width:100%;height:100%}"
         ".tt-spark-label{font-size:0.8rem;color:var(--tt-muted)}</style></head>"
         f'<body class="tt-page"><main class="tt-main">{warning}<h1>LLM usage on OpenRouter, year by year</h1>'
         f'<p class="tt-lede">Year-in-Review reports built from {source}.</p>'
