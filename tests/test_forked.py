@@ -73,3 +73,21 @@ def test__run_forked__a_failure_here_ends_the_process_which_unwinds(tmp_path: Pa
     with pytest.raises(KeyboardInterrupt):
         run_forked(work, lambda _line: None, meanwhile)
     assert unwound.exists() and time.monotonic() - began < 10
+
+
+def test__run_forked__a_failure_here_while_the_pipe_is_full_ends_the_process_without_a_hang():
+    # the process writes log lines faster than this one reads (here: not at all until meanwhile() is done), so its
+    # sends block on a full pipe; ended then, its sends must fail, not block forever
+    def work(log):
+        for _ in range(100_000):
+            log("  reading rankings-daily/2026-06-22-api-2026-06-21_2026-06-21 (as of 2026-06-22T05:00:37Z)")
+        return "done"
+
+    def meanwhile():
+        time.sleep(0.5)
+        raise ImportError("nbconvert broke")
+
+    began = time.monotonic()
+    with pytest.raises(ImportError):
+        run_forked(work, lambda _line: None, meanwhile)
+    assert time.monotonic() - began < 20

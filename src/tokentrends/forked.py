@@ -9,6 +9,7 @@ import os
 import pickle
 import signal
 import sys
+import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import TypeVar
@@ -25,7 +26,7 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
     only on the way back (a fork inherits the rest). Ctrl-C or a failure here ends the process."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, send, os.getpid()), daemon=True)
+    child = context.Process(target=_child, args=(work, send, receive, os.getpid()), daemon=True)
     child.start()
     send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
     try:
@@ -48,7 +49,10 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
         receive.close()
         if child.is_alive():
             child.terminate()  # its SIGTERM handler unwinds it: what it was writing is removed
-        child.join()
+        child.join(timeout=30)
+        if child.is_alive():  # stuck in a system call that never returns: the next run removes what it left
+            child.kill()
+            child.join()
 
 
 def _exit_code(child: multiprocessing.process.BaseProcess) -> int | None:
@@ -56,8 +60,15 @@ def _exit_code(child: multiprocessing.process.BaseProcess) -> int | None:
     return child.exitcode
 
 
-def _child(work: Callable[[Log], object], send: Connection, parent: int) -> None:
-    signal.signal(signal.SIGTERM, _exit)  # unwind (finally blocks run) instead of dying where it stands
+def _child(work: Callable[[Log], object], send: Connection, receive: Connection, parent: int) -> None:
+    # The parent's end, inherited: closed here, so that a send the parent no longer reads fails (EPIPE) instead of
+    # blocking on a full pipe forever.
+    receive.close()
+    # Ctrl-C is the parent's (a terminal sends it to the whole group): it ends this process with one SIGTERM, which
+    # unwinds it (finally blocks run) instead of killing it where it stands; a second signal is ignored, so that it
+    # cannot cut that clean-up short.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the parent
     except (OSError, AttributeError):
@@ -67,13 +78,20 @@ def _child(work: Callable[[Log], object], send: Connection, parent: int) -> None
     try:
         result = work(lambda line: send.send(("log", line)))
         send.send(("done", result))
+    except SystemExit:
+        pass  # ended by the parent, or by its death: nobody waits for a word
     except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
-        send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
+        exc.add_note(f"in the process merging the vintages:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
+        try:
+            send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
+        except OSError:
+            pass  # the parent is gone, or no longer listening
     finally:
         send.close()
 
 
 def _exit(*_args) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     sys.exit(143)
 
 
