@@ -18,7 +18,7 @@ def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_w
             log(f"line {i}")
         return {"pid": os.getpid()}
 
-    result = run_forked(work, lines.append, lambda: meanwhile.append(os.getpid()))
+    result = run_forked(work, lines.append, lambda: meanwhile.append(os.getpid()), doing="merging the vintages")
     assert result["pid"] != here and meanwhile == [here]
     assert lines == ["line 0", "line 1", "line 2"]
 
@@ -28,7 +28,7 @@ def test__run_forked__raises_the_work_s_error_whole_here():
         raise InputError("/data/x.csv", "no such column", row=3)
 
     with pytest.raises(InputError) as caught:
-        run_forked(work, lambda _line: None, lambda: None)
+        run_forked(work, lambda _line: None, lambda: None, doing="merging the vintages")
     assert (caught.value.path, caught.value.reason, caught.value.row) == ("/data/x.csv", "no such column", 3)
 
 
@@ -41,7 +41,7 @@ def test__run_forked__an_error_that_does_not_pickle_comes_back_as_its_message():
         raise Odd(1, 2)
 
     with pytest.raises(BuildError, match="1 and 2"):
-        run_forked(work, lambda _line: None, lambda: None)
+        run_forked(work, lambda _line: None, lambda: None, doing="merging the vintages")
 
 
 def test__run_forked__a_killed_process_is_an_error_not_a_hang():
@@ -49,7 +49,7 @@ def test__run_forked__a_killed_process_is_an_error_not_a_hang():
         os.kill(os.getpid(), signal.SIGKILL)
 
     with pytest.raises(BuildError, match="ended without a word"):
-        run_forked(work, lambda _line: None, lambda: None)
+        run_forked(work, lambda _line: None, lambda: None, doing="merging the vintages")
 
 
 def test__run_forked__a_failure_here_ends_the_process_which_unwinds(tmp_path: Path):
@@ -71,7 +71,7 @@ def test__run_forked__a_failure_here_ends_the_process_which_unwinds(tmp_path: Pa
 
     began = time.monotonic()
     with pytest.raises(KeyboardInterrupt):
-        run_forked(work, lambda _line: None, meanwhile)
+        run_forked(work, lambda _line: None, meanwhile, doing="merging the vintages")
     assert unwound.exists() and time.monotonic() - began < 10
 
 
@@ -89,5 +89,15 @@ def test__run_forked__a_failure_here_while_the_pipe_is_full_ends_the_process_wit
 
     began = time.monotonic()
     with pytest.raises(ImportError):
-        run_forked(work, lambda _line: None, meanwhile)
+        run_forked(work, lambda _line: None, meanwhile, doing="merging the vintages")
     assert time.monotonic() - began < 20
+
+
+def test__run_forked__a_bug_s_error_carries_where_it_happened():
+    def failing_step(_log):
+        return {}["missing"]
+
+    with pytest.raises(KeyError) as caught:
+        run_forked(failing_step, lambda _line: None, lambda: None, doing="merging the vintages")
+    note = "".join(caught.value.__notes__)
+    assert "in the process merging the vintages" in note and "failing_step" in note  # TOKENTRENDS_DEBUG prints it

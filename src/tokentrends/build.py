@@ -283,7 +283,7 @@ def load_year_builder() -> None:
 def merge_while_loading(merge: Callable[[Callable[[str], None]], Path], log) -> Path:
     """prepare's merge in a forked process while this one runs load_year_builder: each on a core, where the year
     workers used to load it each for itself (cold build 0.3 s faster, median of 6 alternating fresh-process runs)."""
-    return run_forked(merge, log, load_year_builder)
+    return run_forked(merge, log, load_year_builder, doing="merging the vintages")
 
 
 def _abandon(*_args) -> None:

@@ -1,5 +1,6 @@
 """Work run in a forked process while this one does something else: the build merges the vintages in one while it
-loads what building a year needs (two cores busy instead of one), so the year workers it forks next inherit that."""
+loads what building a year needs (two cores busy instead of one), so that the year workers it forks next inherit
+what it loaded."""
 
 from __future__ import annotations
 
@@ -20,13 +21,14 @@ T = TypeVar("T")
 Log = Callable[[str], None]
 
 
-def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]) -> T:
+def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None], doing: str) -> T:
     """work(log) in a forked process, meanwhile() here; its log lines reach `log` here (those sent while meanwhile()
     runs, once it is done) and its result or exception is returned or raised here. work and its result must pickle
-    only on the way back (a fork inherits the rest). Ctrl-C or a failure here ends the process."""
+    only on the way back (a fork inherits the rest). Ctrl-C or a failure here ends the process. `doing` names the
+    work in errors ("merging the vintages")."""
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(work, send, receive, os.getpid()), daemon=True)
+    child = context.Process(target=_child, args=(work, send, receive, os.getpid(), doing), daemon=True)
     child.start()
     send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
     try:
@@ -36,7 +38,7 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
                 kind, value = receive.recv()
             except EOFError:
                 raise BuildError(
-                    f"the process merging the vintages ended without a word (exit code {_exit_code(child)}: killed, "
+                    f"the process {doing} ended without a word (exit code {_exit_code(child)}: killed, "
                     "or out of memory); nothing was kept: run it again"
                 ) from None
             if kind == "log":
@@ -60,7 +62,7 @@ def _exit_code(child: multiprocessing.process.BaseProcess) -> int | None:
     return child.exitcode
 
 
-def _child(work: Callable[[Log], object], send: Connection, receive: Connection, parent: int) -> None:
+def _child(work: Callable[[Log], object], send: Connection, receive: Connection, parent: int, doing: str) -> None:
     # The parent's end, inherited: closed here, so that a send the parent no longer reads fails (EPIPE) instead of
     # blocking on a full pipe forever.
     receive.close()
@@ -81,7 +83,7 @@ def _child(work: Callable[[Log], object], send: Connection, receive: Connection,
     except SystemExit:
         pass  # ended by the parent, or by its death: nobody waits for a word
     except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
-        exc.add_note(f"in the process merging the vintages:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
+        exc.add_note(f"in the process {doing}:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
         try:
             send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
         except OSError:
