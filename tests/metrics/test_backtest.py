@@ -194,6 +194,7 @@ def test__selected_by_record__choice_remade_from_errors_known_at_each_origin():
     assert got["chosen_method"].tolist() == ["naive"] * 4 + ["drift"] * 2
     assert set(got["method"]) == {backtest.SELECTED}
     assert got["log_error"].tolist() == [0.1] * 4 + [0.0] * 2
+    assert backtest.selected_by_record(rows.iloc[0:0]).empty  # no rows: no choice, no error
 
 
 def test__run_backtest__projection_previous_year_and_records():

@@ -191,8 +191,9 @@ def rolling_forecasts(
         columns["horizon"].append(np.tile(horizons, repeat))
         columns["target_week"].append(np.tile(origin + ahead, repeat))
         columns["forecast_log"].append(forecasts)
-        columns["actual_log"].append(np.tile(targets, repeat))
-        columns["log_error"].append(np.tile(targets, repeat) - forecasts)
+        actuals = np.tile(targets, repeat)
+        columns["actual_log"].append(actuals)
+        columns["log_error"].append(actuals - forecasts)
         columns["naive_scale"].append(np.full(n, naive_scale(t, y)))
     if not columns["origin"]:
         return pd.DataFrame([], columns=FORECAST_COLUMNS[:8])
@@ -383,20 +384,18 @@ def selected_by_record(rows: pd.DataFrame, horizon: int = CHOICE_HORIZON) -> pd.
     what choosing by the record would really have delivered. Origins before any such error is known are left out.
     """
     scored = rows[(rows["horizon"] == horizon) & rows["actual_log"].notna()].assign(ape=lambda r: ape(r["log_error"]))
-    origins = np.sort(rows["origin"].unique())
     targets = scored["target_week"].to_numpy()
     # Each origin's known errors as one frame ("at": the origin), so one grouping takes every origin's MAPEs
     # (each group's values in the order a grouping of that origin alone would add them).
-    at = [np.flatnonzero(targets <= origin) for origin in origins]
-    known = scored.iloc[np.concatenate(at)].assign(at=np.repeat(origins, [len(a) for a in at]))
-    mape = known.groupby(["at", "method"], sort=False)["ape"].mean()
-    picks = [
-        (origin, min(methods.index, key=lambda m: (methods[m], METHODS.index(m))))
-        for origin, methods in (
-            (origin, mape.xs(origin, level="at")) for origin in origins if origin in mape.index.get_level_values(0)
-        )
-    ]
-    chosen = pd.DataFrame(picks, columns=["origin", "method"])
+    at = [(origin, np.flatnonzero(targets <= origin)) for origin in np.sort(rows["origin"].unique())]
+    known = scored.iloc[np.concatenate([rows for _, rows in at] or [np.array([], dtype=int)])].assign(
+        at=np.repeat([origin for origin, _ in at], [len(rows) for _, rows in at])
+    )
+    picks = []
+    for origin, by_method in known.groupby(["at", "method"], sort=False)["ape"].mean().groupby(level="at", sort=False):
+        mape = by_method.droplevel("at")
+        picks.append((origin, min(mape.index, key=lambda m: (mape[m], METHODS.index(m)))))
+    chosen = pd.DataFrame(picks, columns=["origin", "method"]).astype({"origin": rows["origin"].dtype})
     return rows.merge(chosen, on=["origin", "method"]).assign(chosen_method=lambda r: r["method"], method=SELECTED)
 
 

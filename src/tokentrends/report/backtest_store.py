@@ -75,13 +75,14 @@ def _fit_libraries() -> str:
 
 
 @lru_cache(maxsize=1)
-def _fit_code() -> bytes:
-    """What a fit depends on besides its points: the ETS code (metrics/backtest.py) and the libraries'."""
-    return Path(backtest.__file__).read_bytes() + _fit_libraries().encode()
+def _fit_code_digest() -> hashlib._Hash:
+    """What a fit depends on besides its points, hashed once: the ETS code (metrics/backtest.py) and the
+    libraries'."""
+    return hashlib.sha256(Path(backtest.__file__).read_bytes() + _fit_libraries().encode())
 
 
 def fit_path(folder: Path, t: np.ndarray, y: np.ndarray, horizons: np.ndarray) -> Path:
-    digest = hashlib.sha256(_fit_code())
+    digest = _fit_code_digest().copy()
     for points in (t, y, horizons):
         digest.update(np.ascontiguousarray(points).tobytes())
     return folder / f"{digest.hexdigest()}.pickle"

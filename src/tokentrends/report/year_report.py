@@ -125,13 +125,15 @@ def compute_order(sections: tuple[Section, ...]) -> list[Section]:
     if unknown:
         raise ValueError(f"sections need {sorted(unknown)}, which are not among them")
     done: list[Section] = []
+    computed: set[str] = set()
     todo = list(sections)
     while todo:
-        ready = [s for s in todo if all(need in {d.name for d in done} for need in s.needs)]
+        ready = [s for s in todo if computed.issuperset(s.needs)]
         if not ready:
             raise ValueError(f"sections {[s.name for s in todo]} need each other")
         pick = next((s for s in ready if not s.late), ready[0])
         done.append(pick)
+        computed.add(pick.name)
         todo.remove(pick)
     return done
 
