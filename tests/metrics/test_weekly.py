@@ -82,6 +82,37 @@ def test__with_week__years_follow_the_week_start_except_the_first_week():
     assert weekly.report_years(rows) == [2025, 2026]
 
 
+def test__with_week__a_part_of_the_table_keeps_the_whole_tables_year_rule():
+    rows = usage([("2025-01-01", "a/x", 1), ("2026-01-01", "a/x", 1), ("2026-01-05", "a/x", 1)])
+    whole = weekly.with_week(rows)
+    part = whole.iloc[1:]  # starts on Thursday 2026-01-01: on its own, its first week would count in 2026
+    assert weekly.with_week(part) is part
+    assert weekly.with_week(part)["report_year"].tolist() == [2025, 2026]
+    assert weekly.with_week(rows.iloc[1:])["report_year"].tolist() == [2026, 2026]  # recomputed: the part's rule
+
+
+def test__weekly_views__of_a_years_rows_equal_the_whole_tables_for_that_year():
+    """YearData computes the year's shares, bars and totals from the year's rows only: each week's figures read
+    that week's rows alone, so nothing changes for the year's weeks."""
+    days = pd.date_range("2025-12-20", "2026-01-20", freq="D")
+    rows = usage(
+        [
+            (d.strftime("%Y-%m-%d"), s, (i * 7 + j * 13) % 29 + 1)
+            for i, d in enumerate(days)
+            for j, s in enumerate(["a/x", "b/y", "c/z", "d/w", "other"])
+        ]
+    )
+    whole = weekly.with_week(rows)
+    for year in (2025, 2026):
+        part = whole[whole["report_year"] == year]
+        for view in (
+            lambda u: weekly.weekly_shares_by(u),
+            lambda u: weekly.with_share(weekly.top_n_with_others(u, 2)),
+            weekly.weekly_totals,
+        ):
+            pd.testing.assert_frame_equal(weekly.in_year(view(part), year), weekly.in_year(view(whole), year))
+
+
 def test__headline_weeks__uses_full_weeks_only():
     days = pd.date_range("2025-01-06", "2025-01-26", freq="D")
     tokens = [1] * 7 + [5] * 7 + [2] * 7

@@ -81,7 +81,7 @@ def unclassified(rows: pd.DataFrame, attributes=("lab", "origin", "open_weights"
 
 def year_rows(usage: pd.DataFrame, models: pd.DataFrame, year: int) -> pd.DataFrame:
     """The named-model rows of the weeks that belong to `year`, with their reference attributes."""
-    return in_year(with_week(attach_models(usage, models)), year)
+    return attach_models(in_year(with_week(usage), year), models)  # the year's rows first: fewer to merge
 
 
 def year_models(rows: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:

@@ -22,7 +22,12 @@ def full_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_week(usage: pd.DataFrame) -> pd.DataFrame:
-    """Add `week_start` (the Monday) and `report_year` to a `date | model_permaslug | tokens` frame."""
+    """Add `week_start` (the Monday) and `report_year` to a `date | model_permaslug | tokens` frame.
+
+    A frame that has both already is returned as it is: the report adds them once to the whole table
+    (report/model.py), and a part of it keeps the whole table's year rule (its first day is the data's)."""
+    if "week_start" in usage.columns and "report_year" in usage.columns:
+        return usage
     dates = pd.to_datetime(usage["date"])
     week_start = dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
     first_day = dates.min()

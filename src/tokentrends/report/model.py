@@ -33,7 +33,7 @@ def load_prepared(processed_dir: str | Path) -> Prepared:
     folder = Path(processed_dir)
     return Prepared(
         folder,
-        prepare.load_usage(folder),
+        weekly.with_week(prepare.load_usage(folder)),  # every weekly view reads the week columns: made once
         prepare.load_models(folder),
         prepare.load_catalog(folder),
         prepare.load_prices(folder),
@@ -62,6 +62,13 @@ class YearData:
         self.demand: dict[str, pd.DataFrame] = {}  # the demand tables' windows in this year (inputs/demand.py)
 
     @cached_property
+    def year_usage(self) -> pd.DataFrame:
+        """The rows of the weeks that belong to the year: a weekly view of the year's weeks (shares, ranks, bars)
+        reads only its own week's rows, so it is computed from these, not from every year's."""
+        rows = weekly.with_week(self.usage)
+        return rows[rows["report_year"] == self.year]
+
+    @cached_property
     def all_totals(self) -> pd.DataFrame:
         """Weekly totals of every year (scoring projections, year over year)."""
         return weekly.weekly_totals(self.usage)
@@ -84,19 +91,19 @@ class YearData:
     @cached_property
     def model_shares(self) -> pd.DataFrame:
         """Weekly shares by model, the year's weeks."""
-        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models), self.year)
+        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models), self.year)
 
     @cached_property
     def family_shares(self) -> pd.DataFrame:
-        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models, "family"), self.year)
+        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models, "family"), self.year)
 
     @cached_property
     def lab_shares(self) -> pd.DataFrame:
-        return weekly.in_year(weekly.weekly_shares_by(self.usage, self.models, "lab"), self.year)
+        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models, "lab"), self.year)
 
     @cached_property
     def concentration(self) -> pd.DataFrame:
-        return concentration.weekly_concentration(self.usage, self.model_shares, self.top_n)
+        return concentration.weekly_concentration(self.year_usage, self.model_shares, self.top_n)
 
     @cached_property
     def app_subcategories(self) -> pd.DataFrame:
@@ -111,7 +118,7 @@ class YearData:
     @cached_property
     def bars(self) -> pd.DataFrame:
         """The rankings chart: top N models and Others per week, with shares."""
-        return weekly.in_year(weekly.with_share(weekly.top_n_with_others(self.usage, self.top_n)), self.year)
+        return weekly.in_year(weekly.with_share(weekly.top_n_with_others(self.year_usage, self.top_n)), self.year)
 
     @cached_property
     def weekly_price(self) -> pd.DataFrame:
