@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from tokentrends.errors import BuildError
 from tokentrends.inputs import prepare, sample
 from tokentrends.metrics import backtest, weekly
 from tokentrends.report.backtest_store import BACKTESTS, FITS
+from tokentrends.report.page import PAGES, STORED_SECTIONS
 
 
 def test__notebook_source__exactly_one_parameters_cell():
@@ -173,14 +175,25 @@ def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback
 
 @pytest.mark.slow
 def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_path, monkeypatch):
-    """Both years' backtests replay the same record: a cold build fits each origin once (in the build's own
-    process, while the workers compute), and a build with the backtests stored fits nothing."""
+    """Both years' backtests replay the same record: a cold build fits each origin once (in the fitter's process,
+    which loaded statsmodels while the data merged, while the workers compute), a build with the backtests stored
+    fits nothing, and one that merges nothing fits in its own process."""
     home = tmp_path / "home"  # a project of its own: nothing stored yet
     for folder in ("data/reference", "data/claims", "notebooks"):
         shutil.copytree(ROOT / folder, home / folder)
     monkeypatch.setenv("TOKENTRENDS_HOME", str(home))
+    fitters = tmp_path / "fitters"
+    real_fit = build.fit_every_origin
+
+    def fit_every_origin(totals):
+        with fitters.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_fit(totals)
+
+    monkeypatch.setattr(build, "fit_every_origin", fit_every_origin)
     lines: list[str] = []
     built = build.build_reports(sample_data, reports_dir=tmp_path / "first", log=lines.append, figures=False)
+    assert [int(pid) for pid in fitters.read_text().split()] not in ([], [os.getpid()])  # one call, another process
     totals = weekly.weekly_totals(prepare.load_usage(prepare.prepare_data_dir(sample_data, log=lambda *_: None)))
     origins = backtest.origins(totals[totals["report_year"] <= max(built)])
     fits = list((home / "data" / "processed" / BACKTESTS / FITS).glob("*.pickle"))
@@ -193,3 +206,9 @@ def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_p
     build.build_reports(sample_data, reports_dir=tmp_path / "third", log=lines.append, figures=False)
     assert not [line for line in lines if "fitted" in line]  # the pages are stored: nothing reads a fit
     assert not (home / "data" / "processed" / BACKTESTS / FITS).is_dir()
+    for store in (PAGES, STORED_SECTIONS):  # a prose edit, say, and the backtests gone: no merge, fitted here
+        shutil.rmtree(home / "data" / "processed" / store)
+    fitters.unlink()
+    build.build_reports(sample_data, reports_dir=tmp_path / "fourth", log=lines.append, figures=False)
+    assert fitters.read_text().split() == [str(os.getpid())]
+    assert f"  the outlook's smoothing fitted at {len(origins)} origin(s), once for every year" in lines

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tokentrends.errors import BuildError, InputError
-from tokentrends.forked import run_forked
+from tokentrends.forked import ForkedCall, run_forked
 
 
 def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_while_meanwhile_runs_here():
@@ -101,3 +101,63 @@ def test__run_forked__a_bug_s_error_carries_where_it_happened():
         run_forked(failing_step, lambda _line: None, lambda: None, doing="merging the vintages")
     note = "".join(caught.value.__notes__)
     assert "in the process merging the vintages" in note and "failing_step" in note  # TOKENTRENDS_DEBUG prints it
+
+
+def test__forked_call__loads_at_start_then_answers_the_call_from_its_own_process(tmp_path: Path):
+    loaded = tmp_path / "loaded"
+    here = os.getpid()
+
+    def load():
+        loaded.write_text(str(os.getpid()))
+
+    with ForkedCall(load, lambda n: (os.getpid(), n * 2), doing="fitting") as call:
+        assert not call.started
+        call.start()
+        assert call.started
+        pid, doubled = call(21)
+    assert doubled == 42 and pid != here and loaded.read_text() == str(pid)
+
+
+def test__forked_call__the_work_s_error_and_a_failed_load_are_raised_here_when_called():
+    def fail(_n):
+        raise InputError("/data/x.csv", "no such column", row=3)
+
+    with ForkedCall(lambda: None, fail, doing="fitting") as call:
+        call.start()
+        with pytest.raises(InputError) as caught:
+            call(1)
+    assert (caught.value.path, caught.value.row) == ("/data/x.csv", 3)
+
+    def broken_load():
+        raise ImportError("no statsmodels")
+
+    with ForkedCall(broken_load, lambda n: n, doing="fitting") as call:
+        call.start()
+        with pytest.raises(ImportError, match="no statsmodels"):
+            call(1)
+
+
+def test__forked_call__a_killed_process_is_an_error_not_a_hang():
+    with ForkedCall(lambda: None, lambda _n: os.kill(os.getpid(), signal.SIGKILL), doing="fitting") as call:
+        call.start()
+        with pytest.raises(BuildError, match="fitting ended without a word"):
+            call(1)
+
+
+def test__forked_call__closing_it_uncalled_ends_it_at_once_even_while_it_loads(tmp_path: Path):
+    unwound = tmp_path / "unwound"
+
+    def slow_load():
+        try:
+            time.sleep(60)
+        finally:
+            unwound.touch()
+
+    call = ForkedCall(slow_load, lambda n: n, doing="fitting")
+    call.start()
+    time.sleep(0.3)
+    started = time.perf_counter()
+    call.close()
+    assert time.perf_counter() - started < 10
+    assert not call._child.is_alive() and unwound.exists()  # ended by SIGTERM, which unwinds it
+    call.close()  # a second close is harmless

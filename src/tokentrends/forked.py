@@ -1,6 +1,7 @@
 """Work run in a forked process while this one does something else: the build merges the vintages in one while it
 loads what building a year needs (two cores busy instead of one), so that the year workers it forks next inherit
-what it loaded."""
+what it loaded (run_forked); and it starts the outlook's fitter in another, which loads statsmodels at once and fits
+when asked (ForkedCall)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ import sys
 import traceback
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from tokentrends.errors import BuildError
 
 T = TypeVar("T")
+A = TypeVar("A")
 Log = Callable[[str], None]
 
 
@@ -49,12 +51,7 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
                 raise value
     finally:
         receive.close()
-        if child.is_alive():
-            child.terminate()  # its SIGTERM handler unwinds it: what it was writing is removed
-        child.join(timeout=30)
-        if child.is_alive():  # stuck in a system call that never returns: the next run removes what it left
-            child.kill()
-            child.join()
+        _end(child)
 
 
 def _exit_code(child: multiprocessing.process.BaseProcess) -> int | None:
@@ -66,9 +63,22 @@ def _child(work: Callable[[Log], object], send: Connection, receive: Connection,
     # The parent's end, inherited: closed here, so that a send the parent no longer reads fails (EPIPE) instead of
     # blocking on a full pipe forever.
     receive.close()
-    # Ctrl-C is the parent's (a terminal sends it to the whole group): it ends this process with one SIGTERM, which
-    # unwinds it (finally blocks run) instead of killing it where it stands; a second signal is ignored, so that it
-    # cannot cut that clean-up short.
+    _as_child_of(parent)
+    try:
+        result = work(lambda line: send.send(("log", line)))
+        send.send(("done", result))
+    except SystemExit:
+        pass  # ended by the parent, or by its death: nobody waits for a word
+    except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
+        _send_error(send, exc, doing)
+    finally:
+        send.close()
+
+
+def _as_child_of(parent: int) -> None:
+    """Ctrl-C is the parent's (a terminal sends it to the whole group): it ends this process with one SIGTERM, which
+    unwinds it (finally blocks run) instead of killing it where it stands; a second signal is ignored, so that it
+    cannot cut that clean-up short. The process ends with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit)
     try:
@@ -77,19 +87,103 @@ def _child(work: Callable[[Log], object], send: Connection, receive: Connection,
         pass
     if os.getppid() != parent:  # the parent died before prctl took effect
         sys.exit(143)
+
+
+def _send_error(send: Connection, exc: BaseException, doing: str) -> None:
+    exc.add_note(f"in the process {doing}:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
     try:
-        result = work(lambda line: send.send(("log", line)))
-        send.send(("done", result))
-    except SystemExit:
-        pass  # ended by the parent, or by its death: nobody waits for a word
-    except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
-        exc.add_note(f"in the process {doing}:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
+        send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
+    except OSError:
+        pass  # the parent is gone, or no longer listening
+
+
+def _end(child: multiprocessing.process.BaseProcess) -> None:
+    if child.is_alive():
+        child.terminate()  # its SIGTERM handler unwinds it: what it was writing is removed
+    child.join(timeout=30)
+    if child.is_alive():  # stuck in a system call that never returns: the next run removes what it left
+        child.kill()
+        child.join()
+
+
+class ForkedCall(Generic[A, T]):
+    """work(argument) in a process forked by start(), which runs load() first, at once: what work needs loads there
+    while this process goes on, and the call waits only for the work. One call; close() ends the process whether
+    or not it was called (a context manager closes it). Failures come back as run_forked's do."""
+
+    def __init__(self, load: Callable[[], None], work: Callable[[A], T], doing: str):
+        self._load, self._work, self.doing = load, work, doing
+        self._child: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._child is not None
+
+    def start(self) -> None:
+        context = multiprocessing.get_context("fork")
+        mine, theirs = context.Pipe()
+        self._child = context.Process(
+            target=_serve, args=(self._load, self._work, theirs, mine, os.getpid(), self.doing), daemon=True
+        )
+        self._child.start()
+        theirs.close()
+        self._connection = mine
+
+    def __call__(self, argument: A) -> T:
+        if self._child is None or self._connection is None:
+            raise RuntimeError("ForkedCall called before start()")
         try:
-            send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
-        except OSError:
-            pass  # the parent is gone, or no longer listening
+            self._connection.send(argument)
+            kind, value = self._connection.recv()
+        except (EOFError, OSError):
+            raise BuildError(
+                f"the process {self.doing} ended without a word (exit code {_exit_code(self._child)}: killed, or out "
+                "of memory): run it again"
+            ) from None
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+        if self._child is not None:
+            _end(self._child)
+
+    def __enter__(self) -> ForkedCall[A, T]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _serve(
+    load: Callable[[], None],
+    work: Callable[[object], object],
+    mine: Connection,
+    theirs: Connection,
+    parent: int,
+    doing: str,
+) -> None:
+    theirs.close()  # the parent's end (see _child)
+    _as_child_of(parent)
+    try:
+        try:
+            load()
+            failed = None
+        except Exception as exc:  # noqa: BLE001 (reported when the work is asked for: not asking is no failure)
+            failed = exc
+        argument = mine.recv()
+        if failed is not None:
+            raise failed
+        mine.send(("done", work(argument)))
+    except (SystemExit, EOFError):
+        pass  # ended by the parent, or never asked
+    except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
+        _send_error(mine, exc, doing)
     finally:
-        send.close()
+        mine.close()
 
 
 def _exit(*_args) -> None:

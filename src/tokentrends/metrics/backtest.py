@@ -107,6 +107,12 @@ def ets_model() -> type:
     return ETSModel
 
 
+def load_ets() -> None:
+    """Load what a fit needs (statsmodels, scipy's thread pools): ~0.6 s, which the build spends in a process of its
+    own while it merges (build.py)."""
+    _blas()
+
+
 @lru_cache(maxsize=1)
 def _blas() -> ThreadpoolController:
     """The thread pools loaded once statsmodels is (scipy brings its own BLAS): a limit set before would miss it."""

@@ -9,8 +9,8 @@ statsmodels, scipy and numpy, so a stored backtest is never stale.
 Below the backtests, each origin's ETS forecast (the smoothing fit, all of a backtest's time) is stored on its own
 under the points it is fitted on. Every backtest of the archive replays a prefix of the same record (a year's
 record is cut at its end, a claim's at its origin), so the years' backtests share their fits: the build fits each
-origin once, in its own process (`fit_every_origin`, under FITTING_LOCK) while the years' workers compute their
-other sections, and a worker that needs a fit not stored yet waits for it while that lock is held.
+origin once (`fit_every_origin`, under FITTING_LOCK, in its own process or its fitter's) while the years' workers
+compute their other sections, and a worker that needs a fit not stored yet waits for it while that lock is held.
 """
 
 from __future__ import annotations
