@@ -89,24 +89,25 @@ def top_apps_share(apps: pd.DataFrame, weekly_totals: pd.DataFrame, n: int) -> p
     ]
 
 
-def group_tokens(apps: pd.DataFrame, subcategories: tuple[str, ...]) -> pd.DataFrame:
-    """Per window: the distinct apps in any of the subcategory lists and their tokens, each app counted once
-    (its newest pull's figures), next to the plain sum of the lists (which counts shared apps twice)."""
-    lists = apps[(apps["subcategory"].isin(subcategories)) & (apps["category"] == "") & (apps["sort"] == DEFAULT_SORT)]
-    if lists.empty:
-        return pd.DataFrame(
-            columns=[*WINDOW, "subcategories", "apps", "tokens", "requests", "lists_sum_tokens", "complete"]
-        )
-    distinct = lists.sort_values(["as_of", "vintage"]).drop_duplicates([*WINDOW, "app_id"], keep="last")
-    out = distinct.groupby(WINDOW).agg(apps=("app_id", "size"), tokens=("tokens", "sum"), requests=("requests", "sum"))
-    by_list = lists.groupby(WINDOW).agg(
+def group_tokens(apps: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Per group and window: the distinct apps in any of the group's subcategory lists and their tokens, each app
+    counted once (its newest pull's figures), next to the plain sum of the lists (which counts shared apps twice).
+    `groups` has one row per (group, kind, subcategory) with its `order`; the rows come out in that order, then by
+    window. Every group in one pass: per group, a frame filtered, sorted and grouped took ~10 ms on 200 rows."""
+    lists = apps[(apps["subcategory"] != "") & (apps["category"] == "") & (apps["sort"] == DEFAULT_SORT)]
+    keys = ["order", "group", "kind", *WINDOW]
+    columns = [*keys, "subcategories", "apps", "tokens", "requests", "lists_sum_tokens", "complete"]
+    member = lists.merge(groups, on="subcategory")  # a list row once per group that holds its subcategory
+    if member.empty:
+        return pd.DataFrame(columns=columns)
+    newest = member.sort_values(["as_of", "vintage"]).drop_duplicates([*keys, "app_id"], keep="last")
+    out = newest.groupby(keys).agg(apps=("app_id", "size"), tokens=("tokens", "sum"), requests=("requests", "sum"))
+    by_list = member.groupby(keys).agg(
         lists_sum_tokens=("tokens", "sum"),
         complete=("list_complete", "all"),
         subcategories=("subcategory", lambda s: ", ".join(sorted(set(s)))),
     )
-    return out.join(by_list).reset_index()[
-        [*WINDOW, "subcategories", "apps", "tokens", "requests", "lists_sum_tokens", "complete"]
-    ]
+    return out.join(by_list).reset_index()[columns]
 
 
 def subcategory_shares(
@@ -117,9 +118,12 @@ def subcategory_shares(
     `complete` is False when a list was full (more apps may be beyond it)."""
     groups = groups or SUBCATEGORY_GROUPS
     present = sorted(set(apps["subcategory"]) - {""})
-    rows = [group_tokens(apps, members).assign(group=name, kind="group") for name, members in groups.items()]
-    rows += [group_tokens(apps, (sub,)).assign(group=sub, kind="subcategory") for sub in present]
-    out = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else None
+    named = [(name, "group", members) for name, members in groups.items()] + [(s, "subcategory", (s,)) for s in present]
+    membership = pd.DataFrame(
+        [(order, name, kind, sub) for order, (name, kind, members) in enumerate(named) for sub in members],
+        columns=["order", "group", "kind", "subcategory"],
+    )
+    out = group_tokens(apps, membership).drop(columns="order")
     columns = [
         *WINDOW,
         "kind",
@@ -133,7 +137,7 @@ def subcategory_shares(
         "platform_tokens",
         "share",
     ]
-    if out is None:
+    if out.empty:
         return pd.DataFrame(columns=columns)
     out["platform_tokens"] = platform_tokens(out, weekly_totals)
     out["share"] = out["tokens"] / out["platform_tokens"].astype("float64")
