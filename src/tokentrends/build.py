@@ -174,8 +174,9 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
         # waits ~3.5 s for a kernel that is done ("taking too long to finish").
         shutdown_kernel="immediate",
         # jupyter_client interrupts the idle kernel before shutting it down, which
-        # ipykernel logs as an ERROR; cell failures still reach papermill as errors.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        # ipykernel logs as an ERROR; cell failures still reach papermill as errors. No input history: a build's
+        # cells are not a session to recall (and each would be a write to ~/.ipython's database).
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
     )
 
 
@@ -462,8 +463,9 @@ def _build_reports(data_dir, years, top_n, reports_dir, jobs, log, figures, fitt
         reports_dir = sample_reports_dir(reports_dir, explicit, log)
     if reports_dir.is_dir():
         clean_leftovers(reports_dir, log)
-    usage = prepare.load_usage(processed_dir)
-    available = weekly.report_years(usage)
+    usage = weekly.with_week(prepare.load_usage(processed_dir))  # the week columns made once for what follows
+    totals = weekly.weekly_totals(usage)
+    available = weekly.years_of(totals)
     wanted = years or available
     unknown = sorted(set(wanted) - set(available))
     if unknown:
@@ -484,7 +486,7 @@ def _build_reports(data_dir, years, top_n, reports_dir, jobs, log, figures, fitt
         )
     if todo:
         fit = fitter if fitter.started else fit_every_origin
-        build_years(todo, processed_dir, reports_dir, top_n, source, weekly.weekly_totals(usage), jobs, log, fit)
+        build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit)
     fitter.close()  # asked once, or not needed: it ends before the static files are drawn
     write_index(reports_dir)
     if figures:  # the pages are out; the static PNG/SVG files beside them come after

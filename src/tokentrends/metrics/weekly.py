@@ -107,7 +107,12 @@ def in_year(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def report_years(usage: pd.DataFrame) -> list[int]:
-    return sorted(int(y) for y in weekly_totals(usage)["report_year"].unique())
+    return years_of(weekly_totals(usage))
+
+
+def years_of(weekly: pd.DataFrame) -> list[int]:
+    """The report years of a weekly frame (with `report_year`), in order."""
+    return sorted(int(y) for y in weekly["report_year"].unique())
 
 
 def headline_weeks(weekly: pd.DataFrame) -> dict:

@@ -202,10 +202,10 @@ class YearContext:
 
 def year_context(prepared: Prepared, year: int, top_n: int = config.TOP_N, ledger: Ledger | None = None) -> YearContext:
     """Compute the data of one year once; `ledger` defaults to data/claims/<year>.yaml (or none)."""
-    available = weekly.report_years(prepared.usage)
+    data = YearData(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
+    available = weekly.years_of(data.all_totals)  # the weekly totals every year's sections read anyway
     if year not in available:
         raise ValueError(f"no data for {year}; the data cover {available}")
-    data = YearData(prepared.usage, prepared.models, prepared.catalog, prepared.prices, year, top_n)
     data.demand = {
         name: apps.windows_in_year(table, year) for name, table in prepared.demand.items() if name != "demand_revisions"
     }
