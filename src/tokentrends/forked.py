@@ -122,13 +122,13 @@ class ForkedCall(Generic[A, T]):
 
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
-        mine, theirs = context.Pipe()
+        parent_end, child_end = context.Pipe()
         self._child = context.Process(
-            target=_serve, args=(self._load, self._work, theirs, mine, os.getpid(), self.doing), daemon=True
+            target=_serve, args=(self._load, self._work, child_end, parent_end, os.getpid(), self.doing), daemon=True
         )
         self._child.start()
-        theirs.close()
-        self._connection = mine
+        child_end.close()
+        self._connection = parent_end
 
     def __call__(self, argument: A) -> T:
         if self._child is None or self._connection is None:
@@ -161,12 +161,12 @@ class ForkedCall(Generic[A, T]):
 def _serve(
     load: Callable[[], None],
     work: Callable[[object], object],
-    mine: Connection,
-    theirs: Connection,
+    child_end: Connection,
+    parent_end: Connection,
     parent: int,
     doing: str,
 ) -> None:
-    theirs.close()  # the parent's end (see _child)
+    parent_end.close()  # inherited (see _child)
     _as_child_of(parent)
     try:
         try:
@@ -174,16 +174,19 @@ def _serve(
             failed = None
         except Exception as exc:  # noqa: BLE001 (reported when the work is asked for: not asking is no failure)
             failed = exc
-        argument = mine.recv()
+        try:
+            argument = child_end.recv()
+        except EOFError:
+            return  # never asked: the parent closed its end
         if failed is not None:
             raise failed
-        mine.send(("done", work(argument)))
-    except (SystemExit, EOFError):
-        pass  # ended by the parent, or never asked
+        child_end.send(("done", work(argument)))
+    except SystemExit:
+        pass  # ended by the parent, or by its death: nobody waits for a word
     except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
-        _send_error(mine, exc, doing)
+        _send_error(child_end, exc, doing)
     finally:
-        mine.close()
+        child_end.close()
 
 
 def _exit(*_args) -> None:
