@@ -1,3 +1,4 @@
+import multiprocessing.popen_fork
 import os
 import signal
 import time
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tokentrends.errors import BuildError, InputError
-from tokentrends.forked import ForkedCall, run_forked
+from tokentrends.forked import ForkedCall, _sigint_held, run_forked
 
 
 def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_while_meanwhile_runs_here():
@@ -40,7 +41,7 @@ def test__run_forked__an_error_that_does_not_pickle_comes_back_as_its_message():
     def work(_log):
         raise Odd(1, 2)
 
-    with pytest.raises(BuildError, match="1 and 2"):
+    with pytest.raises(BuildError, match="Odd merging the vintages: 1 and 2"):
         run_forked(work, lambda _line: None, lambda: None, doing="merging the vintages")
 
 
@@ -161,3 +162,30 @@ def test__forked_call__closing_it_uncalled_ends_it_at_once_even_while_it_loads(t
     assert time.perf_counter() - started < 10
     assert not call._child.is_alive() and unwound.exists()  # ended by SIGTERM, which unwinds it
     call.close()  # a second close is harmless
+
+
+def test__forked_call__a_failed_fork_is_raised_as_it_is(monkeypatch):
+    def no_fork(*_args):
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing.popen_fork.Popen, "_launch", no_fork)
+    with pytest.raises(BlockingIOError):
+        with ForkedCall(lambda: None, lambda n: n, doing="fitting") as call:
+            call.start()
+    assert not call.started  # and closing it raised nothing of its own
+
+
+def test__a_ctrl_c_during_a_fork_comes_after_it_and_the_child_ignores_it(tmp_path: Path):
+    with pytest.raises(KeyboardInterrupt):
+        with _sigint_held():
+            os.kill(os.getpid(), signal.SIGINT)  # held until the block ends
+            reached = True
+    assert reached
+
+    def child_state():
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+        return signal.getsignal(signal.SIGINT) == signal.SIG_IGN, signal.SIGINT in blocked
+
+    with ForkedCall(lambda: None, lambda _n: child_state(), doing="fitting") as call:
+        call.start()
+        assert call(0) == (True, False)  # ignored, and no longer blocked

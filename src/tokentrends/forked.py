@@ -12,7 +12,8 @@ import pickle
 import signal
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
@@ -31,9 +32,10 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(work, send, receive, os.getpid(), doing), daemon=True)
-    child.start()
-    send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
     try:
+        with _sigint_held():
+            child.start()
+        send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
         meanwhile()
         while True:
             try:
@@ -50,6 +52,7 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
             else:
                 raise value
     finally:
+        send.close()
         receive.close()
         _end(child)
 
@@ -75,11 +78,28 @@ def _child(work: Callable[[Log], object], send: Connection, receive: Connection,
         send.close()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """SIGINT blocked while a process is forked: a Ctrl-C that lands in the fork reaches this process once it is done
+    (as a KeyboardInterrupt, where the caller ends the child) instead of being lost in an at-fork hook or killing the
+    child before it ignores it; the child, which starts with it blocked, unblocks it once ignored (_as_child_of)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _as_child_of(parent: int) -> None:
     """Ctrl-C is the parent's (a terminal sends it to the whole group): it ends this process with one SIGTERM, which
     unwinds it (finally blocks run) instead of killing it where it stands; a second signal is ignored, so that it
     cannot cut that clean-up short. The process ends with its parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the fork (_sigint_held)
     signal.signal(signal.SIGTERM, _exit)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the parent
@@ -91,13 +111,16 @@ def _as_child_of(parent: int) -> None:
 
 def _send_error(send: Connection, exc: BaseException, doing: str) -> None:
     exc.add_note(f"in the process {doing}:\n{traceback.format_exc()}")  # TOKENTRENDS_DEBUG shows it
+    whole = exc if _pickles(exc) else BuildError(f"{type(exc).__name__} {doing}: {exc}")  # its type, at least
     try:
-        send.send(("error", exc if _pickles(exc) else BuildError(str(exc))))
+        send.send(("error", whole))
     except OSError:
         pass  # the parent is gone, or no longer listening
 
 
 def _end(child: multiprocessing.process.BaseProcess) -> None:
+    if child.pid is None:
+        return  # never started (the fork failed)
     if child.is_alive():
         child.terminate()  # its SIGTERM handler unwinds it: what it was writing is removed
     child.join(timeout=30)
@@ -118,17 +141,21 @@ class ForkedCall(Generic[A, T]):
 
     @property
     def started(self) -> bool:
-        return self._child is not None
+        return self._child is not None and self._child.pid is not None
 
     def start(self) -> None:
         context = multiprocessing.get_context("fork")
-        parent_end, child_end = context.Pipe()
+        self._connection, child_end = context.Pipe()
         self._child = context.Process(
-            target=_serve, args=(self._load, self._work, child_end, parent_end, os.getpid(), self.doing), daemon=True
+            target=_serve,
+            args=(self._load, self._work, child_end, self._connection, os.getpid(), self.doing),
+            daemon=True,
         )
-        self._child.start()
-        child_end.close()
-        self._connection = parent_end
+        try:
+            with _sigint_held():
+                self._child.start()
+        finally:
+            child_end.close()  # the child's: this process keeps its own end only
 
     def __call__(self, argument: A) -> T:
         if self._child is None or self._connection is None:
