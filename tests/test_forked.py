@@ -1,6 +1,7 @@
 import multiprocessing.popen_fork
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def test__forked_call__a_failed_fork_is_raised_as_it_is(monkeypatch):
 def test__a_ctrl_c_during_a_fork_comes_after_it_and_the_child_ignores_it(tmp_path: Path):
     with pytest.raises(KeyboardInterrupt):
         with _sigint_held():
-            os.kill(os.getpid(), signal.SIGINT)  # held until the block ends
+            # to this thread, which holds it (a signal to the process may go to any thread that does not block it)
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             reached = True
     assert reached
 

@@ -235,13 +235,19 @@ def legend_entries(named: pd.DataFrame) -> pd.DataFrame:
     """
     totals = named.groupby(["model", "lab"], as_index=False)["tokens"].sum()
     lab_order = totals.groupby("lab")["tokens"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    # Sorted and split once, not filtered per lab: a lab's models by tokens (then name), its series in bar order.
+    by_tokens = totals.sort_values(["tokens", "model"], ascending=[False, True])
+    models_of = {lab: list(group["model"]) for lab, group in by_tokens.groupby("lab", sort=False)}
+    series_of: dict[str, list[tuple[str, str]]] = {}
+    first = named.drop_duplicates("series")  # a series has one lab: its first row overall is its first in its lab
+    for series, lab, model in zip(first["series"], first["lab"], first["model"], strict=True):
+        series_of.setdefault(lab, []).append((series, model))
     rows, hues = [], chart_hues(lab_order)
     for lab_rank, lab in enumerate(lab_order):
-        models = totals[totals["lab"] == lab].sort_values(["tokens", "model"], ascending=[False, True])
-        shade = dict(zip(models["model"], lab_shades(lab, len(models), hues[lab]), strict=True))
-        rank = {m: i for i, m in enumerate(models["model"])}
-        for row in named[named["lab"] == lab].drop_duplicates("series").itertuples():
-            rows.append((row.series, lab, shade[row.model], lab_rank, rank[row.model]))
+        models = models_of[lab]
+        shade = dict(zip(models, lab_shades(lab, len(models), hues[lab]), strict=True))
+        rank = {m: i for i, m in enumerate(models)}
+        rows += [(series, lab, shade[model], lab_rank, rank[model]) for series, model in series_of.get(lab, [])]
     return pd.DataFrame(rows, columns=["series", "entry", "color", "lab_rank", "entry_rank"])
 
 

@@ -21,24 +21,27 @@ class Numbers:
 
 def weekly_records(totals: pd.DataFrame, bars: pd.DataFrame) -> list[dict]:
     """`weekly` entries: week_start, days_present, total_tokens, top [{model_permaslug, tokens}], others_tokens."""
-    records = []
-    by_week = {week: group for week, group in bars.groupby("week_start")}
-    for row in totals.sort_values("week_start").itertuples(index=False):
-        group = by_week[row.week_start]
-        top = group[group["series"] != weekly.OTHERS]
-        others = group.loc[group["series"] == weekly.OTHERS, "tokens"]
-        records.append(
-            {
-                "week_start": row.week_start.strftime("%Y-%m-%d"),
-                "days_present": int(row.days_present),
-                "total_tokens": int(row.total_tokens),
-                "top": [
-                    {"model_permaslug": s, "tokens": int(t)} for s, t in zip(top["series"], top["tokens"], strict=True)
-                ],
-                "others_tokens": int(others.sum()),
-            }
+    # One pass over the bars (in week and rank order), not two filters of a frame per week.
+    top: dict[pd.Timestamp, list[dict]] = {}
+    others: dict[pd.Timestamp, int] = {}
+    for week, series, tokens in zip(bars["week_start"], bars["series"], bars["tokens"], strict=True):
+        if series == weekly.OTHERS:
+            others[week] = others.get(week, 0) + int(tokens)
+        else:
+            top.setdefault(week, []).append({"model_permaslug": series, "tokens": int(tokens)})
+    ordered = totals.sort_values("week_start")
+    return [
+        {
+            "week_start": week.strftime("%Y-%m-%d"),
+            "days_present": int(days),
+            "total_tokens": int(tokens),
+            "top": top.get(week, []),
+            "others_tokens": others[week],  # every week of the bars has its Others row (top_n_with_others)
+        }
+        for week, days, tokens in zip(
+            ordered["week_start"], ordered["days_present"], ordered["total_tokens"], strict=True
         )
-    return records
+    ]
 
 
 def compute(context: YearContext) -> Numbers:
