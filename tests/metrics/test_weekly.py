@@ -111,6 +111,13 @@ def test__weekly_views__of_a_years_rows_equal_the_whole_tables_for_that_year():
             weekly.weekly_totals,
         ):
             pd.testing.assert_frame_equal(weekly.in_year(view(part), year), weekly.in_year(view(whole), year))
+        # what YearData passes along instead of computing it again
+        totals = weekly.weekly_totals(part)
+        ranked = weekly.weekly_shares_by(part, totals=totals)
+        pd.testing.assert_frame_equal(ranked, weekly.weekly_shares_by(part))
+        pd.testing.assert_frame_equal(
+            weekly.top_n_with_others(part, 2, ranked, totals), weekly.top_n_with_others(part, 2)
+        )
 
 
 def test__headline_weeks__uses_full_weeks_only():

@@ -9,10 +9,13 @@ from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics.weekly import OTHERS, top_n_with_others, weekly_totals, with_week
 
 
-def weekly_concentration(usage: pd.DataFrame, model_shares: pd.DataFrame, top_n: int) -> pd.DataFrame:
+def weekly_concentration(
+    usage: pd.DataFrame, model_shares: pd.DataFrame, top_n: int, totals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per week: `hhi`, `effective_models` (1/HHI) over named models; `top1/top5/top10_share` of the week's
     total; `models_for_50/90` (named models needed to reach 50%/90% of named tokens); `other_row_share` (the
-    API's `other` row); `others_share` (everything outside the week's top N, as on the chart)."""
+    API's `other` row); `others_share` (everything outside the week's top N, as on the chart). `model_shares` is
+    weekly_shares_by(usage); `totals` weekly_totals(usage), when computed already."""
     rows = []
     for week, group in model_shares.groupby("week_start"):
         tokens = np.sort(group["tokens"].to_numpy())[::-1].astype(float)
@@ -33,10 +36,11 @@ def weekly_concentration(usage: pd.DataFrame, model_shares: pd.DataFrame, top_n:
             }
         )
     out = pd.DataFrame(rows)
-    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
+    weeks = weekly_totals(usage) if totals is None else totals
+    week_totals = weeks.set_index("week_start")["total_tokens"]
     other = with_week(usage[usage["model_permaslug"] == OTHER_SLUG]).groupby("week_start")["tokens"].sum()
-    bars = top_n_with_others(usage, top_n)
+    bars = top_n_with_others(usage, top_n, ranked=model_shares, totals=weeks)
     others = bars[bars["series"] == OTHERS].set_index("week_start")["tokens"]
-    out["other_row_share"] = out["week_start"].map(other.reindex(totals.index, fill_value=0) / totals)
-    out["others_share"] = out["week_start"].map(others / totals)
+    out["other_row_share"] = out["week_start"].map(other.reindex(week_totals.index, fill_value=0) / week_totals)
+    out["others_share"] = out["week_start"].map(others / week_totals)
     return out

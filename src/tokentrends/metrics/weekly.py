@@ -54,38 +54,45 @@ def weekly_totals(usage: pd.DataFrame) -> pd.DataFrame:
 
 
 def weekly_shares_by(
-    usage: pd.DataFrame, models: pd.DataFrame | None = None, key: str = "model_permaslug"
+    usage: pd.DataFrame,
+    models: pd.DataFrame | None = None,
+    key: str = "model_permaslug",
+    totals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """`week_start | report_year | <key> | tokens | share | rank` per week, ranked by tokens.
 
     key is the permaslug or a model attribute from `models` (family, lab...). Shares are of the week's
     total tokens, the API `other` row included (as on the rankings chart); the `other` row itself is
-    never ranked.
+    never ranked. `totals`: weekly_totals(usage), when computed already.
     """
     named = with_week(usage[usage["model_permaslug"] != OTHER_SLUG])
     if key != "model_permaslug":
         named = named.merge(models[["model_permaslug", key]], on="model_permaslug", how="left", validate="m:1")
     out = named.groupby(["week_start", "report_year", key], as_index=False)["tokens"].sum()
-    totals = weekly_totals(usage).set_index("week_start")["total_tokens"]
-    out["share"] = out["tokens"] / out["week_start"].map(totals)
+    week_totals = (weekly_totals(usage) if totals is None else totals).set_index("week_start")["total_tokens"]
+    out["share"] = out["tokens"] / out["week_start"].map(week_totals)
     out = out.sort_values(["week_start", "tokens", key], ascending=[True, False, True])
     out["rank"] = out.groupby("week_start").cumcount() + 1
     return out.reset_index(drop=True)
 
 
-def top_n_with_others(usage: pd.DataFrame, n: int) -> pd.DataFrame:
+def top_n_with_others(
+    usage: pd.DataFrame, n: int, ranked: pd.DataFrame | None = None, totals: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The rankings chart's bars: per week the top n models plus `Others` (everything else, `other` row included).
 
     Columns `week_start | report_year | series | tokens | rank | days_present`; `Others` has rank n + 1. Per
-    week the series sum to the week's total; `days_present` lets a chart mark a partial week.
+    week the series sum to the week's total; `days_present` lets a chart mark a partial week. `ranked`
+    (weekly_shares_by(usage)) and `totals` (weekly_totals(usage)): when computed already.
     """
     if n < 1:
         raise ValueError("top_n must be at least 1")
-    ranked = weekly_shares_by(usage)
+    totals = weekly_totals(usage) if totals is None else totals
+    ranked = weekly_shares_by(usage, totals=totals) if ranked is None else ranked
     top = ranked[ranked["rank"] <= n].rename(columns={"model_permaslug": "series"})[
         ["week_start", "report_year", "series", "tokens", "rank"]
     ]
-    weeks = weekly_totals(usage).set_index("week_start")
+    weeks = totals.set_index("week_start")
     top_sum = top.groupby("week_start")["tokens"].sum().reindex(weeks.index, fill_value=0)
     others = pd.DataFrame(
         {

@@ -91,19 +91,19 @@ class YearData:
     @cached_property
     def model_shares(self) -> pd.DataFrame:
         """Weekly shares by model, the year's weeks."""
-        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models), self.year)
+        return weekly.weekly_shares_by(self.year_usage, self.models, totals=self.totals)
 
     @cached_property
     def family_shares(self) -> pd.DataFrame:
-        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models, "family"), self.year)
+        return weekly.weekly_shares_by(self.year_usage, self.models, "family", self.totals)
 
     @cached_property
     def lab_shares(self) -> pd.DataFrame:
-        return weekly.in_year(weekly.weekly_shares_by(self.year_usage, self.models, "lab"), self.year)
+        return weekly.weekly_shares_by(self.year_usage, self.models, "lab", self.totals)
 
     @cached_property
     def concentration(self) -> pd.DataFrame:
-        return concentration.weekly_concentration(self.year_usage, self.model_shares, self.top_n)
+        return concentration.weekly_concentration(self.year_usage, self.model_shares, self.top_n, self.totals)
 
     @cached_property
     def app_subcategories(self) -> pd.DataFrame:
@@ -118,7 +118,7 @@ class YearData:
     @cached_property
     def bars(self) -> pd.DataFrame:
         """The rankings chart: top N models and Others per week, with shares."""
-        return weekly.in_year(weekly.with_share(weekly.top_n_with_others(self.year_usage, self.top_n)), self.year)
+        return weekly.with_share(weekly.top_n_with_others(self.year_usage, self.top_n, self.model_shares, self.totals))
 
     @cached_property
     def weekly_price(self) -> pd.DataFrame:
