@@ -67,9 +67,15 @@ def _child(work: Callable[[Log], object], send: Connection, receive: Connection,
     # blocking on a full pipe forever.
     receive.close()
     _as_child_of(parent)
+    with _answering(send, doing):
+        send.send(("done", work(lambda line: send.send(("log", line)))))
+
+
+@contextmanager
+def _answering(send: Connection, doing: str) -> Iterator[None]:
+    """A child's work: a failure goes back to the parent, which raises it; being ended sends nothing."""
     try:
-        result = work(lambda line: send.send(("log", line)))
-        send.send(("done", result))
+        yield
     except SystemExit:
         pass  # ended by the parent, or by its death: nobody waits for a word
     except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
@@ -195,7 +201,7 @@ def _serve(
 ) -> None:
     parent_end.close()  # inherited (see _child)
     _as_child_of(parent)
-    try:
+    with _answering(child_end, doing):
         try:
             load()
             failed = None
@@ -208,12 +214,6 @@ def _serve(
         if failed is not None:
             raise failed
         child_end.send(("done", work(argument)))
-    except SystemExit:
-        pass  # ended by the parent, or by its death: nobody waits for a word
-    except BaseException as exc:  # noqa: BLE001 (every failure goes back to the parent, which raises it)
-        _send_error(child_end, exc, doing)
-    finally:
-        child_end.close()
 
 
 def _exit(*_args) -> None:
