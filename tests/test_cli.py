@@ -51,3 +51,23 @@ def test__cli__top_n_is_capped_at_the_apis_50(tmp_path):
         assert result.returncode == 2, value
         assert "TOP_N must be from 1 to 50" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+INTERRUPTED_WHILE_LOADING = """
+import runpy, sys
+
+class CtrlC:  # a Ctrl-C while the command line's modules load (the first ~0.5 s of every command)
+    def find_spec(self, name, path=None, target=None):
+        if name == "tokentrends.cli":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["tokentrends", "report"]
+runpy.run_module("tokentrends", run_name="__main__")
+"""
+
+
+def test__cli__a_ctrl_c_while_the_modules_load_is_one_line_and_exit_130():
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 130
+    assert done.stderr.strip() == "interrupted: nothing half-written is kept; run the same command again to resume"

@@ -1,3 +1,13 @@
-from tokentrends.cli import main
+"""`python -m tokentrends`: the command line (cli.py)."""
+
+import sys
+
+from tokentrends.errors import INTERRUPTED
+
+try:
+    from tokentrends.cli import main  # ~0.5 s of imports (pandas, the build): a Ctrl-C here is one line too
+except KeyboardInterrupt:
+    print(INTERRUPTED, file=sys.stderr)
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

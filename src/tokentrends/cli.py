@@ -14,7 +14,7 @@ from pathlib import Path
 from tokentrends import config
 from tokentrends.build import build_reports
 from tokentrends.build_personal import build_personal
-from tokentrends.errors import TokentrendsError
+from tokentrends.errors import INTERRUPTED, TokentrendsError
 from tokentrends.inputs.activity_archive import add_activity, private_reports_root, private_root
 from tokentrends.inputs.fetch_activity import run_fetch_activity
 from tokentrends.inputs.fetch_all import run_fetch
@@ -180,14 +180,14 @@ def os_error_line(exc: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
     try:
+        args = parser().parse_args(argv)
         return args.func(args)
     except TokentrendsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: nothing half-written is kept; run the same command again to resume", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return 130
     except OSError as exc:  # the machine, not the code: a full disk, a read-only or unreadable folder
         print(f"error: {os_error_line(exc)}", file=sys.stderr)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+INTERRUPTED = "interrupted: nothing half-written is kept; run the same command again to resume"  # Ctrl-C, exit 130
+
 
 class TokentrendsError(Exception):
     """Base class for errors shown to users as one clear line (never a traceback)."""
