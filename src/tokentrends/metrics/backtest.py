@@ -394,8 +394,8 @@ def selected_by_record(rows: pd.DataFrame, horizon: int = CHOICE_HORIZON) -> pd.
     # Each origin's known errors as one frame ("at": the origin), so one grouping takes every origin's MAPEs
     # (each group's values in the order a grouping of that origin alone would add them).
     at = [(origin, np.flatnonzero(targets <= origin)) for origin in np.sort(rows["origin"].unique())]
-    known = scored.iloc[np.concatenate([rows for _, rows in at] or [np.array([], dtype=int)])].assign(
-        at=np.repeat([origin for origin, _ in at], [len(rows) for _, rows in at])
+    known = scored.iloc[np.concatenate([found for _, found in at] or [np.array([], dtype=int)])].assign(
+        at=np.repeat([origin for origin, _ in at], [len(found) for _, found in at])
     )
     picks = []
     for origin, by_method in known.groupby(["at", "method"], sort=False)["ape"].mean().groupby(level="at", sort=False):

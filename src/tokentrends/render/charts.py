@@ -124,27 +124,24 @@ def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.
     # properties() checks each value against the schema, which a test does for every chart's spec instead
     # (test__every_chart_spec_is_valid_vega_lite__*), as unchecked_charts() skips the other checks.
     themed_chart = chart.copy(deep=False)
-    for name, value in dict(
-        title=alt.TitleParams(
-            title,
-            subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
-            anchor="start",
-            fontSize=16,
-            subtitleFontSize=12,
+    themed_chart.title = alt.TitleParams(
+        title,
+        subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
+        anchor="start",
+        fontSize=16,
+        subtitleFontSize=12,
+    )
+    themed_chart.width = "container"
+    themed_chart.height = 360
+    themed_chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    themed_chart.config = alt.Config(
+        font=FONT,
+        axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, grid=False),
+        view=alt.ViewConfig(stroke=None),
+        legend=alt.LegendConfig(
+            orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0
         ),
-        width="container",
-        height=360,
-        autosize=alt.AutoSizeParams(type="fit-x", contains="padding"),
-        config=alt.Config(
-            font=FONT,
-            axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, grid=False),
-            view=alt.ViewConfig(stroke=None),
-            legend=alt.LegendConfig(
-                orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0
-            ),
-        ),
-    ).items():
-        setattr(themed_chart, name, value)
+    )
     return themed_chart
 
 
