@@ -34,6 +34,7 @@ from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json
 from tokentrends.forked import ForkedCall, run_forked
+from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics import backtest, weekly
@@ -260,6 +261,7 @@ def _worker_init(parent: int) -> None:
     """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
     global _PARENT_PID
     _PARENT_PID = parent
+    inherited_frozen()
     one_thread_pools()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
     signal.signal(signal.SIGTERM, _abandon)
@@ -274,11 +276,12 @@ def _worker_init(parent: int) -> None:
 def load_year_builder() -> None:
     """Load what building a year loads (the renderer, papermill, nbconvert): the build process does it while the
     vintages are merged in another, and the year workers it forks then find it loaded. A no-op build never does."""
-    import nbconvert  # noqa: F401, PLC0415
+    with loading_modules():
+        import nbconvert  # noqa: F401, PLC0415
 
-    import tokentrends.report.page_render  # noqa: F401, PLC0415
+        import tokentrends.report.page_render  # noqa: F401, PLC0415
 
-    notebook_runner()
+        notebook_runner()
 
 
 def merge_while_loading(merge: Callable[[Callable[[str], None]], Path], log) -> Path:

@@ -18,6 +18,7 @@ from multiprocessing.connection import Connection
 from typing import Generic, TypeVar
 
 from tokentrends.errors import BuildError
+from tokentrends.heap import inherited_frozen
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -103,6 +104,7 @@ def _as_child_of(parent: int) -> None:
     """Ctrl-C is the parent's (a terminal sends it to the whole group): it ends this process with one SIGTERM, which
     unwinds it (finally blocks run) instead of killing it where it stands; a second signal is ignored, so that it
     cannot cut that clean-up short. The process ends with its parent."""
+    inherited_frozen()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the fork (_sigint_held)

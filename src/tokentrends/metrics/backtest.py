@@ -45,6 +45,7 @@ import pandas as pd
 from threadpoolctl import ThreadpoolController
 
 from tokentrends import config
+from tokentrends.heap import loading_modules
 from tokentrends.metrics.weekly import full_weeks
 
 MAX_HORIZON = 13  # forecasts run 1..13 weeks ahead (a quarter); the table reports HORIZONS
@@ -109,8 +110,9 @@ def ets_model() -> type:
 
 def load_ets() -> None:
     """Load what a fit needs (statsmodels, scipy's thread pools): ~0.6 s, which the build spends in a process of its
-    own while it merges (build.py)."""
-    _blas()
+    own while it merges (build.py). Loaded as long-lived modules (heap.py): no collection walks them after."""
+    with loading_modules():
+        _blas()
 
 
 @lru_cache(maxsize=1)
