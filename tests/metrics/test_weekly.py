@@ -158,3 +158,12 @@ def test__weekly_totals__real_data_equal_the_daily_sums(shared_data, tmp_path):
 def test__week_quarter__within_the_report_year():
     weeks = pd.Series(pd.to_datetime(["2024-12-30", "2025-04-07", "2025-09-29", "2025-12-29"]))
     assert weekly.week_quarter(weeks, 2025).astype(str).tolist() == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+
+
+def test__week_quarter__takes_each_row_s_own_report_year_and_keeps_the_index():
+    weeks = pd.Series(pd.to_datetime(["2024-12-30", "2025-12-29", "2025-12-29", "2026-03-30"]), index=[7, 3, 5, 1])
+    years = pd.Series([2025, 2025, 2026, 2026], index=[7, 3, 5, 1])
+    quarters = weekly.week_quarter(weeks, years)
+    assert quarters.index.tolist() == [7, 3, 5, 1]
+    # the week of 29 Dec 2025 is 2025's Q4 in the 2025 report, and 2026's Q1 where the year rule gives it to 2026
+    assert quarters.astype(str).tolist() == ["2025Q1", "2025Q4", "2026Q1", "2026Q1"]

@@ -7,6 +7,7 @@ report. Tokens stay exact integers: every weekly figure is a sum of daily rows.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
@@ -39,8 +40,8 @@ def week_quarter(week_start: pd.Series, report_year: pd.Series | int) -> pd.Seri
     """The quarter a week belongs to: that of its start, within its report year, so the partial first
     week (2024-12-30 in the 2025 report) counts in the year's Q1, as the year rule counts it in 2025."""
     starts = pd.to_datetime(week_start)
-    years = report_year if isinstance(report_year, pd.Series) else pd.Series(report_year, index=starts.index)
-    year_start = pd.to_datetime(years.astype(str) + "-01-01")
+    years = np.asarray(report_year, dtype="int64") - 1970  # 1 January of each, as numpy counts years from 1970
+    year_start = pd.Series(np.broadcast_to(years, len(starts)).astype("datetime64[Y]"), index=starts.index)
     return starts.where(starts >= year_start, year_start).dt.to_period("Q")
 
 
