@@ -79,8 +79,9 @@ def html_exporter() -> Any:
     """nbconvert's HTMLExporter with the project's template (compiled): no code cells, no prompts, nothing from the
     network."""
     # nbconvert takes ~0.3 s to import: only a year being rendered pays for it, not a no-op run.
-    import nbformat  # noqa: PLC0415
-    from nbconvert import HTMLExporter  # noqa: PLC0415
+    with loading_modules():
+        import nbformat  # noqa: PLC0415
+        from nbconvert import HTMLExporter  # noqa: PLC0415
 
     # Cells tagged explore-only speak to someone running the notebook in JupyterLab, not to the page's reader.
     config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}})
@@ -111,8 +112,9 @@ def render_html(
 
 def notebook_runner() -> tuple[ModuleType, ModuleType]:
     """jupytext and papermill: ~0.3 s to import, which only a year being built pays for, not a no-op run."""
-    import jupytext  # noqa: PLC0415
-    import papermill  # noqa: PLC0415
+    with loading_modules():
+        import jupytext  # noqa: PLC0415
+        import papermill  # noqa: PLC0415
 
     return jupytext, papermill
 
@@ -225,7 +227,8 @@ def build_year(
             with page_lock(key):
                 executed = notebook.submit(execute_notebook, source, tmp / "report.ipynb", parameters)
                 if load_page(key) is None:
-                    from tokentrends.report.page_render import render_page  # noqa: PLC0415
+                    with loading_modules():
+                        from tokentrends.report.page_render import render_page  # noqa: PLC0415
 
                     render_page(processed_dir, year, top_n, written=True)
             exporter = html_exporter()  # while the kernel runs the notebook
