@@ -258,3 +258,16 @@ def test__figures_text__is_what_json_dumps_writes_whether_values_were_encoded_be
     page_render.render_page(processed, 2025, 9, written=True)
     shown = page.open_year(2025, processed_dir=processed, top_n=9, output_dir=tmp_path)
     assert shown.write_figures().read_text(encoding="utf-8") == dumps(shown.figures()) + "\n"
+
+
+def test__stable_view_names__leaves_the_inline_data_and_the_key_order_as_they_are():
+    data = {"data-1": [{"label": "view_0123456789abcdef", "tokens": 3}]}  # a text in the data, not a view
+    spec = {
+        "datasets": data,
+        "layer": [{"name": "view_0123456789abcdef_0"}],
+        "params": [{"name": "pick", "views": ["view_0123456789abcdef_0"]}],
+    }
+    renamed = stable_view_names(spec)
+    assert list(renamed) == ["datasets", "layer", "params"]
+    assert renamed["datasets"] == {"data-1": [{"label": "view_0123456789abcdef", "tokens": 3}]}
+    assert renamed["layer"] == [{"name": "view_1_0"}] and renamed["params"][0]["views"] == ["view_1_0"]

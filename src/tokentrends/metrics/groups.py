@@ -62,9 +62,10 @@ def coverage(rows: pd.DataFrame, attributes: tuple[str, ...] = GROUPS) -> dict:
 
 def shares_records(weekly: pd.DataFrame, attribute: str) -> list[dict]:
     """figures.json form of weekly_share_by: [{week_start, value, tokens, share}]."""
+    weeks = weekly["week_start"].dt.strftime("%Y-%m-%d")
     return [
-        {"week_start": w.strftime("%Y-%m-%d"), "value": str(v), "tokens": int(t), "share": float(s)}
-        for w, v, t, s in zip(weekly["week_start"], weekly[attribute], weekly["tokens"], weekly["share"], strict=True)
+        {"week_start": w, "value": str(v), "tokens": int(t), "share": float(s)}
+        for w, v, t, s in zip(weeks, weekly[attribute], weekly["tokens"], weekly["share"], strict=True)
     ]
 
 

@@ -126,12 +126,16 @@ def stable_view_names(spec: dict) -> dict:
     """The spec with altair's layer view names ('view_<hash of the chart's repr>') numbered in order of appearance:
     the hash covers the text pandas prints for a frame, which depends on the terminal (its width and whether there
     is one), so the same chart got another name from a shell, a pipe or a kernel, and its static files were drawn
-    again."""
-    text = json.dumps(spec)
+    again. The inline data is left as it is: view names are in the spec's views and params, and a chart's data can
+    hold any text (and is most of the spec's size)."""
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
     names: dict[str, str] = {}
     for match in _VIEW_NAME.finditer(text):
         names.setdefault(match.group(0), f"view_{len(names) + 1}")
-    return json.loads(_VIEW_NAME.sub(lambda m: names[m.group(0)], text)) if names else spec
+    if not names:
+        return spec
+    renamed = json.loads(_VIEW_NAME.sub(lambda m: names[m.group(0)], text))
+    return {k: spec[k] if k == "datasets" else renamed[k] for k in spec}
 
 
 def unchecked_charts() -> AbstractContextManager:
