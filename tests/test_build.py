@@ -117,8 +117,14 @@ def test__build__failed_build_keeps_previous_report(sample_data, sample_reports,
 
     monkeypatch.setattr(build, "render_html", boom)
     processed = prepare.prepare(sample_data, ROOT / "data" / "processed", log=lambda *_: None)
-    with pytest.raises(RuntimeError):
-        build.build_year(2025, processed, sample_reports, 9, "x", build.notebook_path())
+    with pytest.raises(RuntimeError):  # the worker publishing the year itself
+        build.build_year(2025, processed, sample_reports, 9, build.notebook_path(), "x")
+    assert (sample_reports / "2025" / "report.html").read_text() == before
+    assert not list(sample_reports.glob(".build-*"))
+    year, _seconds, built = build.build_year(2025, processed, sample_reports, 9, build.notebook_path(), None)
+    assert year == 2025 and (built / "report.ipynb").is_file() and built.name.startswith(".build-2025-")
+    with pytest.raises(RuntimeError):  # the build process publishing it
+        build.publish_year(built, sample_reports / "2025", "x", exporter=None)
     assert (sample_reports / "2025" / "report.html").read_text() == before
     assert not list(sample_reports.glob(".build-*"))
 

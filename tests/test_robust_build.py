@@ -415,3 +415,64 @@ def test__build__a_worker_that_dies_is_one_clear_line(sample_data, tmp_path, mon
 def test__index__of_the_sample_says_it_is_not_openrouters_data(sample_reports):
     lede = (sample_reports / "index.html").read_text().split('class="tt-lede">', 1)[1].split("</p>", 1)[0]
     assert "synthetic sample with fictional models" in lede and "public rankings data" not in lede
+
+
+@pytest.mark.slow
+def test__build__a_merge_build_makes_the_html_here_with_one_exporter_else_each_worker_does(
+    sample_data, tmp_path, monkeypatch
+):
+    home = tmp_path / "home"  # a project of its own: nothing stored, so the first build merges the vintages
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    monkeypatch.setenv("TOKENTRENDS_HOME", str(home))
+    calls = tmp_path / "calls"  # a file: a worker's calls would not show in this process's memory
+    make_exporter, render_html = build.html_exporter, build.render_html
+
+    def html_exporter():
+        with calls.open("a") as out:
+            out.write(f"exporter {os.getpid()}\n")
+        return make_exporter()
+
+    def counted_render_html(*args, **kwargs):
+        with calls.open("a") as out:
+            out.write(f"html {os.getpid()}\n")
+        return render_html(*args, **kwargs)
+
+    monkeypatch.setattr(build, "html_exporter", html_exporter)
+    monkeypatch.setattr(build, "render_html", counted_render_html)
+    here = os.getpid()
+    assert build.build_reports(sample_data, reports_dir=tmp_path / "r", log=quiet, figures=False) == [2025, 2026]
+    assert sorted(calls.read_text().splitlines()) == [f"exporter {here}", f"html {here}", f"html {here}"]
+    for store in (page.PAGES, page.STORED_SECTIONS):  # as after a prose edit: no merge, the pages rendered again
+        shutil.rmtree(home / "data" / "processed" / store)
+    calls.unlink()
+    assert build.build_reports(sample_data, reports_dir=tmp_path / "r2", log=quiet, figures=False) == [2025, 2026]
+    made = calls.read_text().splitlines()
+    workers = {line.split()[1] for line in made}
+    assert len(made) == 4 and len(workers) == 2 and str(here) not in workers  # each worker: its exporter, its page
+    assert all((tmp_path / r / str(year) / "report.html").is_file() for r in ("r", "r2") for year in (2025, 2026))
+
+
+def test__build__a_year_that_fails_to_publish_leaves_no_build_folder_and_no_report(sample_data, tmp_path, monkeypatch):
+    def fails(built, *_args):
+        shutil.rmtree(built)  # as publish_year does when it fails
+        raise RuntimeError("simulated failure while making the HTML")
+
+    monkeypatch.setattr(build, "publish_year", fails)
+    with pytest.raises(RuntimeError, match="simulated failure"):
+        build.build_reports(sample_data, reports_dir=tmp_path / "r", log=quiet)
+    assert not list((tmp_path / "r").glob(".build-*"))  # the other year's notebook ran, or was stopped: no folder
+    assert not (tmp_path / "r" / "2025").exists() and not (tmp_path / "r" / "2026").exists()
+
+
+def test__drop_unpublished__removes_the_folders_of_years_run_but_not_published(tmp_path):
+    from concurrent.futures import Future
+
+    ran, published, failed, running = Future(), Future(), Future(), Future()
+    (tmp_path / ".build-2025-1-a").mkdir()
+    ran.set_result((2025, 1.0, tmp_path / ".build-2025-1-a"))
+    published.set_result((2026, 1.0, tmp_path / ".build-2026-1-b"))  # renamed into place: gone already
+    failed.set_exception(RuntimeError("the notebook failed"))
+    build.drop_unpublished([ran, published, failed, running])
+    assert not (tmp_path / ".build-2025-1-a").exists()
+    assert not running.done()  # never waited for

@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from pathlib import Path
@@ -194,9 +194,11 @@ def swap_into_place(built: Path, final: Path) -> None:
 
 
 def build_year(
-    year: int, processed_dir: Path, reports_dir: Path, top_n: int, stamp: str, source: Path
-) -> tuple[int, float]:
-    """Build reports/<year>/ atomically; return the year and the seconds it took."""
+    year: int, processed_dir: Path, reports_dir: Path, top_n: int, source: Path, stamp: str | None
+) -> tuple[int, float, Path | None]:
+    """Run the year's notebook (its page rendered first) in a build folder beside reports/<year>/ and return the
+    year, the seconds it took and the folder, which the build process then publishes (publish_year); with a
+    `stamp`, publish it here instead (the folder returned is then None). The folder is removed if this fails."""
     global _REPORTS_DIR
     started = time.perf_counter()
     reports_dir.mkdir(parents=True, exist_ok=True)
@@ -231,17 +233,30 @@ def build_year(
                         from tokentrends.report.page_render import render_page  # noqa: PLC0415
 
                     render_page(processed_dir, year, top_n, written=True)
-            exporter = html_exporter()  # while the kernel runs the notebook
+            exporter = html_exporter() if stamp is not None else None  # while the kernel runs the notebook
             executed.result()
-        render_html(tmp / "report.ipynb", tmp / "report.html", page_title(tmp / "figures.json"), exporter)
-        (tmp / STAMP).write_text(stamp)
+        if stamp is None:
+            return year, time.perf_counter() - started, tmp
         if _PARENT_PID is not None and os.getppid() != _PARENT_PID:
             raise BuildError("the build was stopped")  # never swap a report in after the command has ended
-        swap_into_place(tmp, reports_dir / str(year))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return year, time.perf_counter() - started
+    publish_year(tmp, reports_dir / str(year), stamp, exporter)
+    return year, time.perf_counter() - started, None
+
+
+def publish_year(built: Path, final: Path, stamp: str, exporter: Any) -> None:
+    """A year's build folder, its notebook run, made its report: the page's HTML (with `exporter`, an
+    html_exporter()), the stamp, then the folder swapped into place. The folder is removed if any of it fails, and
+    the old report stays."""
+    try:
+        render_html(built / "report.ipynb", built / "report.html", page_title(built / "figures.json"), exporter)
+        (built / STAMP).write_text(stamp)
+        swap_into_place(built, final)
+    except BaseException:
+        shutil.rmtree(built, ignore_errors=True)
+        raise
 
 
 def one_thread_pools() -> None:
@@ -500,8 +515,9 @@ def _build_reports(
             "started, and it runs the code it read then: run it again"
         )
     if todo:
-        fit = fitter if fitter.started else fit_every_origin
-        build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit)
+        merged = fitter.started  # the fitter starts with a merge, during which this process loaded the year builder
+        fit = fitter if merged else fit_every_origin
+        build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit, html_here=merged)
     fitter.close()  # asked once, or not needed: it ends before the static files are drawn
     write_index(reports_dir)
     if figures:  # the pages are out; the static PNG/SVG files beside them come after
@@ -524,9 +540,11 @@ def build_years(
     jobs: int | None,
     log,
     fit: Callable[[pd.DataFrame], int] = fit_every_origin,
+    html_here: bool = False,
 ) -> None:
     """Build the years in `todo` ({year: stamp}) on parallel workers; `totals` (every year's weekly totals) are the
-    record whose backtest fits are made meanwhile, by `fit` (here, or in the fitter's process)."""
+    record whose backtest fits are made meanwhile, by `fit` (here, or in the fitter's process). html_here: this
+    process makes the pages' HTML and publishes each year (it has loaded nbconvert), else each worker does."""
     count = max(1, min(len(todo), jobs or os.cpu_count() or 1))  # one a year, up to `jobs` (default: one a core)
     pool = ProcessPoolExecutor(max_workers=count, initializer=_worker_init, initargs=(os.getpid(),))
     log(f"building {', '.join(map(str, todo))} on {count} worker(s)...")
@@ -538,6 +556,7 @@ def build_years(
         for year in todo
     )
     fitting = ExitStack()
+    futures: list[Future] = []
     try:
         # The workers are running once their first task is done; the fitting lock is taken after, so that they do
         # not inherit it (an OS lock goes with every process holding its file), and before they are given their
@@ -545,7 +564,10 @@ def build_years(
         pool.submit(_started).result()
         if fits_wanted:
             fitting.enter_context(fitting_lock())
-        futures = [pool.submit(build_year, y, processed_dir, reports_dir, top_n, s, source) for y, s in todo.items()]
+        futures = [
+            pool.submit(build_year, year, processed_dir, reports_dir, top_n, source, None if html_here else stamp)
+            for year, stamp in todo.items()
+        ]
         if fits_wanted:
             # The years' backtests replay the same origins: this process fits each once, while the workers compute
             # their other sections (the sections reading the backtest come last).
@@ -553,22 +575,42 @@ def build_years(
                 fitted = fit(totals[totals["report_year"] <= max(todo)])
             if fitted:
                 log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
+        # One exporter here, made while the workers run their notebooks, where a worker would make its own (~0.2 s of
+        # compiling templates and selectors) holding its GIL while papermill's thread relays its kernel's outputs:
+        # a cold build 0.09 s faster (ABBA). A build that merged nothing has not loaded nbconvert here, and loading it
+        # now would hold up the workers' start: 0.1 s slower after a prose edit.
+        exporter = html_exporter() if html_here else None
         for done, future in enumerate(as_completed(futures), 1):
-            year, seconds = future.result()
+            year, seconds, built = future.result()
+            if built is not None:
+                started = time.perf_counter()
+                publish_year(built, reports_dir / str(year), todo[year], exporter)
+                seconds += time.perf_counter() - started
             drop_failed(reports_dir, year)
             log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     except BrokenProcessPool:
         stop_workers(pool)
+        drop_unpublished(futures)
         raise BuildError(
             "a build worker ended without a word (killed, or out of memory); the years it built are unchanged: "
             "run the build again"
         ) from None
     except BaseException:
         stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
+        drop_unpublished(futures)
         raise
     finally:
         fitting.close()
     pool.shutdown()
+
+
+def drop_unpublished(futures: list[Future]) -> None:
+    """Remove the build folders of years whose notebook ran but which were not published (the build stopped)."""
+    for future in futures:
+        if future.done() and not future.cancelled() and future.exception() is None:
+            built = future.result()[2]
+            if built is not None:  # None: the worker published it
+                shutil.rmtree(built, ignore_errors=True)  # gone already once published (renamed in)
 
 
 def _started() -> None:
