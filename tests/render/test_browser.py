@@ -316,3 +316,29 @@ def assert_story_first(browser, folder: Path) -> None:
 @pytest.mark.parametrize("year", [2025, 2026])
 def test__browser__first_screen_has_the_story_and_the_main_chart(browser, sample_reports, year):
     assert_story_first(browser, sample_reports / str(year))
+
+
+MONTH_LABELS = """c => Array.from(c.querySelectorAll('g.role-axis-label text'))
+    .filter(t => /^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)$/.test(t.textContent))
+    .map(t => [t.textContent, t.getAttribute('opacity') !== '0'])"""
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def test__browser__a_phone_shows_the_months_evenly_when_some_must_go(browser, sample_reports):
+    """At 390 px a year's month labels do not all fit: every other one goes (Jan, Mar, May...), never an uneven
+    few (Jan Feb _ Apr _ Jun), which reads as missing months."""
+    page, _seen = open_offline(browser, sample_reports / "2025" / "report.html", width=390)
+    thinned = 0
+    for chart in page.locator(".tt-chart").all():
+        labels = chart.evaluate(MONTH_LABELS)
+        shown = [i for i, (_month, visible) in enumerate(labels) if visible]
+        if len(labels) < 6 or len(shown) == len(labels):
+            continue
+        thinned += 1
+        gaps = {b - a for a, b in zip(shown, shown[1:], strict=False)}
+        assert len(gaps) == 1, f"{chart.get_attribute('data-chart')}: uneven month labels {labels}"
+        assert [MONTHS.index(m) for m, _ in labels] == [
+            (MONTHS.index(labels[0][0]) + i) % 12 for i in range(len(labels))
+        ]
+    assert thinned >= 3  # the check saw month axes that had to drop labels
+    page.close()

@@ -153,8 +153,10 @@ def week_axis() -> alt.Axis:
     return alt.Axis(
         title=None,
         tickCount={"interval": "month", "step": 1},
-        labelOverlap="greedy",
-        labelSeparation=6,  # on a phone, months that would touch ('FebMar') drop every other label
+        # On a phone, months that would touch ('FebMar') drop every other label, evenly (Jan, Mar, May...): "greedy"
+        # dropped whichever touched its neighbour, which left uneven gaps (Jan Feb _ Apr _ Jun Jul Aug _ Oct).
+        labelOverlap="parity",
+        labelSeparation=6,
         labelAngle=0,
         labelExpr="utcFormat(datum.value, '%b')",
     )
