@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
+from tokentrends.errors import OUTPUT_CLOSED
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -71,3 +72,13 @@ def test__cli__a_ctrl_c_while_the_modules_load_is_one_line_and_exit_130():
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 130
     assert done.stderr.strip() == "interrupted: nothing half-written is kept; run the same command again to resume"
+
+
+def test__cli__output_piped_into_a_reader_that_ends_is_one_line_and_exit_141(tmp_path):
+    """`... | head -1`: the command stops as a SIGPIPE would stop it, with one line on stderr, not "cannot use"."""
+    command = [sys.executable, "-m", "tokentrends", "sample", "--out", str(tmp_path / "sample")]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    child.stdout.close()  # the reader ends before the command prints its line
+    stderr = child.stderr.read()
+    assert child.wait(timeout=120) == 141
+    assert stderr.strip() == OUTPUT_CLOSED and "Traceback" not in stderr and "Exception ignored" not in stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 from tokentrends import config
 from tokentrends.build import build_reports
 from tokentrends.build_personal import build_personal
-from tokentrends.errors import INTERRUPTED, TokentrendsError
+from tokentrends.errors import INTERRUPTED, OUTPUT_CLOSED, TokentrendsError
 from tokentrends.inputs.activity_archive import add_activity, private_reports_root, private_root
 from tokentrends.inputs.fetch_activity import run_fetch_activity
 from tokentrends.inputs.fetch_all import run_fetch
@@ -189,6 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(INTERRUPTED, file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # Python flushes stdout as it exits, which would fail on the closed pipe again: it writes nowhere now.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(OUTPUT_CLOSED, file=sys.stderr)
+        return 141
     except OSError as exc:  # the machine, not the code: a full disk, a read-only or unreadable folder
         print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 INTERRUPTED = "interrupted: nothing half-written is kept; run the same command again to resume"  # Ctrl-C, exit 130
+# The command's output was a pipe whose reader ended (`... | head -1`): it stops as a SIGPIPE would, exit 141.
+OUTPUT_CLOSED = "stopped: nothing reads the output any more (its pipe was closed); nothing half-written is kept"
 
 
 class TokentrendsError(Exception):
