@@ -575,10 +575,10 @@ def build_years(
                 fitted = fit(totals[totals["report_year"] <= max(todo)])
             if fitted:
                 log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
-        # One exporter here, made while the workers run their notebooks, where a worker would make its own (~0.2 s of
-        # compiling templates and selectors) holding its GIL while papermill's thread relays its kernel's outputs:
-        # a cold build 0.09 s faster (ABBA). A build that merged nothing has not loaded nbconvert here, and loading it
-        # now would hold up the workers' start: 0.1 s slower after a prose edit.
+        # One exporter here, made while the workers run their notebooks, where a worker would make its own (~0.2 s
+        # of compiling templates and selectors) holding its GIL while papermill's thread relays its kernel's outputs:
+        # a cold build ~0.05 s faster (ABBA, 13 blocks). A build that merged nothing has not loaded nbconvert here,
+        # and loading it now would hold up the workers' start: 0.1 s slower after a prose edit.
         exporter = html_exporter() if html_here else None
         for done, future in enumerate(as_completed(futures), 1):
             year, seconds, built = future.result()
