@@ -365,6 +365,7 @@ def open_client(
     root: Path,
     variable: str,
     what: str,
+    *,
     base_url: str | None = None,
     per_minute: int = 30,
     per_day: int = 500,

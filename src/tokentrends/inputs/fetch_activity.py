@@ -98,7 +98,13 @@ def run_fetch_activity(
     """What `make fetch-activity` runs."""
     root = Path(activity_dir)
     client = fetch.open_client(
-        root, KEY_VARIABLE, "(an OpenRouter management key) to fetch your activity", base_url, per_minute, per_day, log
+        root,
+        KEY_VARIABLE,
+        "(an OpenRouter management key) to fetch your activity",
+        base_url=base_url,
+        per_minute=per_minute,
+        per_day=per_day,
+        log=log,
     )
     path = fetch_activity(client, root, clock, log)
     if path:

@@ -37,10 +37,10 @@ def run_fetch(
         root,
         "OPENROUTER_API_KEY",
         "(any OpenRouter API key) to fetch rankings-daily",
-        base_url,
-        per_minute,
-        per_day,
-        log,
+        base_url=base_url,
+        per_minute=per_minute,
+        per_day=per_day,
+        log=log,
     )
     written = fetch_rankings(client, root, last_day, progress, log)
     if models:
