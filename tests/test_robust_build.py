@@ -476,3 +476,50 @@ def test__drop_unpublished__removes_the_folders_of_years_run_but_not_published(t
     build.drop_unpublished([ran, published, failed, running])
     assert not (tmp_path / ".build-2025-1-a").exists()
     assert not running.done()  # never waited for
+
+
+def test__swap_into_place__a_second_rename_that_fails_puts_the_old_report_back(tmp_path):
+    final = tmp_path / "2025"
+    final.mkdir()
+    (final / "report.html").write_text("old")
+    with pytest.raises(FileNotFoundError):
+        build.swap_into_place(tmp_path / ".build-2025-1-gone", final)  # no such build folder: the rename fails
+    assert (final / "report.html").read_text() == "old"
+    assert not list(tmp_path.glob(".old-*"))
+
+
+def test__swap_into_place__a_ctrl_c_waits_for_both_renames(tmp_path, monkeypatch):
+    final, built = tmp_path / "2025", tmp_path / ".build-2025-1-x"
+    final.mkdir()
+    built.mkdir()
+    (built / "report.html").write_text("new")
+    rename = Path.rename
+
+    def rename_then_ctrl_c(self, target):
+        out = rename(self, target)
+        if self == final:  # the old report moved aside: a Ctrl-C lands before the new one is renamed in
+            os.kill(os.getpid(), signal.SIGINT)
+        return out
+
+    monkeypatch.setattr(Path, "rename", rename_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        build.swap_into_place(built, final)
+    assert (final / "report.html").read_text() == "new"  # raised once the swap was done
+    assert not list(tmp_path.glob(".old-*"))
+
+
+def test__clean_leftovers__puts_back_a_report_a_killed_build_had_moved_aside(tmp_path):
+    dead = "999999999"  # no such process
+    (tmp_path / f".old-2025-{dead}").mkdir()
+    (tmp_path / f".old-2025-{dead}" / "report.html").write_text("the only copy")
+    (tmp_path / "2026").mkdir()
+    (tmp_path / f".old-2026-{dead}").mkdir()  # 2026 has its report: this one goes
+    (tmp_path / f".build-2025-{dead}-x").mkdir()
+    lines: list[str] = []
+    build.clean_leftovers(tmp_path, lines.append)
+    assert (tmp_path / "2025" / "report.html").read_text() == "the only copy"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2025", "2026"]
+    assert lines == [
+        "put back 1 report folder(s) an interrupted build had moved aside",
+        "removed 2 folder(s) left by an interrupted build",
+    ]

@@ -16,11 +16,12 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -185,12 +186,40 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
 
 def swap_into_place(built: Path, final: Path) -> None:
     """Put a finished build folder where its report goes: the old one moves aside (`.old-<name>-<pid>`, removed
-    after; a dead build's is cleaned at the next run) and the new one is renamed in, so no reader ever sees half."""
+    after) and the new one is renamed in, so no reader ever sees half. A Ctrl-C waits for both renames, and a
+    second rename that fails puts the old report back; a process killed between them leaves `.old-<name>-<pid>`,
+    which the next run puts back (clean_leftovers)."""
     old = final.with_name(f".old-{final.name}-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    built.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+    try:
+        with interrupts_deferred():
+            if final.exists():
+                final.rename(old)
+            try:
+                built.rename(final)
+            except BaseException:
+                if old.exists() and not final.exists():
+                    old.rename(final)
+                raise
+    finally:
+        if final.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """A Ctrl-C during the block takes effect when it ends, as it would have: for steps that must not stop halfway.
+    (Only the main thread handles signals; elsewhere the block runs as it is.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught and callable(previous):
+        previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
 
 
 def build_year(
@@ -417,14 +446,23 @@ def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
 
 def clean_leftovers(reports_dir: Path, log) -> None:
     """Remove what an interrupted or killed build left: `.build-<year>-<pid>-*` and `.old-<year>-<pid>` of
-    processes that are gone. A running build's folders are left alone (its pid is alive)."""
-    removed = 0
+    processes that are gone, except an `.old-<year>-<pid>` whose year has no report (the build was killed between
+    the two renames of swap_into_place): that one is put back. A running build's folders are left alone."""
+    removed = restored = 0
     for leftover in [*reports_dir.glob(".build-*"), *reports_dir.glob(".old-*")]:
         parts = leftover.name.split("-")
         pid = parts[2] if len(parts) > 2 else ""
-        if not prepare.pid_alive(pid):
-            shutil.rmtree(leftover, ignore_errors=True)
-            removed += not leftover.exists()
+        if prepare.pid_alive(pid):
+            continue
+        final = reports_dir / parts[1]
+        if leftover.name.startswith(".old-") and not final.exists():
+            leftover.rename(final)
+            restored += 1
+            continue
+        shutil.rmtree(leftover, ignore_errors=True)
+        removed += not leftover.exists()
+    if restored:
+        log(f"put back {restored} report folder(s) an interrupted build had moved aside")
     if removed:
         log(f"removed {removed} folder(s) left by an interrupted build")
 
