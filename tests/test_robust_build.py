@@ -523,3 +523,10 @@ def test__clean_leftovers__puts_back_a_report_a_killed_build_had_moved_aside(tmp
         "put back 1 report folder(s) an interrupted build had moved aside",
         "removed 2 folder(s) left by an interrupted build",
     ]
+
+
+def test__execute_notebook__a_kernel_that_dies_is_one_clear_error(tmp_path):
+    source = tmp_path / "dies.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nimport os\n\nos.kill(os.getpid(), 9)\n')
+    with pytest.raises(BuildError, match=r"the kernel running the notebook of 2025 died \(killed, or out of memory\)"):
+        build.execute_notebook(source, tmp_path / "report.ipynb", {"year": 2025})

@@ -123,6 +123,7 @@ def notebook_runner() -> tuple[ModuleType, ModuleType]:
 def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     """jupytext .py -> .ipynb, then papermill in the output folder with the parameters injected."""
     jupytext, papermill = notebook_runner()
+    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 (with papermill, which imports it)
     from papermill.exceptions import PapermillExecutionError  # noqa: PLC0415
 
     os.environ.setdefault("PYTHONHASHSEED", "0")  # the kernel inherits it; it only matters at kernel start
@@ -151,6 +152,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
         raise BuildError(
             f"the notebook failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
             f"(the executed notebook is at {kept})"
+        ) from None
+    except DeadKernelError:
+        raise BuildError(
+            f"the kernel running the notebook of {parameters.get('year', 'the build')} died (killed, or out of "
+            "memory); nothing was kept: run the build again"
         ) from None
     finally:
         raw.unlink(missing_ok=True)
