@@ -10,22 +10,36 @@ keeps them out of that walk.
 from __future__ import annotations
 
 import gc
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_LOADING = threading.Lock()
+_loading = {"depth": 0, "was_enabled": True}  # blocks open now (in any thread), the collector's state before them
 
 
 @contextmanager
 def loading_modules() -> Iterator[None]:
     """Imports of long-lived modules in the block: no collection while they run (imports make no garbage worth one),
-    and what is loaded then frozen, so that no later collection walks it, here or in a process forked from here."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    and, when the block loaded any module, what is alive then frozen, so that no later collection walks it, here or in
+    a process forked from here. Blocks may nest and overlap across threads: the collector is back as it was once the
+    last one ends."""
+    with _LOADING:
+        if _loading["depth"] == 0:
+            _loading["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _loading["depth"] += 1
+    loaded = len(sys.modules)
     try:
         yield
     finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+        with _LOADING:
+            if len(sys.modules) != loaded:  # a block that loaded nothing new has nothing to keep out of the walks
+                gc.freeze()
+            _loading["depth"] -= 1
+            if _loading["depth"] == 0 and _loading["was_enabled"]:
+                gc.enable()
 
 
 def inherited_frozen() -> None:
