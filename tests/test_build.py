@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -219,3 +220,18 @@ def test__build__the_years_share_one_fit_per_origin_made_once(sample_data, tmp_p
     build.build_reports(sample_data, reports_dir=tmp_path / "fourth", log=lines.append, figures=False)
     assert fitters.read_text().split() == [str(os.getpid())]
     assert f"  the outlook's smoothing fitted at {len(origins)} origin(s), once for every year" in lines
+
+
+def test__build__a_published_report_is_readable_as_the_umask_allows(sample_reports):
+    """figures.json, the chart files and the index are written atomically through a temporary file, which mkstemp
+    makes owner-only: they get the mode a plain open() would give instead, as report.html has."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    expected = 0o666 & ~umask
+    published = [
+        sample_reports / "index.html",
+        sample_reports / "2025" / "figures.json",
+        sample_reports / "2025" / "report.html",
+        *sorted((sample_reports / "2025" / "charts").iterdir())[:4],
+    ]
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in published} == {p.name: expected for p in published}

@@ -18,11 +18,24 @@ except ImportError:  # Windows: nothing waits on a lock (see file_lock)
     fcntl = None
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it: done once, at import, before any thread writes
+    os.umask(mask)
+    return mask
+
+
+# Files are written readable as open() would make them (0o666 less the umask): mkstemp makes them owner-only, which
+# left a published report's figures.json, chart files and index unreadable to anyone else (a web server, say).
+# Private data stays private by its folders, which are owner-only (reports/private/, each fetched vintage).
+FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, payload: bytes) -> None:
     """Write to a temporary sibling, flush it to disk, then rename it over `path` (atomic on one filesystem)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
