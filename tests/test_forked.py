@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tokentrends.errors import BuildError, InputError
-from tokentrends.forked import ForkedCall, _sigint_held, run_forked
+from tokentrends.forked import ForkedCall, run_forked, sigint_held
 
 
 def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_while_meanwhile_runs_here():
@@ -178,7 +178,7 @@ def test__forked_call__a_failed_fork_is_raised_as_it_is(monkeypatch):
 
 def test__a_ctrl_c_during_a_fork_comes_after_it_and_the_child_ignores_it(tmp_path: Path):
     with pytest.raises(KeyboardInterrupt):
-        with _sigint_held():
+        with sigint_held():
             # to this thread, which holds it (a signal to the process may go to any thread that does not block it)
             signal.pthread_kill(threading.get_ident(), signal.SIGINT)
             reached = True

@@ -34,7 +34,7 @@ from traitlets.config import Config
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json
-from tokentrends.forked import ForkedCall, run_forked
+from tokentrends.forked import ForkedCall, run_forked, sigint_held
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
@@ -317,6 +317,8 @@ def _worker_init(parent: int) -> None:
     inherited_frozen()
     one_thread_pools()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it was started (sigint_held)
     signal.signal(signal.SIGTERM, _abandon)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
@@ -493,7 +495,11 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
         initializer=_worker_init,
         initargs=(os.getpid(),),
     ) as pool:
-        drawn = sum(pool.map(render_chart_files, pending))
+        # Started with Ctrl-C held, which each ignores once it runs _worker_init: a Ctrl-C while they still load
+        # their modules (a spawned process imports pandas first) was a KeyboardInterrupt traceback from each.
+        with sigint_held():
+            drawing = pool.map(render_chart_files, pending)  # submitting starts the processes
+        drawn = sum(drawing)
     log(f"  {drawn} charts drawn")
     return drawn
 

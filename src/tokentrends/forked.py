@@ -34,7 +34,7 @@ def run_forked(work: Callable[[Log], T], log: Log, meanwhile: Callable[[], None]
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(work, send, receive, os.getpid(), doing), daemon=True)
     try:
-        with _sigint_held():
+        with sigint_held():
             child.start()
         send.close()  # this end is the child's: its closing is how a child that died is seen (EOFError)
         meanwhile()
@@ -86,10 +86,11 @@ def _answering(send: Connection, doing: str) -> Iterator[None]:
 
 
 @contextmanager
-def _sigint_held() -> Iterator[None]:
-    """SIGINT blocked while a process is forked: a Ctrl-C that lands in the fork reaches this process once it is done
-    (as a KeyboardInterrupt, where the caller ends the child) instead of being lost in an at-fork hook or killing the
-    child before it ignores it; the child, which starts with it blocked, unblocks it once ignored (_as_child_of)."""
+def sigint_held() -> Iterator[None]:
+    """SIGINT blocked while a process is forked or spawned: a Ctrl-C that lands then reaches this process once it is
+    done (as a KeyboardInterrupt, where the caller ends the child) instead of being lost in an at-fork hook or killing
+    the child before it ignores it; the child, which starts with it blocked (a spawned one too: the mask survives
+    exec), unblocks it once ignored (_as_child_of, build._worker_init)."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
@@ -107,7 +108,7 @@ def _as_child_of(parent: int) -> None:
     inherited_frozen()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the fork (_sigint_held)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the fork (sigint_held)
     signal.signal(signal.SIGTERM, _exit)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG: end with the parent
@@ -160,7 +161,7 @@ class ForkedCall(Generic[A, T]):
             daemon=True,
         )
         try:
-            with _sigint_held():
+            with sigint_held():
                 self._child.start()
         finally:
             child_end.close()  # the child's: this process keeps its own end only
