@@ -195,10 +195,10 @@ def test__to_jsonable__frames_dates_nan():
 def test__tail_series__named_series_with_the_measured_values():
     shares = weekly.weekly_shares_by(DAYS, MODELS, "model_permaslug")
     conc = concentration.weekly_concentration(DAYS, shares, top_n=2)
-    long = tail_series(conc, 2).set_index(["week_start", "series"])["share"]
+    long = tail_series(conc, 2, weekly.daily_top(DAYS)).set_index(["week_start", "series"])["share"]
     first = pd.Timestamp("2025-01-06")
     assert long[(first, "Others (outside the week's top 2)")] == pytest.approx(0.2)  # b/y + other
-    assert long[(first, "API other row (outside the daily top 50)")] == pytest.approx(0.1)
+    assert long[(first, f"API other row (outside the daily top {weekly.daily_top(DAYS)})")] == pytest.approx(0.1)
     assert long[(first, "The week's top 2 models")] == pytest.approx(0.8)  # a/x + a/x:free: adds up with Others
     assert len(long) == 6 and long.notna().all()
 

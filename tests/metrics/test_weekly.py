@@ -167,3 +167,15 @@ def test__week_quarter__takes_each_row_s_own_report_year_and_keeps_the_index():
     assert quarters.index.tolist() == [7, 3, 5, 1]
     # the week of 29 Dec 2025 is 2025's Q4 in the 2025 report, and 2026's Q1 where the year rule gives it to 2026
     assert quarters.astype(str).tolist() == ["2025Q1", "2025Q4", "2026Q1", "2026Q1"]
+
+
+def test__daily_top__the_most_models_named_on_one_day_the_other_row_aside():
+    usage = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-01"] * 3 + ["2025-01-02"] * 4),
+            "model_permaslug": ["a/x", "b/y", "other", "a/x", "b/y", "c/z", "other"],
+            "tokens": [5, 4, 9, 5, 4, 3, 9],
+        }
+    )
+    assert weekly.daily_top(usage) == 3
+    assert weekly.daily_top(usage[usage["model_permaslug"] == "other"]) == 0

@@ -204,3 +204,8 @@ def test__steady_share__says_which_threshold_held_and_which_failed():
     value = {"cv": 0.61, "mean_share": 0.013, "presence_in_top": 0.66, "peak_share": 0.035, "last_share": 0.004}
     why = _why("steady_share", value, NOT_SUPPORTED, family="GPT-4.1 Mini", max_cv=0.5, top=20, min_presence=0.6)
     assert "0.61 (above the 0.5 a steady share allows)" in why and "66% of its weeks (at least the 60% asked)" in why
+
+
+def test__first_appearance__names_the_daily_top_the_data_have():
+    why = _why("first_appearance", {}, CANNOT, {"daily_top": 40}, case="absent", family="Qwen", top=3, window_start="")
+    assert why == "Qwen never appears in the daily top 40 this year"

@@ -22,6 +22,13 @@ def full_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
     return weekly[weekly["days_present"] == DAYS_IN_WEEK]
 
 
+def daily_top(usage: pd.DataFrame) -> int:
+    """The most models the data name on one day: the API's daily top N (50 on every day so far), which the prose
+    states as measured rather than as typed."""
+    named = usage[usage["model_permaslug"] != OTHER_SLUG]
+    return int(named.groupby("date").size().max()) if len(named) else 0
+
+
 def with_week(usage: pd.DataFrame) -> pd.DataFrame:
     """Add `week_start` (the Monday) and `report_year` to a `date | model_permaslug | tokens` frame.
 

@@ -163,9 +163,10 @@ def lab_surge(e: Evaluation, lab: str, split: str, min_ratio: float, families: l
 
 @words
 def first_appearance(e: Evaluation, family: str, top: int, window_start: str) -> Wording:
-    how = f"first week {family} ranks in the top {top} families, and its first week in the daily top 50"
+    daily = e.facts["daily_top"]
+    how = f"first week {family} ranks in the top {top} families, and its first week in the daily top {daily}"
     if e.case == "absent":
-        return Wording(how, f"{family} never appears in the daily top 50 this year")
+        return Wording(how, f"{family} never appears in the daily top {daily} this year")
     v = e.value
     return Wording(
         how,

@@ -178,8 +178,9 @@ def lab_surge(data: YearData, lab: str, split: str, min_ratio: float, families: 
 def first_appearance(data: YearData, family: str, top: int, window_start: str) -> Evaluation:
     shares = data.family_shares
     own = shares[shares["family"] == family]
+    facts = {"daily_top": data.daily_top}
     if own.empty:
-        return Evaluation({}, CANNOT, "absent")
+        return Evaluation({}, CANNOT, "absent", facts)
     in_top = own[own["rank"] <= top]
     first_seen = _day(own["week_start"].min())
     first_top = _day(in_top["week_start"].min()) if len(in_top) else None
@@ -188,9 +189,8 @@ def first_appearance(data: YearData, family: str, top: int, window_start: str) -
         verdict = PARTLY if first_seen >= window_start else NOT_SUPPORTED
     else:
         verdict = SUPPORTED if first_top >= window_start else NOT_SUPPORTED
-    return Evaluation(
-        {"first_week_seen": first_seen, "first_week_in_top": first_top, "rank_in_last_week": last_rank}, verdict
-    )
+    value = {"first_week_seen": first_seen, "first_week_in_top": first_top, "rank_in_last_week": last_rank}
+    return Evaluation(value, verdict, facts=facts)
 
 
 @measure

@@ -69,6 +69,11 @@ class YearData:
         return rows[rows["report_year"] == self.year]
 
     @cached_property
+    def daily_top(self) -> int:
+        """How many models the data name a day (the API's daily top N), over every day."""
+        return weekly.daily_top(self.usage)
+
+    @cached_property
     def all_totals(self) -> pd.DataFrame:
         """Weekly totals of every year (scoring projections, year over year)."""
         return weekly.weekly_totals(self.usage)

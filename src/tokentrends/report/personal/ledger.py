@@ -58,11 +58,15 @@ def efficient_faster(context: PersonalContext) -> Finding:
 
 
 def quick_adopter(context: PersonalContext) -> Finding:
-    how = f"models with an exact adoption lag picked up within {ADOPTION_DAYS} days of their first week in the top 50"
+    daily = context.market.data.daily_top
+    how = (
+        f"models with an exact adoption lag picked up within {ADOPTION_DAYS} days of their first week in the top "
+        f"{daily}"
+    )
     lags = year_adoption(context).dropna(subset=["lag_days"])
     exact = lags[~lags["censored"]]
     if exact.empty:
-        return Finding(how, {}, CANNOT, "no model you used this year entered the top 50 within both data spans")
+        return Finding(how, {}, CANNOT, f"no model you used this year entered the top {daily} within both data spans")
     quick = int((exact["lag_days"] <= ADOPTION_DAYS).sum())
     verdict = SUPPORTED if quick == len(exact) else PARTLY if quick else NOT_SUPPORTED
     return Finding(

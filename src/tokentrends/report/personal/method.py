@@ -74,8 +74,9 @@ def blocks(context: PersonalContext, method: Method) -> list[Block]:
         "<p><b>Privacy.</b> This page and its folder are private: they live under <code>reports/private/</code>, which "
         "git ignores and the public index never lists; the public build never reads <code>data/private/</code>. The "
         "page shows no API key, key hash, user id or file path.</p>"
-        "<p><b>The market.</b> OpenRouter's public rankings (the daily top 50 by tokens, prompt + completion). "
+        "<p><b>The market.</b> OpenRouter's public rankings (the daily top {daily} by tokens, prompt + completion). "
         "{citation}. Tokens are counted by each provider's tokenizer, for you and for the market alike.</p>",
+        daily=context.market.data.daily_top,
         revised=f"{method.values_revised:,}",
         absent=f"{method.absent_later:,}",
         missing=missing,

@@ -63,7 +63,9 @@ def adoption_table(context: PersonalContext, adoption: pd.DataFrame) -> str:
     frame = pd.DataFrame(
         {
             "Model": ranked["model_permaslug"].map(context.name),
-            "First in the market's top 50 (week of)": ranked["market_first_week"].map(fmt_date),
+            f"First in the market's top {context.market.data.daily_top} (week of)": ranked["market_first_week"].map(
+                fmt_date
+            ),
             "Your first request": ranked["your_first_day"].map(fmt_date),
             "Days later": [
                 f"{int(d)}" + (" (a bound)" if c else "")
@@ -80,10 +82,11 @@ def blocks(context: PersonalContext, mix: Mix) -> list[Block]:
     out: list[Block] = [
         sentence(
             "<p>You used {n} models this year. Of the market's top {top} models of the year you never used: "
-            "<b>{never}</b>. Models you used that the market's daily top 50 never listed in these weeks "
+            "<b>{never}</b>. Models you used that the market's daily top {daily} never listed in these weeks "
             "(your own fine-tunes, niche or small models): <b>{unranked}</b>.</p>",
             n=int((mix.mix["your_tokens"] > 0).sum()),
             top=context.top_n,
+            daily=context.market.data.daily_top,
             never=names,
             unranked=unranked,
         ),
@@ -104,10 +107,12 @@ def blocks(context: PersonalContext, mix: Mix) -> list[Block]:
     out.append(subheading("Adoption lag"))
     out.append(
         sentence(
-            "<p>Days from the Monday of a model's first week in the market's daily top 50 to your first request on it. "
+            "<p>Days from the Monday of a model's first week in the market's daily top {daily} to your first request "
+            "on it. "
             "{summary} A lag marked <i>a bound</i> starts at the first day of the "
             "market's data or of yours, so the real "
             "lag may be longer or shorter.</p>",
+            daily=context.market.data.daily_top,
             summary=(
                 f"Over the {len(exact)} models with an exact lag, the median was {int(exact['lag_days'].median())} "
                 "days."

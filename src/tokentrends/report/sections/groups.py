@@ -31,15 +31,16 @@ def compute(context: YearContext) -> Groups:
     )
 
 
-def groups_intro(shares_year: dict) -> str:
+def groups_intro(shares_year: dict, daily_top: int) -> str:
     """One paragraph on the year's split by origin, openness and tier."""
     lab_top = next(iter(shares_year["lab"].items()))
     origin = shares_year["origin"]
     return sentence(
-        "<p>Of the tokens sent to the named (daily top-50) models this year, <b>{open}</b> went to models "
+        "<p>Of the tokens sent to the named (daily top-{daily}) models this year, <b>{open}</b> went to models "
         "with open weights and <b>{closed}</b> to closed ones. By where the lab is based: United States "
         "<b>{us}</b>, China <b>{cn}</b>. The largest lab was {lab} with <b>{lab_share}</b>. Efficient-tier "
         "models (Flash, Mini, Lite, Nano, Small, Haiku, Air, Fast, up to {size}B) took <b>{eff}</b>.</p>",
+        daily=daily_top,
         open=fmt_pct(shares_year["open_weights"].get("true", 0)),
         closed=fmt_pct(shares_year["open_weights"].get("false", 0)),
         us=fmt_pct(origin.get("United States", 0)),
@@ -74,7 +75,10 @@ def group_chart(context: YearContext, shares: pd.DataFrame, attribute: str) -> C
 
 
 def blocks(context: YearContext, result: Groups) -> list[Block]:
-    return [groups_intro(result.shares_year), *(group_chart(context, result.shares[a], a) for a in config.GROUP_CHARTS)]
+    return [
+        groups_intro(result.shares_year, context.data.daily_top),
+        *(group_chart(context, result.shares[a], a) for a in config.GROUP_CHARTS),
+    ]
 
 
 def figures(context: YearContext, result: Groups) -> dict:

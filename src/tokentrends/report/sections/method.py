@@ -87,7 +87,7 @@ def methodology(context: YearContext, result: Method) -> str:
         else ""
     )
     return sentence(
-        "<p><b>Source.</b> OpenRouter's Data API <code>rankings-daily</code>: for each UTC day the top 50 "
+        "<p><b>Source.</b> OpenRouter's Data API <code>rankings-daily</code>: for each UTC day the top {daily} "
         "public models by tokens (prompt + completion), plus one <code>other</code> row summing every other "
         "model. Data for {year} run from {first} to {through}. {citation}.</p>"
         "<p><b>Weeks and Others.</b> Weekly figures are sums of the daily rows over Monday-Sunday UTC weeks; "
@@ -98,12 +98,13 @@ def methodology(context: YearContext, result: Method) -> str:
         "week's top {n}, the API's <code>other</code> row included; it is not the same as that row. "
         "Full weeks are weeks with all 7 days present. {missing}</p>"
         "<p><b>Caveats.</b> Token counts come from each provider's own tokenizer, so the same text counts "
-        "differently across models. Only the daily top 50 are named; smaller models are only in the "
+        "differently across models. Only the daily top {daily} are named; smaller models are only in the "
         "<code>other</code> row. Numbers are OpenRouter traffic, not the whole market.</p>"
         "<p><b>Vintages.</b> Every file is kept as fetched with its provenance. Where vintages overlap, the "
         "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages, "
         "moving {moved} tokens in all (net {net}); per vintage below.{skipped}</p>",
         year=year,
+        daily=context.data.daily_top,
         first=fmt_date(span["first_date"]),
         through=fmt_date(span["through_date"]),
         citation=human_dates(manifest["citation"]),
@@ -117,11 +118,12 @@ def methodology(context: YearContext, result: Method) -> str:
     )
 
 
-def top50_sentence(top50: dict) -> str:
+def top50_sentence(top50: dict, daily_top: int) -> str:
     return sentence(
-        "<p><b>Top-50 coverage.</b> The named models (each day's top 50) carried {named} of the year's "
+        "<p><b>Top-{daily} coverage.</b> The named models (each day's top {daily}) carried {named} of the year's "
         "tokens; the API's <code>other</code> row, the rest, {other}. Shares by lab, origin, openness, "
         "tier and family are of the named models only.</p>",
+        daily=daily_top,
         named=fmt_pct(top50["named_share"]),
         other=fmt_pct(top50["other_row_share"]),
     )
@@ -201,7 +203,7 @@ def citation_footer(manifest: dict) -> str:
 def blocks(context: YearContext, result: Method) -> list[Block]:
     return [
         methodology(context, result),
-        top50_sentence(result.top50),
+        top50_sentence(result.top50, context.data.daily_top),
         coverage_block(result),
         vintages_table(context.manifest),
         citation_footer(context.manifest),

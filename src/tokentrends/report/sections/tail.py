@@ -29,29 +29,30 @@ def compute(context: YearContext) -> Tail:
     return Tail(conc, ends.iloc[0].to_dict(), ends.iloc[-1].to_dict())
 
 
-def tail_series(concentration: pd.DataFrame, top_n: int) -> pd.DataFrame:
+def tail_series(concentration: pd.DataFrame, top_n: int, daily_top: int) -> pd.DataFrame:
     """Long form of the tail measures for a line chart: `week_start | series | share`. The week's top N and Others
     are on the same N, so the two lines add up to 100%."""
     names = {
         "topn_share": f"The week's top {top_n} models",
         "others_share": f"Others (outside the week's top {top_n})",
-        "other_row_share": "API other row (outside the daily top 50)",
+        "other_row_share": f"API other row (outside the daily top {daily_top})",
     }
     frame = concentration.assign(topn_share=1 - concentration["others_share"])
     long = frame.melt(id_vars="week_start", value_vars=list(names), var_name="series", value_name="share")
     return long.assign(series=long["series"].map(names))
 
 
-def tail_text(result: Tail, top_n: int) -> str:
+def tail_text(result: Tail, top_n: int, daily_top: int) -> str:
     first, last = result.first, result.last
     return sentence(
         "<p>In the year's first full week (from {w1}), everything outside the week's top {n} (Others) was {o1} of "
-        "tokens and the API's <code>other</code> row (outside the daily top 50) {r1}; in the last full week (from "
+        "tokens and the API's <code>other</code> row (outside the daily top {daily}) {r1}; in the last full week (from "
         "{w2}), Others {om} to {o2} and the <code>other</code> row {rm} to {r2}. (The claims ledger compares quarter "
         "averages instead.) Concentration: the effective number of models (1/HHI over named models) {em} from {e1} "
         "to {e2}; {m1} models covered 90% "
         "of named tokens at the start, {m2} at the end.</p>",
         n=top_n,
+        daily=daily_top,
         w1=fmt_date(first["week_start"]),
         w2=fmt_date(last["week_start"]),
         o1=fmt_pct(first["others_share"]),
@@ -69,9 +70,9 @@ def tail_text(result: Tail, top_n: int) -> str:
 
 
 def blocks(context: YearContext, result: Tail) -> list[Block]:
-    series = tail_series(result.weekly, context.top_n)
+    series = tail_series(result.weekly, context.top_n, context.data.daily_top)
     return [
-        tail_text(result, context.top_n),
+        tail_text(result, context.top_n, context.data.daily_top),
         Chart(
             "long-tail",
             line_chart(
