@@ -98,11 +98,13 @@ def year_stamp(archive: aa.ActivityArchive, processed_dir: Path, source: Path, y
 def render_private_charts(report_dir: Path) -> int:
     """SVG and PNG beside each chart spec, rendered once and kept under data/private (never the shared store)."""
     specs = pending_chart_files(report_dir)
+    store = aa.private_root() / RENDERS
+    for folder in (aa.private_root(), store):  # your data, drawn: owner-only, as reports/private/ is
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
     for spec_path in specs:
         spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        svg, png = stored_render(
-            {**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, aa.private_root() / RENDERS
-        )
+        svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, store)
         stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
         write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
         write_atomic(stem.with_suffix(".png"), png)

@@ -11,7 +11,7 @@ import pytest
 
 from browser_pages import open_offline
 from conftest import quiet
-from tokentrends.build_personal import build_personal
+from tokentrends.build_personal import RENDERS, build_personal
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
 from tokentrends.metrics import personal
@@ -113,6 +113,8 @@ def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_row
     everything = html + (folder / "figures.json").read_text() + (folder / "report.ipynb").read_text()
     assert KEY_HASH not in everything and str(tmp_path) not in text
     assert (folder.stat().st_mode & 0o077) == 0  # the folder is its owner's alone
+    for private in (aa.private_root(), aa.private_root() / RENDERS):  # and the store of its drawn charts
+        assert (private.stat().st_mode & 0o077) == 0, private
 
 
 @pytest.mark.slow
