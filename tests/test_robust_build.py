@@ -530,3 +530,20 @@ def test__execute_notebook__a_kernel_that_dies_is_one_clear_error(tmp_path):
     source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nimport os\n\nos.kill(os.getpid(), 9)\n')
     with pytest.raises(BuildError, match=r"the kernel running the notebook of 2025 died \(killed, or out of memory\)"):
         build.execute_notebook(source, tmp_path / "report.ipynb", {"year": 2025})
+
+
+def test__interrupts_deferred__a_sigterm_waits_for_the_block_and_an_ignored_signal_stays_ignored():
+    seen: list[str] = []
+    before = signal.signal(signal.SIGTERM, lambda *_: seen.append("handled"))  # as a worker's _abandon
+    try:
+        with build.interrupts_deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            seen.append("block done")
+        assert seen == ["block done", "handled"]
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        with build.interrupts_deferred():
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGTERM)
+        assert seen == ["block done", "handled"]
+    finally:
+        signal.signal(signal.SIGTERM, before)

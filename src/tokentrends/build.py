@@ -213,19 +213,29 @@ def swap_into_place(built: Path, final: Path) -> None:
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """A Ctrl-C during the block takes effect when it ends, as it would have: for steps that must not stop halfway.
-    (Only the main thread handles signals; elsewhere the block runs as it is.)"""
+    """A Ctrl-C or SIGTERM during the block takes effect when it ends, as it would have: for steps that must not stop
+    halfway (a swap, the clean-up after a failure). A signal the process ignores stays ignored. (Only the main thread
+    handles signals; elsewhere the block runs as it is.)"""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    deferred = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.getsignal(signum) for signum in deferred}
+    for signum in deferred:
+        if previous[signum] is not signal.SIG_IGN:
+            signal.signal(signum, lambda number, _frame: caught.append(number))
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and callable(previous):
-        previous(signal.SIGINT, None)  # Python's default handler raises KeyboardInterrupt
+        for signum in deferred:
+            signal.signal(signum, previous[signum])
+    for signum in dict.fromkeys(caught):  # each once, in the order they came
+        handler = previous[signum]
+        if callable(handler):
+            handler(signum, None)  # Python's own for SIGINT raises KeyboardInterrupt; a worker's SIGTERM ends it
+        elif handler == signal.SIG_DFL:
+            signal.raise_signal(signum)
 
 
 def build_year(
@@ -639,15 +649,20 @@ def build_years(
             drop_failed(reports_dir, year)
             log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
     except BrokenProcessPool:
-        stop_workers(pool)
-        drop_unpublished(futures)
+        with interrupts_deferred():  # a Ctrl-C here cut the clean-up short and left workers running
+            stop_workers(pool)
+            drop_unpublished(futures)
         raise BuildError(
             "a build worker ended without a word (killed, or out of memory); the years it built are unchanged: "
             "run the build again"
         ) from None
     except BaseException:
-        stop_workers(pool)  # Ctrl-C or a failed year: no worker finishes and swaps in after we report
-        drop_unpublished(futures)
+        # Ctrl-C or a failed year: no worker finishes and swaps in after we report. Another Ctrl-C waits for the
+        # clean-up (one landing in it left the workers running and the command hung at exit: a helper's burst).
+        with interrupts_deferred():
+            stop_workers(pool)
+            drop_unpublished(futures)
+            fitting.close()
         raise
     finally:
         fitting.close()
