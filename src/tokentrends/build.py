@@ -196,19 +196,16 @@ def swap_into_place(built: Path, final: Path) -> None:
     second rename that fails puts the old report back; a process killed between them leaves `.old-<name>-<pid>`,
     which the next run puts back (clean_leftovers)."""
     old = final.with_name(f".old-{final.name}-{os.getpid()}")
-    try:
-        with interrupts_deferred():
-            if final.exists():
-                final.rename(old)
-            try:
-                built.rename(final)
-            except BaseException:
-                if old.exists() and not final.exists():
-                    old.rename(final)
-                raise
-    finally:
+    with interrupts_deferred():
         if final.exists():
-            shutil.rmtree(old, ignore_errors=True)
+            final.rename(old)
+        try:
+            built.rename(final)
+        except BaseException:
+            if old.exists() and not final.exists():
+                old.rename(final)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
 
 
 @contextmanager
