@@ -547,3 +547,17 @@ def test__interrupts_deferred__a_sigterm_waits_for_the_block_and_an_ignored_sign
         assert seen == ["block done", "handled"]
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def test__one_interrupt__the_first_ctrl_c_raises_and_the_next_ones_wait_for_nothing():
+    before = signal.getsignal(signal.SIGINT)
+    cleaned = []
+    with pytest.raises(KeyboardInterrupt), build.one_interrupt():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(1)  # the first Ctrl-C lands here
+        finally:
+            os.kill(os.getpid(), signal.SIGINT)  # a second one, as the clean-up begins: ignored
+            cleaned.append("clean-up ran whole")
+    assert cleaned == ["clean-up ran whole"]
+    assert signal.getsignal(signal.SIGINT) is before

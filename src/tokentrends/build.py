@@ -235,6 +235,27 @@ def interrupts_deferred() -> Iterator[None]:
             signal.raise_signal(signum)
 
 
+@contextmanager
+def one_interrupt() -> Iterator[None]:
+    """In the block, the first Ctrl-C raises KeyboardInterrupt and the next ones are ignored, so that the clean-up it
+    starts runs whole. (Only the main thread handles signals; elsewhere the block runs as it is.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    raised = []
+
+    def first_only(_signum: int, _frame: object) -> None:
+        if not raised:
+            raised.append(True)
+            raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, first_only)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def build_year(
     year: int, processed_dir: Path, reports_dir: Path, top_n: int, source: Path, stamp: str | None
 ) -> tuple[int, float, Path | None]:
@@ -614,6 +635,9 @@ def build_years(
     )
     fitting = ExitStack()
     futures: list[Future] = []
+    finished = False
+    interrupts = ExitStack()
+    interrupts.enter_context(one_interrupt())  # before the try: a second Ctrl-C cannot cut the clean-up short
     try:
         # The workers are running once their first task is done; the fitting lock is taken after, so that they do
         # not inherit it (an OS lock goes with every process holding its file), and before they are given their
@@ -645,24 +669,21 @@ def build_years(
                 seconds += time.perf_counter() - started
             drop_failed(reports_dir, year)
             log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
+        finished = True
     except BrokenProcessPool:
-        with interrupts_deferred():  # a Ctrl-C here cut the clean-up short and left workers running
-            stop_workers(pool)
-            drop_unpublished(futures)
         raise BuildError(
-            "a build worker ended without a word (killed, or out of memory); the years it built are unchanged: "
-            "run the build again"
+            "a build worker ended without a word (killed, or out of memory); the years it built are unchanged "
+            "(a year it was putting in place is put back at the next run): run the build again"
         ) from None
-    except BaseException:
-        # Ctrl-C or a failed year: no worker finishes and swaps in after we report. Another Ctrl-C waits for the
-        # clean-up (one landing in it left the workers running and the command hung at exit: a helper's burst).
-        with interrupts_deferred():
-            stop_workers(pool)
-            drop_unpublished(futures)
-            fitting.close()
-        raise
     finally:
-        fitting.close()
+        # A Ctrl-C or a failed year: no worker finishes and swaps in after we report. Only the first Ctrl-C counts
+        # until this is done (one_interrupt, set before the try): a second one landing in the clean-up, or even as
+        # it began, left the workers running and the command hung at exit (a helper's burst of Ctrl-Cs).
+        with interrupts:
+            if not finished:
+                stop_workers(pool)
+                drop_unpublished(futures)
+            fitting.close()
     pool.shutdown()
 
 
