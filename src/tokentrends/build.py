@@ -636,50 +636,49 @@ def build_years(
     fitting = ExitStack()
     futures: list[Future] = []
     finished = False
-    interrupts = ExitStack()
-    interrupts.enter_context(one_interrupt())  # before the try: a second Ctrl-C cannot cut the clean-up short
-    try:
-        # The workers are running once their first task is done; the fitting lock is taken after, so that they do
-        # not inherit it (an OS lock goes with every process holding its file), and before they are given their
-        # years, so that they wait for the fits instead of making them.
-        pool.submit(_started).result()
-        if fits_wanted:
-            fitting.enter_context(fitting_lock())
-        futures = [
-            pool.submit(build_year, year, processed_dir, reports_dir, top_n, source, None if html_here else stamp)
-            for year, stamp in todo.items()
-        ]
-        if fits_wanted:
-            # The years' backtests replay the same origins: this process fits each once, while the workers compute
-            # their other sections (the sections reading the backtest come last).
-            with fitting:  # the years' records end with the last year built (a claim's is cut earlier still)
-                fitted = fit(totals[totals["report_year"] <= max(todo)])
-            if fitted:
-                log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
-        # One exporter here, made while the workers run their notebooks, where a worker would make its own (~0.2 s
-        # of compiling templates and selectors) holding its GIL while papermill's thread relays its kernel's outputs:
-        # a cold build ~0.05 s faster (ABBA, 13 blocks). A build that merged nothing has not loaded nbconvert here,
-        # and loading it now would hold up the workers' start: 0.1 s slower after a prose edit.
-        exporter = html_exporter() if html_here else None
-        for done, future in enumerate(as_completed(futures), 1):
-            year, seconds, built = future.result()
-            if built is not None:
-                started = time.perf_counter()
-                publish_year(built, reports_dir / str(year), todo[year], exporter)
-                seconds += time.perf_counter() - started
-            drop_failed(reports_dir, year)
-            log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
-        finished = True
-    except BrokenProcessPool:
-        raise BuildError(
-            "a build worker ended without a word (killed, or out of memory); the years it built are unchanged "
-            "(a year it was putting in place is put back at the next run): run the build again"
-        ) from None
-    finally:
-        # A Ctrl-C or a failed year: no worker finishes and swaps in after we report. Only the first Ctrl-C counts
-        # until this is done (one_interrupt, set before the try): a second one landing in the clean-up, or even as
-        # it began, left the workers running and the command hung at exit (a helper's burst of Ctrl-Cs).
-        with interrupts:
+    # Only the first Ctrl-C counts until the clean-up below is done: a second one landing in it, or even as it began,
+    # left the workers running and the command hung at exit (a helper's burst of Ctrl-Cs).
+    with one_interrupt():
+        try:
+            # The workers are running once their first task is done; the fitting lock is taken after, so that they do
+            # not inherit it (an OS lock goes with every process holding its file), and before they are given their
+            # years, so that they wait for the fits instead of making them.
+            pool.submit(_started).result()
+            if fits_wanted:
+                fitting.enter_context(fitting_lock())
+            futures = [
+                pool.submit(build_year, year, processed_dir, reports_dir, top_n, source, None if html_here else stamp)
+                for year, stamp in todo.items()
+            ]
+            if fits_wanted:
+                # The years' backtests replay the same origins: this process fits each once, while the workers compute
+                # their other sections (the sections reading the backtest come last).
+                with fitting:  # the years' records end with the last year built (a claim's is cut earlier still)
+                    fitted = fit(totals[totals["report_year"] <= max(todo)])
+                if fitted:
+                    log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
+            # One exporter here, made while the workers run their notebooks, where a worker would make its own
+            # (~0.2 s of compiling templates and selectors) holding its GIL while papermill's thread relays its
+            # kernel's outputs: a cold build ~0.05 s faster (ABBA, 13 blocks). A build that merged nothing has not
+            # loaded nbconvert here, and loading it now would hold up the workers' start: 0.1 s slower after a prose
+            # edit.
+            exporter = html_exporter() if html_here else None
+            for done, future in enumerate(as_completed(futures), 1):
+                year, seconds, built = future.result()
+                if built is not None:
+                    started = time.perf_counter()
+                    publish_year(built, reports_dir / str(year), todo[year], exporter)
+                    seconds += time.perf_counter() - started
+                drop_failed(reports_dir, year)
+                log(f"  [{done}/{len(futures)}] {year}: built in {seconds:.1f}s -> {reports_dir / str(year)}")
+            finished = True
+        except BrokenProcessPool:
+            raise BuildError(
+                "a build worker ended without a word (killed, or out of memory); the years it built are unchanged "
+                "(a year it was putting in place is put back at the next run): run the build again"
+            ) from None
+        finally:
+            # A Ctrl-C or a failed year: no worker finishes and swaps in after we report.
             if not finished:
                 stop_workers(pool)
                 drop_unpublished(futures)
