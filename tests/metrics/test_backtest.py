@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -340,3 +342,41 @@ def test__real_claim_pace_through_december_not_yet_measurable(shared_data, tmp_p
     assert pace["verdict"] == claims.CANNOT
     assert pace["value"]["measurable_from"] == "2027-01-04" and "measured from 4 Jan 2027" in pace["why"]
     assert pace["value"]["horizon"] == 13 and pace["value"]["low"] < pace["value"]["projected"] < pace["value"]["high"]
+
+
+FIT_IN_A_FRESH_PROCESS = r"""
+import json, sys
+import numpy as np
+from tokentrends.metrics import backtest
+if sys.argv[1] == "as-the-build-loads":
+    backtest.load_ets()
+from scipy import stats
+from scipy._lib import _array_api
+y = np.log(np.linspace(100.0, 900.0, 30) * (1 + 0.05 * np.sin(np.arange(30))))
+forecast = backtest.ets_damped_forecast(np.arange(30), y, np.arange(1, 14))
+print(json.dumps({
+    "forecast": forecast.tolist(),
+    "decorator_back": _array_api.xp_capabilities.__name__ == "xp_capabilities",
+    "table_note": "Array API Standard Support" in (stats.ttest_ind.__doc__ or ""),
+}))
+"""
+
+
+@pytest.mark.slow
+def test__load_ets__scipy_docstrings_as_written_same_fits_decorator_back():
+    """The build's fitter loads statsmodels without scipy's docstring tables (load_ets): its fits are the very
+    numbers of a plain import, and scipy's decorator is back for whatever loads after. Each side in a fresh
+    interpreter, since a module loads once per process."""
+
+    def run(how: str) -> dict:
+        done = subprocess.run(
+            [sys.executable, "-c", FIT_IN_A_FRESH_PROCESS, how], capture_output=True, text=True, check=True
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    built, plain = run("as-the-build-loads"), run("plain")
+    assert built["forecast"] == plain["forecast"]  # exactly: the same code computes them
+    assert built["decorator_back"] and plain["decorator_back"]
+    # The tables were left out where the build loads (the point of it), and are there in a plain import: a scipy
+    # that stops decorating makes this fail, and scipy_docstrings_as_written can go.
+    assert plain["table_note"] and not built["table_note"]

@@ -36,7 +36,8 @@ from __future__ import annotations
 import bisect
 import math
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -109,10 +110,43 @@ def ets_model() -> type:
 
 
 def load_ets() -> None:
-    """Load what a fit needs (statsmodels, scipy's thread pools): ~0.6 s, which the build spends in a process of its
-    own while it merges (build.py). Loaded as long-lived modules (heap.py): no collection walks them after."""
-    with loading_modules():
+    """Load what a fit needs (statsmodels, scipy's thread pools): ~0.45 s, which the build spends in a process of its
+    own while it merges (build.py). Loaded as long-lived modules (heap.py): no collection walks them after, and
+    without scipy's docstring tables (scipy_docstrings_as_written)."""
+    with loading_modules(), scipy_docstrings_as_written():
         _blas()
+
+
+@contextmanager
+def scipy_docstrings_as_written() -> Iterator[None]:
+    """scipy's modules loaded in the block keep their functions' docstrings as written. scipy's `xp_capabilities`
+    decorator parses and rewrites the docstring of ~650 functions as scipy.stats loads, to add a table of the array
+    libraries each supports (and notes the function for scipy's own test suite); nothing it does changes what a
+    function computes. It was 0.27 of the 0.7 core-s statsmodels took to load in the build's fitter (a cold build
+    ~0.06 s faster, ABBA). Only while the block runs, so a later import is as scipy made it; a scipy without the
+    decorator loads as it is."""
+    try:
+        from scipy._lib import _array_api  # noqa: PLC0415 (scipy loads with statsmodels, only where a fit is made)
+    except ImportError:
+        yield
+        return
+    decorator = getattr(_array_api, "xp_capabilities", None)
+    if decorator is None:
+        yield
+        return
+    _array_api.xp_capabilities = _docstring_left_as_written
+    try:
+        yield
+    finally:
+        _array_api.xp_capabilities = decorator
+
+
+def _docstring_left_as_written(**_capabilities: object) -> Callable[[Callable], Callable]:
+    return _unchanged
+
+
+def _unchanged(function: Callable) -> Callable:
+    return function
 
 
 @lru_cache(maxsize=1)
