@@ -120,6 +120,25 @@ def test__forked_call__loads_at_start_then_answers_the_call_from_its_own_process
     assert doubled == 42 and pid != here and loaded.read_text() == str(pid)
 
 
+def test__forked_call__send_starts_the_work_result_waits_for_it(tmp_path: Path):
+    """The build sends the fitter its record before starting the year workers and waits for the count later: the
+    work must run as soon as it is sent, not when the result is asked for."""
+    began = tmp_path / "began"
+
+    def work(n):
+        began.write_text(str(n))
+        return n + 1
+
+    with ForkedCall(lambda: None, work, doing="fitting") as call:
+        call.start()
+        call.send(41)
+        deadline = time.monotonic() + 10
+        while not began.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert began.read_text() == "41"  # begun with no result asked for
+        assert call.result() == 42
+
+
 def test__forked_call__the_work_s_error_and_a_failed_load_are_raised_here_when_called():
     def fail(_n):
         raise InputError("/data/x.csv", "no such column", row=3)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -594,7 +595,7 @@ def _build_reports(
         )
     if todo:
         merged = fitter.started  # the fitter starts with a merge, during which this process loaded the year builder
-        fit = fitter if merged else fit_every_origin
+        fit = fits_in(fitter) if merged else fits_here
         build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit, html_here=merged)
     fitter.close()  # asked once, or not needed: it ends before the static files are drawn
     write_index(reports_dir)
@@ -608,6 +609,25 @@ def _build_reports(
     return list(todo)
 
 
+# Starts the fits of a record (every origin of its weekly totals) and returns what waits for them: the count made.
+FitStart = Callable[[pd.DataFrame], Callable[[], int]]
+
+
+def fits_here(totals: pd.DataFrame) -> Callable[[], int]:
+    """The fits made in this process, when waited for (build_years waits holding the fitting lock)."""
+    return partial(fit_every_origin, totals)
+
+
+def fits_in(fitter: ForkedCall) -> FitStart:
+    """The fits made in the fitter's process, begun at once: it fits while the year workers start."""
+
+    def start(totals: pd.DataFrame) -> Callable[[], int]:
+        fitter.send(totals)
+        return fitter.result
+
+    return start
+
+
 def build_years(
     todo: dict[int, str],
     processed_dir: Path,
@@ -617,7 +637,7 @@ def build_years(
     totals: pd.DataFrame,
     jobs: int | None,
     log,
-    fit: Callable[[pd.DataFrame], int] = fit_every_origin,
+    fit: FitStart = fits_here,
     html_here: bool = False,
 ) -> None:
     """Build the years in `todo` ({year: stamp}) on parallel workers; `totals` (every year's weekly totals) are the
@@ -640,6 +660,12 @@ def build_years(
     # left the workers running and the command hung at exit (a helper's burst of Ctrl-Cs).
     with one_interrupt():
         try:
+            if fits_wanted:
+                # The years' backtests replay the same origins: they are fitted once, for every year, while the workers
+                # start and compute their other sections (the sections reading the backtest come last). The fitter
+                # begins now (it sat idle while the workers started: a cold build ~0.05 s faster); no worker reads a
+                # fit before the lock below is taken. The years' records end with the last year built.
+                fitted = fit(totals[totals["report_year"] <= max(todo)])
             # The workers are running once their first task is done; the fitting lock is taken after, so that they do
             # not inherit it (an OS lock goes with every process holding its file), and before they are given their
             # years, so that they wait for the fits instead of making them.
@@ -651,12 +677,10 @@ def build_years(
                 for year, stamp in todo.items()
             ]
             if fits_wanted:
-                # The years' backtests replay the same origins: this process fits each once, while the workers compute
-                # their other sections (the sections reading the backtest come last).
-                with fitting:  # the years' records end with the last year built (a claim's is cut earlier still)
-                    fitted = fit(totals[totals["report_year"] <= max(todo)])
-                if fitted:
-                    log(f"  the outlook's smoothing fitted at {fitted} origin(s), once for every year")
+                with fitting:
+                    count = fitted()
+                if count:
+                    log(f"  the outlook's smoothing fitted at {count} origin(s), once for every year")
             # One exporter here, made while the workers run their notebooks, where a worker would make its own
             # (~0.2 s of compiling templates and selectors) holding its GIL while papermill's thread relays its
             # kernel's outputs: a cold build ~0.05 s faster (ABBA, 13 blocks). A build that merged nothing has not

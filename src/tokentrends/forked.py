@@ -167,19 +167,35 @@ class ForkedCall(Generic[A, T]):
             child_end.close()  # the child's: this process keeps its own end only
 
     def __call__(self, argument: A) -> T:
+        self.send(argument)
+        return self.result()
+
+    def send(self, argument: A) -> None:
+        """Start the work on `argument` (the call without its wait: result() waits)."""
         if self._child is None or self._connection is None:
             raise RuntimeError("ForkedCall called before start()")
         try:
             self._connection.send(argument)
+        except OSError:
+            raise self._lost() from None
+
+    def result(self) -> T:
+        """What the work sent (send first) returned, once it is done."""
+        if self._connection is None:
+            raise RuntimeError("ForkedCall called before start()")
+        try:
             kind, value = self._connection.recv()
         except (EOFError, OSError):
-            raise BuildError(
-                f"the process {self.doing} ended without a word (exit code {_exit_code(self._child)}: killed, or out "
-                "of memory): run it again"
-            ) from None
+            raise self._lost() from None
         if kind == "error":
             raise value
         return value
+
+    def _lost(self) -> BuildError:
+        return BuildError(
+            f"the process {self.doing} ended without a word (exit code {_exit_code(self._child)}: killed, or out of "
+            "memory): run it again"
+        )
 
     def close(self) -> None:
         if self._connection is not None:
