@@ -181,8 +181,9 @@ class YearContext:
         """A model's display name for prose and tables (the permaslug stays in tooltips, CSVs and figures.json)."""
         return self.display_names.get(slug, slug)
 
-    @property
+    @cached_property
     def display_names(self) -> dict[str, str]:
+        """Permaslug -> display name, made once a year (name() asks for it sentence by sentence)."""
         models = self.prepared.models
         if "display_name" not in models.columns:
             return {}
