@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -178,6 +179,27 @@ def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback
     outputs = [o for cell in kept.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     assert any(o.get("text", "").strip() == "before" for o in outputs)  # cells before the failure ran and were saved
     assert any(o.get("ename") == "ValueError" for o in outputs)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no Unix nice here: the background runs as it is")
+def test__execute_notebook_in_background__the_kernel_runs_nicer_the_caller_does_not(tmp_path):
+    """The build runs each year's notebook from a thread of its own while the main thread renders the page: the
+    thread and the kernel it starts are niced (BACKGROUND_NICENESS), the rendering thread keeps its priority."""
+    source = tmp_path / "nice.py"
+    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nimport os\nprint("niceness", os.nice(0))\n')
+    (tmp_path / "build").mkdir()
+    here = os.nice(0)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(
+            build.execute_notebook_in_background, source, tmp_path / "build" / "report.ipynb", {"year": 2031}
+        ).result()
+    assert os.nice(0) == here  # the caller's thread is as it was
+    executed = nbformat.read(tmp_path / "build" / "report.ipynb", as_version=4)
+    outputs = [o for cell in executed.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    printed = "".join(o.get("text", "") for o in outputs)
+    expected = min(here + build.BACKGROUND_NICENESS, 19)  # 19: the least priority there is
+    assert f"niceness {expected}" in printed
 
 
 @pytest.mark.slow
