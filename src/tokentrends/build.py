@@ -698,7 +698,7 @@ def build_years(
             # The workers are running once their first task is done; the fitting lock is taken after, so that they do
             # not inherit it (an OS lock goes with every process holding its file), and before they are given their
             # years, so that they wait for the fits instead of making them.
-            pool.submit(_started).result()
+            start_workers(pool)
             if fits_wanted:
                 fitting.enter_context(fitting_lock())
             futures = [
@@ -746,6 +746,18 @@ def drop_unpublished(futures: list[Future]) -> None:
             built = future.result()[2]
             if built is not None:  # None: the worker published it
                 shutil.rmtree(built, ignore_errors=True)  # gone already once published (renamed in)
+
+
+def start_workers(pool: ProcessPoolExecutor) -> None:
+    """Start the pool's processes (its first task runs once they are up) with Ctrl-C held while they are forked: one
+    that landed then was lost in an at-fork hook (the build ran on to the end, and the next Ctrl-Cs were ignored) or
+    killed a worker before it ignored it (a misleading "worker ended without a word"). It takes effect here, once they
+    are running, and the build stops them as for any Ctrl-C. Held twice: the signal mask keeps it from this thread
+    and from the new processes until they ignore it (_worker_init), and the deferred handler catches it where another
+    thread of this process received it (Python then runs the handler in this one, mid-fork)."""
+    with interrupts_deferred(), sigint_held():
+        started = pool.submit(_started)  # submitting forks the processes
+    started.result()
 
 
 def _started() -> None:
