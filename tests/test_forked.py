@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tokentrends.errors import BuildError, InputError
-from tokentrends.forked import ForkedCall, run_forked, sigint_held
+from tokentrends.forked import ForkedCall, run_forked
+from tokentrends.signals import sigint_held
 
 
 def test__run_forked__returns_the_result_and_passes_on_every_log_line_in_order_while_meanwhile_runs_here():

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, quiet
-from tokentrends import build, cli, fingerprint
+from tokentrends import build, cli, fingerprint, signals
 from tokentrends.errors import BuildError, InputError
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import read_rankings_csv
@@ -537,12 +537,12 @@ def test__interrupts_deferred__a_sigterm_waits_for_the_block_and_an_ignored_sign
     seen: list[str] = []
     before = signal.signal(signal.SIGTERM, lambda *_: seen.append("handled"))  # as a worker's _abandon
     try:
-        with build.interrupts_deferred():
+        with signals.interrupts_deferred():
             os.kill(os.getpid(), signal.SIGTERM)
             seen.append("block done")
         assert seen == ["block done", "handled"]
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        with build.interrupts_deferred():
+        with signals.interrupts_deferred():
             assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
             os.kill(os.getpid(), signal.SIGTERM)
         assert seen == ["block done", "handled"]
@@ -553,7 +553,7 @@ def test__interrupts_deferred__a_sigterm_waits_for_the_block_and_an_ignored_sign
 def test__one_interrupt__the_first_ctrl_c_raises_and_the_next_ones_wait_for_nothing():
     before = signal.getsignal(signal.SIGINT)
     cleaned = []
-    with pytest.raises(KeyboardInterrupt), build.one_interrupt():
+    with pytest.raises(KeyboardInterrupt), signals.one_interrupt():
         try:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1)  # the first Ctrl-C lands here

@@ -16,12 +16,11 @@ import shutil
 import signal
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 from types import ModuleType
@@ -35,7 +34,7 @@ from traitlets.config import Config
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
 from tokentrends.fingerprint import hash_files, hash_json
-from tokentrends.forked import ForkedCall, run_forked, sigint_held
+from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
@@ -51,6 +50,7 @@ from tokentrends.report.page import (
     prune_pages,
     prune_stored_sections,
 )
+from tokentrends.signals import interrupts_deferred, one_interrupt, sigint_held
 
 NOTEBOOK = "year_in_review.py"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "render" / "templates"
@@ -229,54 +229,6 @@ def swap_into_place(built: Path, final: Path) -> None:
                 old.rename(final)
             raise
         shutil.rmtree(old, ignore_errors=True)
-
-
-@contextmanager
-def interrupts_deferred() -> Iterator[None]:
-    """A Ctrl-C or SIGTERM during the block takes effect when it ends, as it would have: for steps that must not stop
-    halfway (a swap, the clean-up after a failure). A signal the process ignores stays ignored. (Only the main thread
-    handles signals; elsewhere the block runs as it is.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    deferred = (signal.SIGINT, signal.SIGTERM)
-    previous = {signum: signal.getsignal(signum) for signum in deferred}
-    for signum in deferred:
-        if previous[signum] is not signal.SIG_IGN:
-            signal.signal(signum, lambda number, _frame: caught.append(number))
-    try:
-        yield
-    finally:
-        for signum in deferred:
-            signal.signal(signum, previous[signum])
-    for signum in dict.fromkeys(caught):  # each once, in the order they came
-        handler = previous[signum]
-        if callable(handler):
-            handler(signum, None)  # Python's own for SIGINT raises KeyboardInterrupt; a worker's SIGTERM ends it
-        elif handler == signal.SIG_DFL:
-            signal.raise_signal(signum)
-
-
-@contextmanager
-def one_interrupt() -> Iterator[None]:
-    """In the block, the first Ctrl-C raises KeyboardInterrupt and the next ones are ignored, so that the clean-up it
-    starts runs whole. (Only the main thread handles signals; elsewhere the block runs as it is.)"""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    raised = []
-
-    def first_only(_signum: int, _frame: object) -> None:
-        if not raised:
-            raised.append(True)
-            raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGINT, first_only)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def build_year(
@@ -773,10 +725,8 @@ def start_workers(pool: ProcessPoolExecutor) -> None:
     """Start the pool's processes (its first task runs once they are up) with Ctrl-C held while they are forked: one
     that landed then was lost in an at-fork hook (the build ran on to the end, and the next Ctrl-Cs were ignored) or
     killed a worker before it ignored it (a misleading "worker ended without a word"). It takes effect here, once they
-    are running, and the build stops them as for any Ctrl-C. Held twice: the signal mask keeps it from this thread
-    and from the new processes until they ignore it (_worker_init), and the deferred handler catches it where another
-    thread of this process received it (Python then runs the handler in this one, mid-fork)."""
-    with interrupts_deferred(), sigint_held():
+    are running, and the build stops them as for any Ctrl-C."""
+    with sigint_held():
         started = pool.submit(_started)  # submitting forks the processes
     started.result()
 

@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 
 from tokentrends.errors import BuildError
 from tokentrends.heap import inherited_frozen
+from tokentrends.signals import sigint_held
 
 T = TypeVar("T")
 A = TypeVar("A")
@@ -83,22 +84,6 @@ def _answering(send: Connection, doing: str) -> Iterator[None]:
         _send_error(send, exc, doing)
     finally:
         send.close()
-
-
-@contextmanager
-def sigint_held() -> Iterator[None]:
-    """SIGINT blocked while a process is forked or spawned: a Ctrl-C that lands then reaches this process once it is
-    done (as a KeyboardInterrupt, where the caller ends the child) instead of being lost in an at-fork hook or killing
-    the child before it ignores it; the child, which starts with it blocked (a spawned one too: the mask survives
-    exec), unblocks it once ignored (_as_child_of, build._worker_init)."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _as_child_of(parent: int) -> None:
