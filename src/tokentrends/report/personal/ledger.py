@@ -121,7 +121,7 @@ STATEMENTS = (
     ("efficient-faster", "You moved to efficient-tier models faster than the market.", efficient_faster),
     (
         "quick-adopter",
-        f"You picked up new models within {ADOPTION_DAYS} days of their entering the market's top 50.",
+        f"You picked up new models within {ADOPTION_DAYS} days of their first appearing in the market's daily ranking.",
         quick_adopter,
     ),
     ("below-list", "You paid less per million tokens than the market's list price for the same tokens.", below_list),
