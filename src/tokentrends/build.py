@@ -38,6 +38,7 @@ from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
+from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels
 from tokentrends.metrics import backtest, weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -210,6 +211,7 @@ def _papermill(papermill, raw: Path, executed: Path, parameters: dict) -> None:
         # ipykernel logs as an ERROR; cell failures still reach papermill as errors. No input history: a build's
         # cells are not a session to recall (and each would be a write to ~/.ipython's database).
         extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
+        kernel_manager_class=kernel_manager_class(),  # a stopped worker starts no kernel (kernel_launch.py)
     )
 
 
@@ -362,8 +364,10 @@ def _abandon(*_args) -> None:
     swallowed inside papermill's event loop and left the worker hanging.)"""
     me = os.getpid()
     # The kernel first: it writes into the build folder, and a file it adds while rmtree walks the folder leaves the
-    # folder behind. Then the folder is moved aside, so that papermill's thread (still running in this process)
+    # folder behind. No kernel starts after this scan (no_more_kernels; one starting now is waited for, so that the
+    # scan finds it). Then the folder is moved aside, so that papermill's thread (still running in this process)
     # cannot write into it either, and removed.
+    no_more_kernels()
     for child in _children(me):
         try:
             os.kill(child, signal.SIGKILL)
