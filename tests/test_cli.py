@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -70,6 +71,34 @@ runpy.run_module("tokentrends", run_name="__main__")
 
 def test__cli__a_ctrl_c_while_the_modules_load_is_one_line_and_exit_130():
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_WHILE_LOADING], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 130
+    assert done.stderr.strip() == "interrupted: nothing half-written is kept; run the same command again to resume"
+
+
+INTERRUPTED_IN_GENERATED_CODE = """
+import runpy, sys
+import tokentrends.cli
+
+def build_reports(*args, **kwargs):  # a Ctrl-C while code made from a string runs (a dataclass being made, say)
+    exec("raise KeyboardInterrupt")
+
+tokentrends.cli.build_reports = build_reports
+sys.argv = ["tokentrends", "report"]
+runpy.run_module("tokentrends", run_name="__main__", alter_sys=True)
+"""
+
+
+def test__cli__a_ctrl_c_in_code_made_from_a_string_still_exits_130_under_python_m(tmp_path):
+    """`python -m` exits by SIGINT (-2, not 130) after any KeyboardInterrupt that passed through exec/eval of a
+    string, caught or not (CPython's flag for an unhandled Ctrl-C): 3 builds of 20 Ctrl-C'd 0.2 s in did."""
+    (tmp_path / "ctrl_c_in_exec.py").write_text(INTERRUPTED_IN_GENERATED_CODE)
+    done = subprocess.run(
+        [sys.executable, "-m", "ctrl_c_in_exec"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])},
+    )
     assert done.returncode == 130
     assert done.stderr.strip() == "interrupted: nothing half-written is kept; run the same command again to resume"
 

@@ -22,6 +22,7 @@ from tokentrends.inputs.prepare import prepare_data_dir
 from tokentrends.inputs.sample import write_sample
 from tokentrends.paths import default_data_dir, project_root
 from tokentrends.render.chart_renders import render_chart_files
+from tokentrends.signals import interrupt_handled
 
 
 def _years(value: str) -> list[int] | None:
@@ -187,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        interrupt_handled()
         print(INTERRUPTED, file=sys.stderr)
         return 130
     except BrokenPipeError:
