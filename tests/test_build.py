@@ -8,6 +8,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -200,6 +201,23 @@ def test__execute_notebook_in_background__the_kernel_runs_nicer_the_caller_does_
     printed = "".join(o.get("text", "") for o in outputs)
     expected = min(here + build.BACKGROUND_NICENESS, 19)  # 19: the least priority there is
     assert f"niceness {expected}" in printed
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no Unix nice here: the background runs as it is")
+def test__load_fitter__statsmodels_loads_niced_and_the_fits_keep_their_priority(monkeypatch):
+    """The fitter loads statsmodels in a niced thread (the year workers' start goes first) and fits in the thread
+    that called it, whose priority is unchanged (the pages wait for the fits)."""
+    seen = {}
+
+    def load_ets() -> None:
+        seen["loader"] = os.nice(0)
+        seen["loader_is_main"] = threading.current_thread() is threading.main_thread()
+
+    monkeypatch.setattr(build.backtest, "load_ets", load_ets)
+    here = os.nice(0)
+    build.load_fitter()
+    assert os.nice(0) == here
+    assert seen == {"loader": min(here + build.BACKGROUND_NICENESS, 19), "loader_is_main": False}
 
 
 @pytest.mark.slow
