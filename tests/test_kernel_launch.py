@@ -7,6 +7,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 
 STOPPED_THEN_LAUNCH = """
@@ -67,6 +69,7 @@ def test__no_more_kernels__waits_for_a_launch_under_way_so_its_kernel_can_be_fou
     assert result["waited"] >= 0.25 and result["stopped"] is True
 
 
+@pytest.mark.slow  # a kernel's start
 def test__kernel_manager_class__launches_a_kernel_as_nbclient_s_default_does():
     """Until stopped, the class is jupyter_client's AsyncKernelManager: its kernel starts and answers."""
     code = """
