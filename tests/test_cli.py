@@ -103,6 +103,34 @@ def test__cli__a_ctrl_c_in_code_made_from_a_string_still_exits_130_under_python_
     assert done.stderr.strip() == "interrupted: nothing half-written is kept; run the same command again to resume"
 
 
+CTRL_C_AS_THE_INTERPRETER_ENDS = """
+import atexit, os, signal, sys, time
+import tokentrends.cli
+
+def main(argv=None):
+    print("done")
+    return 0
+
+def ctrl_c_at_exit():  # a Ctrl-C once the command is done, as the interpreter shuts down (~0.1 s after a build)
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.05)
+
+tokentrends.cli.main = main
+atexit.register(ctrl_c_at_exit)
+import runpy
+runpy.run_module("tokentrends", run_name="__main__")
+"""
+
+
+def test__cli__a_ctrl_c_after_the_command_is_done_leaves_its_exit_status(tmp_path):
+    """The command finished and said so: a Ctrl-C as the interpreter ends changes nothing (it ended the process by
+    SIGINT, status -2 with no line, 8 times in 8 within 100 ms of "reports ready")."""
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_AS_THE_INTERPRETER_ENDS], capture_output=True, text=True, cwd=ROOT
+    )
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "done", "")
+
+
 def test__cli__output_piped_into_a_reader_that_ends_is_one_line_and_exit_141(tmp_path):
     """`... | head -1`: the command stops as a SIGPIPE would stop it, with one line on stderr, not "cannot use"."""
     command = [sys.executable, "-m", "tokentrends", "sample", "--out", str(tmp_path / "sample")]

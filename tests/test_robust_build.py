@@ -393,6 +393,49 @@ def test__build__ctrl_c_as_new_data_s_kernels_start_leaves_no_kernel_and_exits_1
     assert not list(out.glob(".build-*"))
 
 
+@pytest.mark.slow
+def test__build__ctrl_c_while_the_static_files_are_drawn_stops_at_once_and_the_next_run_draws_the_rest(
+    sample_data, tmp_path
+):
+    """The pages are out; a Ctrl-C as their PNG/SVG files are drawn used to wait for every chart of the years being
+    drawn (3-6 s, a helper found). Now it stops the drawing, leaves no half-written file, and the next run draws
+    what is missing."""
+    from tokentrends.render.chart_renders import pending_chart_files
+
+    home = tmp_path / "home"  # a project of its own: no chart drawn yet in its render store
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    env = {**os.environ, "TOKENTRENDS_HOME": str(home)}
+    out = tmp_path / "reports"
+    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data), "--reports-dir", str(out)]
+    proc = subprocess.Popen(
+        [*command, "--jobs", "2"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    for line in proc.stdout:
+        if "drawing the static chart files" in line:
+            break
+    time.sleep(0.5)  # a few charts drawn, others being drawn
+    os.killpg(proc.pid, signal.SIGINT)
+    interrupted = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert time.monotonic() - interrupted < 3
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1].startswith("interrupted: nothing half-written is kept")
+    assert not list(out.rglob(".tmp-*")) and not list((home / "data").rglob(".tmp-*"))
+    assert all(build.report_damage(year) is None for year in out.glob("[0-9]*"))  # the pages are out, whole
+    assert any(pending_chart_files(year) for year in out.glob("[0-9]*"))  # stopped before the end
+
+    again = subprocess.run([*command, "--jobs", "2"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr
+    assert not any(pending_chart_files(year) for year in out.glob("[0-9]*"))
+
+
 def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(sample_data, sample_reports, monkeypatch):
     """Root ignores file modes, so the read-only folder is simulated: every write below reports/ fails."""
     import builtins
@@ -565,6 +608,18 @@ def test__execute_notebook__a_kernel_that_dies_is_one_clear_error(tmp_path):
     source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nimport os\n\nos.kill(os.getpid(), 9)\n')
     with pytest.raises(BuildError, match=r"the kernel running the notebook of 2025 died \(killed, or out of memory\)"):
         build.execute_notebook(source, tmp_path / "report.ipynb", {"year": 2025})
+
+
+def test__one_interrupt__a_process_ignoring_ctrl_c_keeps_ignoring_it():
+    """A build started with Ctrl-C ignored (`nohup`, a background job of a script) is not stopped by one."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with signals.one_interrupt():
+            assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+            signal.raise_signal(signal.SIGINT)  # ignored: nothing is raised
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def test__interrupts_deferred__a_sigterm_waits_for_the_block_and_an_ignored_signal_stays_ignored():

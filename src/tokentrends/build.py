@@ -324,8 +324,9 @@ def one_thread_environment() -> None:
         os.environ.setdefault(variable, "1")
 
 
-def _worker_init(parent: int) -> None:
-    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
+def _worker_init(parent: int, on_stop: Callable[..., None] | None = None) -> None:
+    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C. on_stop: what a
+    SIGTERM does (the parent's stop_workers sends it): _abandon by default."""
     global _PARENT_PID
     _PARENT_PID = parent
     inherited_frozen()
@@ -333,7 +334,7 @@ def _worker_init(parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it was started (sigint_held)
-    signal.signal(signal.SIGTERM, _abandon)
+    signal.signal(signal.SIGTERM, on_stop or _abandon)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
@@ -377,6 +378,12 @@ def _abandon(*_args) -> None:
         for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
             _remove_for_good(tmp)
     os._exit(143)
+
+
+def _stop_drawing(*_args) -> None:
+    """SIGTERM in a worker drawing static chart files: the chart being drawn stops as the exception unwinds (a file
+    half-written is removed by write_atomic), and the worker ends as the pool shuts down."""
+    raise SystemExit(143)
 
 
 def _remove_for_good(folder: Path) -> None:
@@ -505,17 +512,26 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
     log(f"pages ready; drawing the static chart files (PNG, SVG) of {', '.join(p.name for p in pending)}...")
     # Spawned, not forked: a process that has drawn a chart itself (a test, the bench) holds vl-convert's runtime
     # threads, and a forked copy of it waits forever on them in its first render.
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
-        initargs=(os.getpid(),),
-    ) as pool:
-        # Started with Ctrl-C held, which each ignores once it runs _worker_init: a Ctrl-C while they still load
-        # their modules (a spawned process imports pandas first) was a KeyboardInterrupt traceback from each.
-        with sigint_held():
-            drawing = pool.map(render_chart_files, pending)  # submitting starts the processes
-        drawn = sum(drawing)
+        initargs=(os.getpid(), _stop_drawing),
+    )
+    with one_interrupt():  # a second Ctrl-C does not cut the stopping short
+        try:
+            # Started with Ctrl-C held, which each ignores once it runs _worker_init: a Ctrl-C while they still load
+            # their modules (a spawned process imports pandas first) was a KeyboardInterrupt traceback from each.
+            with sigint_held():
+                drawing = pool.map(render_chart_files, pending)  # submitting starts the processes
+            drawn = sum(drawing)
+        except BaseException:
+            # A Ctrl-C (or a failure) stops the drawing now: shutting down alone waited for every chart of the years
+            # being drawn (3-6 s after a Ctrl-C, a helper found). The pages are out already; what is not drawn is
+            # drawn by the next run.
+            stop_workers(pool)
+            raise
+    pool.shutdown()
     log(f"  {drawn} charts drawn")
     return drawn
 

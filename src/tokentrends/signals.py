@@ -41,8 +41,9 @@ def interrupts_deferred() -> Iterator[None]:
 @contextmanager
 def one_interrupt() -> Iterator[None]:
     """In the block, the first Ctrl-C raises KeyboardInterrupt and the next ones are ignored, so that the clean-up it
-    starts runs whole. (Only the main thread handles signals; elsewhere the block runs as it is.)"""
-    if threading.current_thread() is not threading.main_thread():
+    starts runs whole. A process that ignores Ctrl-C (started by `nohup`, or in the background of a script) keeps
+    ignoring it. (Only the main thread handles signals; elsewhere the block runs as it is.)"""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         yield
         return
     raised = []
@@ -76,6 +77,13 @@ def sigint_held() -> Iterator[None]:
             yield
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def ignore_late_interrupts() -> None:
+    """Call once the command has done its work and said so: a Ctrl-C while the interpreter then shuts down (~0.1 s,
+    with Python's handler gone) ended the process by SIGINT with no line (status -2 for a build that had finished);
+    now it is ignored and the status is the command's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def interrupt_handled() -> None:
