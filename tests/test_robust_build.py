@@ -610,6 +610,35 @@ def test__execute_notebook__a_kernel_that_dies_is_one_clear_error(tmp_path):
         build.execute_notebook(source, tmp_path / "report.ipynb", {"year": 2025})
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX only: a worker ends by SIGTERM there")
+def test__abandon__a_second_sigterm_does_not_start_it_again(tmp_path, monkeypatch):
+    """A build process killed outright sends its workers one SIGTERM per thread it had (PR_SET_PDEATHSIG as Linux
+    hands the parenthood to the next thread); each restarted _abandon inside the last, and a worker stayed 30 s. The
+    clean-up now runs once, with SIGTERM ignored, and the worker ends 143."""
+    seen = tmp_path / "seen"
+
+    def remove_for_good(folder: Path) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # another thread of the dead build process ends: another SIGTERM
+        seen.write_text(f"{signal.getsignal(signal.SIGTERM) == signal.SIG_IGN} {folder.name}")
+        shutil.rmtree(folder)
+
+    monkeypatch.setattr(build, "_remove_for_good", remove_for_good)
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            build._REPORTS_DIR = tmp_path
+            (tmp_path / f".build-2031-{os.getpid()}-x").mkdir()
+            signal.signal(signal.SIGTERM, build._abandon)
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)  # _abandon ends the process before this does
+        finally:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 143
+    assert seen.read_text() == f"True .build-2031-{pid}-x"
+    assert not list(tmp_path.glob(".build-*"))
+
+
 def test__one_interrupt__a_process_ignoring_ctrl_c_keeps_ignoring_it():
     """A build started with Ctrl-C ignored (`nohup`, a background job of a script) is not stopped by one."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)

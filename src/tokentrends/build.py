@@ -363,6 +363,10 @@ def merge_while_loading(merge: Callable[[Callable[[str], None]], Path], log) -> 
 def _abandon(*_args) -> None:
     """SIGTERM in a worker: remove its build folder, end its kernel, exit now. (Raising SystemExit instead was
     swallowed inside papermill's event loop and left the worker hanging.)"""
+    # Once: a build process killed outright sends one SIGTERM per thread it had (Linux moves the parenthood of a child
+    # to the next thread as each dies, and each death is a PR_SET_PDEATHSIG signal), and each used to start this
+    # again inside the last: a worker stayed 30 s and more (a CI run; 1 of 10 builds SIGKILLed 1 s in).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     me = os.getpid()
     # The kernel first: it writes into the build folder, and a file it adds while rmtree walks the folder leaves the
     # folder behind. No kernel starts after this scan (no_more_kernels; one starting now is waited for, so that the
@@ -382,7 +386,8 @@ def _abandon(*_args) -> None:
 
 def _stop_drawing(*_args) -> None:
     """SIGTERM in a worker drawing static chart files: the chart being drawn stops as the exception unwinds (a file
-    half-written is removed by write_atomic), and the worker ends as the pool shuts down."""
+    half-written is removed by write_atomic), and the worker ends as the pool shuts down. Once (see _abandon)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise SystemExit(143)
 
 
