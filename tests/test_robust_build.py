@@ -531,6 +531,7 @@ def test__build__a_merge_build_makes_the_html_here_with_one_exporter_else_each_w
     assert all((tmp_path / r / str(year) / "report.html").is_file() for r in ("r", "r2") for year in (2025, 2026))
 
 
+@pytest.mark.slow  # a build, or a kernel: out of make test-fast
 def test__build__a_year_that_fails_to_publish_leaves_no_build_folder_and_no_report(sample_data, tmp_path, monkeypatch):
     def fails(built, *_args):
         shutil.rmtree(built)  # as publish_year does when it fails
@@ -603,6 +604,7 @@ def test__clean_leftovers__puts_back_a_report_a_killed_build_had_moved_aside(tmp
     ]
 
 
+@pytest.mark.slow  # a build, or a kernel: out of make test-fast
 def test__execute_notebook__a_kernel_that_dies_is_one_clear_error(tmp_path):
     source = tmp_path / "dies.py"
     source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nimport os\n\nos.kill(os.getpid(), 9)\n')
