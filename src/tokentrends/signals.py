@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM around the steps that must not stop halfway: forking a process (sigint_held), a swap or a
-clean-up (interrupts_deferred), and a clean-up that a second Ctrl-C must not cut short (one_interrupt); and a Ctrl-C
-the command line handled, told to the interpreter (interrupt_handled). Only the main thread handles signals; elsewhere
-each block runs as it is."""
+clean-up (interrupts_deferred), and a clean-up that a second Ctrl-C must not cut short (one_interrupt); and, for the
+command line, a Ctrl-C it handled told to the interpreter (interrupt_handled) and one after it is done ignored
+(ignore_late_interrupts). Only the main thread handles signals; elsewhere each block runs as it is."""
 
 from __future__ import annotations
 
