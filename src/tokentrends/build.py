@@ -33,6 +33,7 @@ from traitlets.config import Config
 
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
+from tokentrends.files import remove_unfinished_writes
 from tokentrends.fingerprint import hash_files, hash_json
 from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
@@ -378,6 +379,7 @@ def _abandon(*_args) -> None:
             os.kill(child, signal.SIGKILL)
         except OSError:
             pass
+    remove_unfinished_writes()  # a page or section it was storing
     if _REPORTS_DIR is not None:
         for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
             _remove_for_good(tmp)
@@ -385,10 +387,12 @@ def _abandon(*_args) -> None:
 
 
 def _stop_drawing(*_args) -> None:
-    """SIGTERM in a worker drawing static chart files: the chart being drawn stops as the exception unwinds (a file
-    half-written is removed by write_atomic), and the worker ends as the pool shuts down. Once (see _abandon)."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise SystemExit(143)
+    """SIGTERM in a worker drawing static chart files: a file it was writing is removed, and it ends now. (Raising
+    SystemExit stopped the chart, but the pool's worker loop caught it and drew the other year's charts, queued
+    already: ~2 s more, a helper found.)"""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once (see _abandon)
+    remove_unfinished_writes()
+    os._exit(143)
 
 
 def _remove_for_good(folder: Path) -> None:

@@ -30,10 +30,15 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
+# The temporary files being written by this process, for a worker that must end at once (remove_unfinished_writes).
+_unfinished: set[str] = set()
+
+
 def write_atomic(path: Path, payload: bytes) -> None:
     """Write to a temporary sibling, flush it to disk, then rename it over `path` (atomic on one filesystem)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    _unfinished.add(tmp)
     try:
         os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
@@ -44,6 +49,15 @@ def write_atomic(path: Path, payload: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        _unfinished.discard(tmp)
+
+
+def remove_unfinished_writes() -> None:
+    """Remove the temporary files of the writes this process has under way: for a signal handler that ends the
+    process at once (os._exit), where write_atomic's own clean-up never runs."""
+    for tmp in list(_unfinished):
+        Path(tmp).unlink(missing_ok=True)
 
 
 UNUSED_DAYS = 14  # a stored file no build touched for this long is removed

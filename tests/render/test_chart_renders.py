@@ -95,6 +95,28 @@ def test__write_atomic__a_failed_write_leaves_the_old_file_and_no_temporary(tmp_
     assert target.read_bytes() == b"old" and [p.name for p in target.parent.iterdir()] == ["chart.svg"]
 
 
+def test__remove_unfinished_writes__removes_the_temporary_of_a_write_under_way_and_only_it(tmp_path, monkeypatch):
+    """What a worker ending at once (os._exit in its SIGTERM handler) removes: the temporary file of the write it was
+    in, so no `.tmp-*` is left beside a chart or in a store; a finished write is not touched."""
+    from tokentrends import files
+
+    files.write_atomic(tmp_path / "done.svg", b"done")
+    seen = []
+    real_fsync = files.os.fsync
+
+    def fsync_then_ended(fd):  # the worker's handler runs as the payload is being written
+        real_fsync(fd)
+        seen.append(sorted(p.name for p in tmp_path.iterdir()))
+        files.remove_unfinished_writes()
+
+    monkeypatch.setattr(files.os, "fsync", fsync_then_ended)
+    with pytest.raises(FileNotFoundError):  # here the write goes on and finds its temporary gone; os._exit would not
+        files.write_atomic(tmp_path / "chart.svg", b"half")
+    assert len(seen[0]) == 2 and seen[0][0].startswith(".tmp-")  # the write's temporary, and done.svg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done.svg"]
+    assert not files._unfinished
+
+
 def test__unused_fields_dropped__only_columns_the_spec_names_reach_the_page():
     data = pd.DataFrame({"a": ["x"], "b": [1], "helper_rank": [3]})
     spec = charts.alt.Chart(data).mark_bar().encode(x="a:N", y="b:Q").to_dict()
