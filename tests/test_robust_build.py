@@ -436,6 +436,54 @@ def test__build__ctrl_c_while_the_static_files_are_drawn_stops_at_once_and_the_n
     assert not any(pending_chart_files(year) for year in out.glob("[0-9]*"))
 
 
+def _session_processes(sid: int) -> list[int]:
+    """Live processes of session `sid` (a build started in a session of its own, its workers and their kernels)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if entry.name.isdigit() and fields[3] == str(sid) and fields[0] != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow
+def test__build__killed_while_the_static_files_are_drawn_leaves_no_drawing_worker(sample_data, tmp_path):
+    """The drawing workers end with the build process: their SIGTERM (PR_SET_PDEATHSIG) ended the chart by
+    SystemExit, which the pool's worker loop caught, and they waited for work forever (9 builds of 11 SIGKILLed as
+    they drew, a helper found)."""
+    home = tmp_path / "home"  # a project of its own: no chart drawn yet in its render store
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    out = tmp_path / "reports"
+    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data), "--reports-dir", str(out)]
+    proc = subprocess.Popen(
+        [*command, "--jobs", "2"],
+        cwd=ROOT,
+        env={**os.environ, "TOKENTRENDS_HOME": str(home)},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    for line in proc.stdout:
+        if "drawing the static chart files" in line:
+            break
+    time.sleep(0.7)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    while _session_processes(proc.pid) and time.time() < deadline:
+        time.sleep(0.2)
+    left = _session_processes(proc.pid)
+    for pid in left:  # not to leave them to the rest of the run
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+    assert not list(out.rglob(".tmp-*")) and not list((home / "data").rglob(".tmp-*"))
+
+
 def test__build__a_read_only_reports_folder_with_nothing_to_rebuild_is_fine(sample_data, sample_reports, monkeypatch):
     """Root ignores file modes, so the read-only folder is simulated: every write below reports/ fails."""
     import builtins

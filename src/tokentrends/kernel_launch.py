@@ -13,7 +13,8 @@ from typing import Any
 LAUNCH_WAIT_SECONDS = 5.0  # a launch is a fork and an exec: well under this even on a loaded machine
 
 _launching = threading.Lock()
-_stopped = threading.Event()
+_stopped = False  # a plain flag, not a threading.Event: Event.set takes a lock of its own, and a signal handler that
+# interrupted it and called it again (a second SIGTERM) waited on that lock forever
 
 
 class KernelsStopped(RuntimeError):
@@ -23,14 +24,15 @@ class KernelsStopped(RuntimeError):
 def no_more_kernels(timeout: float = LAUNCH_WAIT_SECONDS) -> None:
     """Refuse every kernel launch from now on, once the one under way (if any) has started its process. Safe in a
     signal handler: a launch holding the lock is in another thread (papermill's), and the wait is bounded."""
+    global _stopped
     got = _launching.acquire(timeout=timeout)
-    _stopped.set()
+    _stopped = True
     if got:
         _launching.release()
 
 
 def kernels_stopped() -> bool:
-    return _stopped.is_set()
+    return _stopped
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +44,7 @@ def kernel_manager_class() -> type:
     class StoppableKernelManager(AsyncKernelManager):
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
             with _launching:
-                if _stopped.is_set():
+                if _stopped:
                     raise KernelsStopped("the build is stopping: no kernel is started")
                 await super()._async_launch_kernel(kernel_cmd, **kw)
 
