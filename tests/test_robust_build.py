@@ -393,6 +393,25 @@ def test__build__ctrl_c_as_new_data_s_kernels_start_leaves_no_kernel_and_exits_1
     assert not list(out.glob(".build-*"))
 
 
+def start_drawing(data: Path, tmp_path: Path) -> tuple[subprocess.Popen, list[str], dict]:
+    """`python -m tokentrends report` of `data` into tmp_path/reports, in a project of its own (tmp_path/home: no
+    chart drawn yet in its render store) and a session of its own, returned once its static chart files are being
+    drawn; with the command and environment that run it again."""
+    home = tmp_path / "home"
+    for folder in ("data/reference", "data/claims", "notebooks"):
+        shutil.copytree(ROOT / folder, home / folder)
+    env = {**os.environ, "TOKENTRENDS_HOME": str(home)}
+    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(data)]
+    command += ["--reports-dir", str(tmp_path / "reports"), "--jobs", "2"]
+    proc = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    for line in proc.stdout:
+        if "drawing the static chart files" in line:
+            break
+    return proc, command, env
+
+
 @pytest.mark.slow
 def test__build__ctrl_c_while_the_static_files_are_drawn_stops_at_once_and_the_next_run_draws_the_rest(
     sample_data, tmp_path
@@ -402,24 +421,8 @@ def test__build__ctrl_c_while_the_static_files_are_drawn_stops_at_once_and_the_n
     drawing, leaves no half-written file, and the next run draws what is missing."""
     from tokentrends.render.chart_renders import pending_chart_files
 
-    home = tmp_path / "home"  # a project of its own: no chart drawn yet in its render store
-    for folder in ("data/reference", "data/claims", "notebooks"):
-        shutil.copytree(ROOT / folder, home / folder)
-    env = {**os.environ, "TOKENTRENDS_HOME": str(home)}
-    out = tmp_path / "reports"
-    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data), "--reports-dir", str(out)]
-    proc = subprocess.Popen(
-        [*command, "--jobs", "2"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    for line in proc.stdout:
-        if "drawing the static chart files" in line:
-            break
+    proc, command, env = start_drawing(sample_data, tmp_path)
+    home, out = tmp_path / "home", tmp_path / "reports"
     time.sleep(0.5)  # a few charts drawn, others being drawn
     os.killpg(proc.pid, signal.SIGINT)
     interrupted = time.monotonic()
@@ -431,7 +434,7 @@ def test__build__ctrl_c_while_the_static_files_are_drawn_stops_at_once_and_the_n
     assert all(build.report_damage(year) is None for year in out.glob("[0-9]*"))  # the pages are out, whole
     assert any(pending_chart_files(year) for year in out.glob("[0-9]*"))  # stopped before the end
 
-    again = subprocess.run([*command, "--jobs", "2"], cwd=ROOT, env=env, capture_output=True, text=True)
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert not any(pending_chart_files(year) for year in out.glob("[0-9]*"))
 
@@ -454,23 +457,8 @@ def test__build__killed_while_the_static_files_are_drawn_leaves_no_drawing_worke
     """The drawing workers end with the build process: their SIGTERM (PR_SET_PDEATHSIG) ended the chart by
     SystemExit, which the pool's worker loop caught, and they waited for work forever (9 builds of 11 SIGKILLed as
     they drew, a helper found)."""
-    home = tmp_path / "home"  # a project of its own: no chart drawn yet in its render store
-    for folder in ("data/reference", "data/claims", "notebooks"):
-        shutil.copytree(ROOT / folder, home / folder)
-    out = tmp_path / "reports"
-    command = [sys.executable, "-m", "tokentrends", "report", "--data-dir", str(sample_data), "--reports-dir", str(out)]
-    proc = subprocess.Popen(
-        [*command, "--jobs", "2"],
-        cwd=ROOT,
-        env={**os.environ, "TOKENTRENDS_HOME": str(home)},
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    for line in proc.stdout:
-        if "drawing the static chart files" in line:
-            break
+    proc, _, _ = start_drawing(sample_data, tmp_path)
+    home, out = tmp_path / "home", tmp_path / "reports"
     time.sleep(0.7)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
