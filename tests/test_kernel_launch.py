@@ -48,7 +48,7 @@ threading.Thread(target=launch_done).start()
 started = time.perf_counter()
 kernel_launch.no_more_kernels()
 waited = time.perf_counter() - started
-print(json.dumps({"waited": waited, "stopped": kernel_launch.kernels_stopped()}))
+print(json.dumps({"waited": waited, "stopped": kernel_launch._stopped}))
 """
 
 

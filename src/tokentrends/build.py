@@ -325,9 +325,8 @@ def one_thread_environment() -> None:
         os.environ.setdefault(variable, "1")
 
 
-def _worker_init(parent: int, on_stop: Callable[..., None] | None = None) -> None:
-    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C. on_stop: what a
-    SIGTERM does (the parent's stop_workers sends it): _abandon by default."""
+def _worker_init(parent: int) -> None:
+    """In each pool worker: die with the build process, and let the parent alone handle Ctrl-C."""
     global _PARENT_PID
     _PARENT_PID = parent
     inherited_frozen()
@@ -335,7 +334,7 @@ def _worker_init(parent: int, on_stop: Callable[..., None] | None = None) -> Non
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers; no traceback from each of them
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while it was started (sigint_held)
-    signal.signal(signal.SIGTERM, on_stop or _abandon)
+    signal.signal(signal.SIGTERM, _abandon)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG (Linux)
     except (OSError, AttributeError):
@@ -362,8 +361,9 @@ def merge_while_loading(merge: Callable[[Callable[[str], None]], Path], log) -> 
 
 
 def _abandon(*_args) -> None:
-    """SIGTERM in a worker: remove its build folder, end its kernel, exit now. (Raising SystemExit instead was
-    swallowed inside papermill's event loop and left the worker hanging.)"""
+    """SIGTERM in a worker (a year's, or one drawing chart files): remove its build folder and a file it was writing,
+    end its kernel, exit now. (Raising SystemExit instead was swallowed inside papermill's event loop and left the
+    worker hanging; in a drawing worker, the pool's worker loop caught it and drew the other year's charts.)"""
     # Once: a build process killed outright sends one SIGTERM per thread it had (Linux moves the parenthood of a child
     # to the next thread as each dies, and each death is a PR_SET_PDEATHSIG signal), and each used to start this
     # again inside the last: a worker stayed 30 s and more (a CI run; 1 of 10 builds SIGKILLed 1 s in).
@@ -379,19 +379,10 @@ def _abandon(*_args) -> None:
             os.kill(child, signal.SIGKILL)
         except OSError:
             pass
-    remove_unfinished_writes()  # a page or section it was storing
+    remove_unfinished_writes()  # a page or section it was storing, or a chart file
     if _REPORTS_DIR is not None:
         for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
             _remove_for_good(tmp)
-    os._exit(143)
-
-
-def _stop_drawing(*_args) -> None:
-    """SIGTERM in a worker drawing static chart files: a file it was writing is removed, and it ends now. (Raising
-    SystemExit stopped the chart, but the pool's worker loop caught it and drew the other year's charts, queued
-    already: ~2 s more, a helper found.)"""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # once (see _abandon)
-    remove_unfinished_writes()
     os._exit(143)
 
 
@@ -525,7 +516,7 @@ def draw_chart_files(reports_dir: Path, years: list[int], jobs: int | None = Non
         max_workers=max(1, min(len(pending), jobs or os.cpu_count() or 1)),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_worker_init,
-        initargs=(os.getpid(), _stop_drawing),
+        initargs=(os.getpid(),),
     )
     with one_interrupt():  # a second Ctrl-C does not cut the stopping short
         try:

@@ -31,10 +31,6 @@ def no_more_kernels(timeout: float = LAUNCH_WAIT_SECONDS) -> None:
         _launching.release()
 
 
-def kernels_stopped() -> bool:
-    return _stopped
-
-
 @lru_cache(maxsize=1)
 def kernel_manager_class() -> type:
     """jupyter_client's AsyncKernelManager (nbclient's default), whose launches no_more_kernels() can shut off."""
