@@ -60,6 +60,30 @@ def test__build__sample_outputs_per_year(sample_reports):
     assert "2026 so far, through 31 Mar 2026" in index and "SYNTHETIC" in index
 
 
+def test__html_exporter__writes_the_page_nbconverts_html_exporter_writes(sample_reports, tmp_path):
+    # The page's exporter leaves out HTMLExporter's closing BeautifulSoup pass (build.page_exporter_class): the page
+    # is the same document, parsed and written out again by BeautifulSoup exactly as that pass wrote it.
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    executed = sample_reports / "2026" / "report.ipynb"
+    notebook = nbformat.read(executed, as_version=4)
+    stock = HTMLExporter(
+        config=Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["explore-only"]}}),
+        template_name="tokentrends",
+        extra_template_basedirs=[str(build.TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    expected, _ = stock.from_notebook_node(notebook, resources={"metadata": {"name": "a title"}})
+    build.render_html(executed, tmp_path / "report.html", "a title")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<title>a title</title>" in page and page != expected  # written as the template wrote it
+    assert str(BeautifulSoup(page, features="html.parser")) == expected
+
+
 def test__build__figures_weekly_equal_daily_sums(sample_reports):
     days = sample.sample_rankings()
     days["date"] = pd.to_datetime(days["date"])
