@@ -35,8 +35,31 @@ def test__stored_backtest__computed_once_per_record_and_recomputed_when_a_value_
     again = backtest_store.stored_backtest(weekly(), 2025, tmp_path)
     assert len(calls) == 1 and again.to_records() == first.to_records()
     backtest_store.stored_backtest(weekly(bump=1), 2025, tmp_path)  # one token more in one week: a new record
-    backtest_store.stored_backtest(weekly(), None, tmp_path)  # another year: another key
+    backtest_store.stored_backtest(weekly(), 2026, tmp_path)  # another year: another key
     assert len(calls) == 3 and len(list(tmp_path.glob("*.pickle"))) == 3
+
+
+def test__stored_backtest__a_record_cut_at_its_last_full_week_reads_the_backtest_of_its_year(tmp_path, monkeypatch):
+    # A claim's outlook read at the last full week (year None: the record's last) is its year's outlook: the same
+    # full weeks, the same year. It is read from the store, and it is what run_backtest makes of the cut record.
+    calls = []
+    real = backtest.run_backtest
+    monkeypatch.setattr(
+        backtest,
+        "run_backtest",
+        lambda totals, year=None, ets=backtest.ets_damped_forecast: calls.append(year) or real(totals, year, ets),
+    )
+    record = weekly()
+    partial = record.tail(1).assign(week_start=record["week_start"].max() + pd.Timedelta(days=7), days_present=3)
+    totals = pd.concat([record, partial], ignore_index=True)
+    outlook = backtest_store.stored_backtest(totals, 2025, tmp_path)
+    cut = totals[totals["week_start"] <= record["week_start"].max()]
+    claim = backtest_store.stored_backtest(cut, None, tmp_path)
+    assert calls == [2025] and claim.to_records() == outlook.to_records()
+    assert real(cut, None).to_records() == outlook.to_records()
+    # Cut one full week earlier, it is another record: computed.
+    backtest_store.stored_backtest(totals[totals["week_start"] < record["week_start"].max()], None, tmp_path)
+    assert calls == [2025, None]
 
 
 def test__prune_backtests__removes_the_unused(tmp_path):
