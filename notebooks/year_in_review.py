@@ -47,7 +47,8 @@ from tokentrends.report.page import open_year
 
 report = open_year(year, data_dir, processed_dir, top_n, output_dir, render_missing)
 display(report.chart_support())
-report.show("title")
+display(report.show("title"))
+report.show("main_chart")
 
 # %% [markdown]
 # ## The year in numbers

@@ -81,8 +81,18 @@ def test__figures__strict_json_and_contents_from_the_registry(sample_report, tmp
     json.loads(path.read_text(), parse_constant=lambda c: pytest.fail(f"non-strict JSON constant {c}"))
     titled = [s for s in SECTIONS if s.title]
     assert sample_report.context.contents == tuple((s.anchor, s.title) for s in titled)
-    head = sample_report.show("title")._repr_html_()
-    assert all(f'href="#{esc(s.anchor)}"' in head for s in titled)
+    under_the_chart = sample_report.show("main_chart")._repr_html_()
+    assert all(f'href="#{esc(s.anchor)}"' in under_the_chart for s in titled)
+
+
+def test__registry__only_what_reads_the_backtest_waits_for_the_fits():
+    # The build computes the sections in compute_order while the fits are made elsewhere: the late ones (and the
+    # title, whose takeaways count the claims' verdicts) come last, and the main chart, which reads none of them,
+    # comes with the first.
+    order = [s.name for s in compute_order(SECTIONS)]
+    waiting = {s.name for s in SECTIONS if s.late} | {"title"}
+    assert set(order[-len(waiting) :]) == waiting
+    assert order.index("main_chart") < min(order.index(name) for name in waiting)
 
 
 def test__openness_takeaway__silent_when_most_tokens_are_unclassified_and_says_its_coverage():

@@ -10,6 +10,7 @@ from tokentrends.report.sections import (
     efficiency,
     groups,
     leaders,
+    main_chart,
     method,
     numbers,
     outlook,
@@ -24,6 +25,7 @@ from tokentrends.report.sections import (
 
 SECTIONS: tuple[Section, ...] = (
     title.SECTION,
+    main_chart.SECTION,
     numbers.SECTION,
     claims.SECTION,
     volume.SECTION,

@@ -1,5 +1,5 @@
-"""The page's first screen: the title naming the review checked, what happened in a few computed takeaways, the
-main chart, then the contents list (from the registry)."""
+"""The page's first screen: the title naming the review checked and what happened in a few computed takeaways (the
+main chart and the contents list follow: sections/main_chart.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import pandas as pd
 
 from tokentrends import config
 from tokentrends.metrics import weekly
-from tokentrends.render.charts import weekly_stack_chart
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens, moved
-from tokentrends.render.html import banner, contents
+from tokentrends.render.html import banner
 from tokentrends.report.claims import VERDICTS
 from tokentrends.report.model import YearContext
-from tokentrends.report.section import Block, Chart, Section, no_figures
+from tokentrends.report.section import Block, Section, no_figures
 from tokentrends.report.sections.claims import SECTION as CLAIMS
 
 RANKINGS_URL = "https://openrouter.ai/rankings"
@@ -192,21 +191,9 @@ def blocks(context: YearContext, title: Title) -> list[Block]:
         + "</h1>"
     )
     items = "".join(f"<li>{t}</li>" for t in title.takeaways)
-    bars = context.data.bars
     return [
         banner(title.is_synthetic) + page_links(title) + heading + lede(context, title),
         f'<ul class="tt-takeaways" aria-label="What happened">{items}</ul>' if items else "",
-        Chart(
-            "weekly-top-models",
-            weekly_stack_chart(
-                bars,
-                f"Weekly tokens, top {context.top_n} models and Others, {context.label}",
-                context.note,
-                models=context.data.models,
-            ),
-            bars,
-        ),
-        contents(list(context.contents)),
     ]
 
 
