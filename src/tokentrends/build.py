@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -39,7 +40,7 @@ from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels
+from tokentrends.kernel_launch import forget_kernel_stderr, kernel_manager_class, kernel_stderr, no_more_kernels
 from tokentrends.metrics import backtest, weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -169,8 +170,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     one_thread_environment()  # the kernel inherits it
     raw = executed.with_name("source.ipynb")
     jupytext.write(jupytext.read(source), raw)
+    logging.getLogger("papermill").addFilter(_kernel_start_error_said)
     try:
         for attempt in range(KERNEL_START_RETRIES + 1):
+            forget_kernel_stderr()
+            retrying = False
             try:
                 return _papermill(papermill, raw, executed, parameters)
             except PapermillExecutionError:
@@ -178,12 +182,20 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
             except Exception as exc:
                 if attempt == KERNEL_START_RETRIES or not kernel_start_failed(exc):
                     raise
+                retrying = True
                 print(
                     f"  {parameters.get('year', 'build')}: the kernel did not start ({str(exc)[:80]}); "
                     f"retrying ({attempt + 1} of {KERNEL_START_RETRIES})",
                     file=sys.stderr,
                     flush=True,
                 )
+            finally:
+                # What the kernel wrote to its standard error, once it is known not to be retried: the traceback of a
+                # kernel that died starting (another process took its port, 1 build in ~260 run side by side) was
+                # printed among the progress lines of a build that then succeeded; the line above says it.
+                if not retrying and (said := kernel_stderr()):
+                    print(said, end="" if said.endswith("\n") else "\n", file=sys.stderr, flush=True)
+                forget_kernel_stderr()
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
         kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
@@ -199,6 +211,11 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
         ) from None
     finally:
         raw.unlink(missing_ok=True)
+
+
+def _kernel_start_error_said(record: logging.LogRecord) -> bool:
+    """nbclient's ERROR line for a kernel that did not start: execute_notebook says it (retrying, or raising)."""
+    return not record.getMessage().startswith("Error occurred while starting new kernel client")
 
 
 def kernel_start_failed(exc: BaseException) -> bool:
