@@ -190,9 +190,10 @@ class YearContext:
         named = models[models["display_name"].astype(str).str.len() > 0]
         return dict(zip(named["model_permaslug"], named["display_name"], strict=True))
 
-    @property
+    @cached_property
     def quarter_labels(self) -> dict[str, str]:
-        """'2026Q4' -> '2026Q4 (partial: 9 of 92 days)' for the year's partial quarters."""
+        """'2026Q4' -> '2026Q4 (partial: 9 of 92 days)' for the year's partial quarters (counted once a year: ~5 ms,
+        and three sections ask)."""
         cover = weekly.quarter_coverage(self.prepared.usage, self.year)
         return {
             q: f"{q} (partial: {p} of {d} days)"
