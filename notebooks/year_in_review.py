@@ -22,6 +22,10 @@
 # says so). To read real data, set `data_dir` in the next cell to a folder of vintages, for example
 # `"../../shared/data/openrouter"` or the folder `make fetch` fills, and `year` to the year to show.
 #
+# **The first screen.** The cell after the parameters opens the year and shows the page's head: the title with a few
+# computed takeaways (what happened, with its numbers), then the main chart, each week's largest models and *Others*
+# (the Volume section says how to read it), and the contents list.
+#
 # **How it runs.** `open_year` reads the year's rendered page from the project's store (`data/processed/pages/`),
 # where `make report` puts it; when none is stored for these parameters and this code, it renders the page first
 # in a child process (its progress shows under the cell), computing only the sections whose code or inputs changed.
