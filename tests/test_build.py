@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from html_checks import tag_errors
 from tokentrends import build
 from tokentrends.errors import BuildError
 from tokentrends.inputs import prepare, sample
@@ -61,8 +62,9 @@ def test__build__sample_outputs_per_year(sample_reports):
 
 
 def test__html_exporter__writes_the_page_nbconverts_html_exporter_writes(sample_reports, tmp_path):
-    # The page's exporter leaves out HTMLExporter's closing BeautifulSoup pass (build.page_exporter_class): the page
-    # is the same document, parsed and written out again by BeautifulSoup exactly as that pass wrote it.
+    # The page's exporter leaves out HTMLExporter's closing BeautifulSoup pass (build.page_exporter_class). That pass
+    # wrote out again what it parsed: the page parsed and written out by BeautifulSoup is the old page byte for byte,
+    # and as the page is well-formed (test__build__every_page_is_well_formed_html), it had nothing to mend.
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
     from traitlets.config import Config
@@ -82,6 +84,14 @@ def test__html_exporter__writes_the_page_nbconverts_html_exporter_writes(sample_
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<title>a title</title>" in page and page != expected  # written as the template wrote it
     assert str(BeautifulSoup(page, features="html.parser")) == expected
+
+
+def test__build__every_page_is_well_formed_html(sample_reports):
+    # nbconvert's closing BeautifulSoup pass, which the page's exporter leaves out, used to mend a stray end tag
+    # (the sample's disruptors paragraph had one): the page is now the HTML as written, template and sections.
+    for year in (2025, 2026):
+        assert tag_errors((sample_reports / str(year) / "report.html").read_text(encoding="utf-8")) == [], year
+    assert tag_errors((sample_reports / "index.html").read_text(encoding="utf-8")) == []
 
 
 def test__build__figures_weekly_equal_daily_sums(sample_reports):

@@ -115,8 +115,9 @@ def page_exporter_class() -> type:
     """HTMLExporter without the pass it ends with: it parses the whole page with BeautifulSoup and writes it out again
     to add alt text to images without one and tabindex to the outputs and inputs of a `.jp-Notebook` body. The page
     has none of these (its template shows no input, its body is `.tt-page`, and its one `<img` is inside a script),
-    so the pass only rewrote the same document (~0.05 s for a year's 1.7 MB page, after the last kernel, on every
-    build's critical path). What the template writes is the page, byte for byte as the browser reads it."""
+    so on a well-formed page the pass only rewrote the same document (~0.05 s for a year's 1.7 MB page, after the
+    last kernel, on every build's critical path). It also mended malformed HTML (a stray end tag), which a browser
+    reads otherwise: the pages are well-formed, and tests check it (tests/html_checks.py)."""
     from nbconvert import HTMLExporter  # noqa: PLC0415 (see html_exporter)
     from nbconvert.exporters.templateexporter import TemplateExporter  # noqa: PLC0415
     from nbconvert.filters.highlight import Highlight2HTML  # noqa: PLC0415

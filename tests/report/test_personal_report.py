@@ -11,6 +11,7 @@ import pytest
 
 from browser_pages import open_offline
 from conftest import quiet
+from html_checks import tag_errors
 from tokentrends.build_personal import RENDERS, build_personal
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
@@ -110,6 +111,7 @@ def test__report_you__overlapping_pulls_build_a_private_report_of_the_newest_row
     html = (folder / "report.html").read_text()
     text = visible_text(html)
     assert "PRIVATE REPORT" in text and "$12.75" in text
+    assert tag_errors(html) == []  # the page as written is the page a browser builds (no stray or open tag)
     everything = html + (folder / "figures.json").read_text() + (folder / "report.ipynb").read_text()
     assert KEY_HASH not in everything and str(tmp_path) not in text
     assert (folder.stat().st_mode & 0o077) == 0  # the folder is its owner's alone

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
+from html_checks import tag_errors
 from tokentrends.inputs import prepare
 from tokentrends.render.formatting import esc
 from tokentrends.report.model import load_prepared
@@ -66,6 +67,21 @@ def documented_keys() -> tuple[set[str], set[str]]:
 def sample_report(sample_data, tmp_path_factory):
     processed = prepare.prepare(sample_data, tmp_path_factory.mktemp("processed"), log=lambda *_: None)
     return compute_year(load_prepared(processed), 2025)
+
+
+def test__tag_balance__sees_a_stray_end_tag_and_an_unclosed_element():
+    assert tag_errors("<p>a<b>b</b><br>c</p><figure><div></div></figure>") == []
+    assert tag_errors(" No model entered.</p>") and tag_errors("<p>open") and tag_errors("<p><b>x</p></b>")
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test__sections__every_section_is_well_formed_html(sample_data, tmp_path, year):
+    # The sample has no lab whose share rose: the disruptors' paragraph lost its <p> and kept its </p>, which
+    # nbconvert's closing BeautifulSoup pass used to drop (the page's exporter no longer makes that pass).
+    processed = prepare.prepare(sample_data, tmp_path, log=lambda *_: None)
+    report = compute_year(load_prepared(processed), year)
+    for section in SECTIONS:
+        assert tag_errors(report.render(section.name, written=False).html) == [], section.name
 
 
 def test__figures__every_documented_key_is_written_and_every_written_key_documented(sample_report):

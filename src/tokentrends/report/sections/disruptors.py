@@ -71,7 +71,7 @@ def disruptors_text(context: YearContext, result: Disruptors) -> str:
     text = ""
     if gain:
         text += sentence(
-            "<p>The steepest gain in share from the first half to the second was {lab}'s: up from "
+            "The steepest gain in share from the first half to the second was {lab}'s: up from "
             "{before} to {after} of weekly tokens.",
             lab=gain["lab"],
             before=fmt_pct(gain["share_before"]),
@@ -95,7 +95,7 @@ def disruptors_text(context: YearContext, result: Disruptors) -> str:
             top=config.LATE_ENTRANT_TOP,
             weeks=config.LATE_ENTRANT_WEEKS,
         )
-    return text + "</p>"
+    return "<p>" + text.lstrip() + "</p>"  # one paragraph, whichever sentences it has
 
 
 def blocks(context: YearContext, result: Disruptors) -> list[Block]:
