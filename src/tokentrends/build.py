@@ -40,7 +40,7 @@ from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-from tokentrends.kernel_launch import forget_kernel_stderr, kernel_manager_class, kernel_stderr, no_more_kernels
+from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels
 from tokentrends.metrics import backtest, weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -174,8 +174,6 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     logging.getLogger("papermill").addFilter(_kernel_start_error_said)
     try:
         for attempt in range(KERNEL_START_RETRIES + 1):
-            forget_kernel_stderr()
-            retrying = False
             try:
                 return _papermill(papermill, raw, executed, parameters)
             except PapermillExecutionError:
@@ -183,20 +181,15 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
             except Exception as exc:
                 if attempt == KERNEL_START_RETRIES or not kernel_start_failed(exc):
                     raise
-                retrying = True
+                # What that kernel wrote (a traceback ending in "Address already in use" where another process took
+                # its port) stays on the terminal above this line, as the kernels' standard error always does: held
+                # back to be shown later, it was lost to a Ctrl-C and hung a build whose temporary folder was full.
                 print(
                     f"  {parameters.get('year', 'build')}: the kernel did not start ({str(exc)[:80]}); "
                     f"retrying ({attempt + 1} of {KERNEL_START_RETRIES})",
                     file=sys.stderr,
                     flush=True,
                 )
-            finally:
-                # What the kernel wrote to its standard error, once it is known not to be retried: the traceback of a
-                # kernel that died starting (another process took its port, 1 build in ~260 run side by side) was
-                # printed among the progress lines of a build that then succeeded; the line above says it.
-                if not retrying and (said := kernel_stderr()):
-                    print(said, end="" if said.endswith("\n") else "\n", file=sys.stderr, flush=True)
-                forget_kernel_stderr()
     except PapermillExecutionError as exc:
         # Keep the executed notebook, with its traceback, where the failed build folder will not remove it.
         kept = executed.parent.parent / f".failed-{parameters.get('year', 'build')}.ipynb"
@@ -215,7 +208,8 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
 
 
 def _kernel_start_error_said(record: logging.LogRecord) -> bool:
-    """nbclient's ERROR line for a kernel that did not start: execute_notebook says it (retrying, or raising)."""
+    """nbclient's ERROR line for a kernel that did not start, with its id: execute_notebook says it in words of the
+    build's (retrying), or raises it."""
     return not record.getMessage().startswith("Error occurred while starting new kernel client")
 
 
