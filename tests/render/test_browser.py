@@ -251,14 +251,15 @@ def test__browser__a_click_on_a_lab_in_the_legend_keeps_its_models_lit(browser, 
 
 @pytest.fixture(scope="module")
 def display_hostile_reports(tmp_path_factory) -> Path:
-    """Names built to break a page: 10,000 characters, a right-to-left override, a NUL byte."""
+    """Names built to break a page: 10,000 characters, a right-to-left override, a NUL byte, line and paragraph
+    separators (U+2028, U+2029: they end a string in the chart libraries' expressions, and the build failed)."""
     data = tmp_path_factory.mktemp("display-data") / "rankings-daily" / "names"
     data.mkdir(parents=True)
     with open(data / "rankings-daily.csv", "w", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["date", "model_permaslug", "total_tokens"])
         for i, day in enumerate(pd.date_range("2025-01-06", "2025-02-12")):
-            for j, slug in enumerate(["lab/normal-model", LONG_NAME, SPOOF, NUL_NAME]):
+            for j, slug in enumerate(["lab/normal-model", LONG_NAME, SPOOF, NUL_NAME, SEPARATOR_NAME]):
                 writer.writerow([day.strftime("%Y-%m-%d"), slug, 1000 - 100 * j + 10 * i])
             writer.writerow([day.strftime("%Y-%m-%d"), "other", 50])
     out = tmp_path_factory.mktemp("display-reports")
@@ -269,15 +270,19 @@ def display_hostile_reports(tmp_path_factory) -> Path:
 LONG_NAME = "evil/" + "w" * 10_000
 SPOOF = "evil/model\u202egpj.exe"
 NUL_NAME = "evil/nul\x00byte"
+SEPARATOR_NAME = "evil/line\u2028sep\u2029arator"
 
 
 def test__browser__hostile_names_never_widen_spoof_or_reach_the_html(browser, display_hostile_reports):
     raw = (display_hostile_reports / "report.html").read_bytes()
-    assert b"\x00" not in raw and "\u202e".encode() not in raw
+    assert b"\x00" not in raw and "\u202e".encode() not in raw and "\u2028".encode() not in raw
     for width, height in VIEWPORTS:
         page, seen = open_at(browser, display_hostile_reports / "report.html", width, height)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        assert "\u202e" not in page.locator("main").inner_text()
+        text = page.locator("main").inner_text()
+        assert "\u202e" not in text and "evil/line sep arator" in text
+        charts = page.locator(".tt-chart").count()
+        assert charts and page.locator(".tt-chart svg").count() == charts  # every chart drawn
         for chart in page.evaluate(CHART_LAYOUT):
             assert all(label["visible"] for label in chart["legend"]), chart["name"]
             assert chart["outside"] == [], (width, chart["name"])

@@ -98,3 +98,10 @@ def test__moved__says_which_way():
 def test__week_with_days__a_partial_week_says_its_days():
     assert formatting.week_with_days("2024-12-30", 5) == "30 Dec 2024, partial: 5 of 7 days"
     assert formatting.week_with_days("2025-01-06", 7) == "6 Jan 2025"
+
+
+def test__display_text__line_breaks_of_every_kind_become_spaces_controls_and_bidi_go():
+    from tokentrends.render.text import display_text
+
+    assert display_text("a\tb\nc\rd\u2028e\u2029f") == "a b c d e f"  # U+2028/9 end a string in vega's expressions
+    assert display_text("x\x00y\u202ez") == "xyz" and display_text("plain name") == "plain name"

@@ -11,13 +11,18 @@ import unicodedata
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Line breaks of every kind become spaces: U+2028 and U+2029 (line and paragraph separators) too, which end a string
+# in the chart libraries' expressions (a model name holding one left its chart blank, and the build failed drawing it).
+_BREAKS = "\t\n\r\u2028\u2029"
+
+
 def display_text(value: object) -> str:
     """Text from data made safe to show: NUL and other control characters and bidi overrides are removed
-    (tabs and newlines become spaces), so a name reads as the characters it is made of."""
+    (tabs and line breaks become spaces), so a name reads as the characters it is made of."""
     text = _BIDI.sub("", str(value))
     if text.isprintable():
         return text
-    return "".join(" " if c in "\t\n\r" else c for c in text if c in "\t\n\r" or unicodedata.category(c) != "Cc")
+    return "".join(" " if c in _BREAKS else c for c in text if c in _BREAKS or unicodedata.category(c) != "Cc")
 
 
 def esc(value: object) -> str:
