@@ -393,6 +393,28 @@ def test__build__ctrl_c_as_new_data_s_kernels_start_leaves_no_kernel_and_exits_1
     assert not list(out.glob(".build-*"))
 
 
+@pytest.mark.slow
+def test__build__ctrl_c_while_the_kernels_run_leaves_no_connection_file(sample_data, tmp_path):
+    # jupyter_client removes a kernel's connection file (/tmp/tmp*.json: its ports and key) when it shuts the kernel
+    # down; a stopped worker kills its kernels instead, and each Ctrl-C left one file a kernel (a helper counted 1,189
+    # in /tmp). The Ctrl-C lands once both kernels have theirs: while they start, or wait for their pages.
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    out = tmp_path / "interrupted"
+    env = {**os.environ, "TMPDIR": str(temp)}
+    proc = start_report(
+        sample_data, out, env=env, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.time() + 60
+    while len(list(temp.glob("tmp*.json"))) < 2 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert len(list(temp.glob("tmp*.json"))) == 2, "the two kernels never started"
+    os.killpg(proc.pid, signal.SIGINT)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert list(temp.glob("*.json")) == []
+
+
 def start_drawing(data: Path, tmp_path: Path) -> tuple[subprocess.Popen, list[str], dict]:
     """`python -m tokentrends report` of `data` into tmp_path/reports, in a project of its own (tmp_path/home: no
     chart drawn yet in its render store) and a session of its own, returned once its static chart files are being

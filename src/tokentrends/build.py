@@ -40,7 +40,7 @@ from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
 from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
-from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels
+from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels, remove_connection_files
 from tokentrends.metrics import backtest, weekly
 from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
 from tokentrends.render.index_page import write_index
@@ -431,6 +431,9 @@ def _abandon(*_args) -> None:
     if _REPORTS_DIR is not None:
         for tmp in _REPORTS_DIR.glob(f".build-*-{me}-*"):
             _remove_for_good(tmp)
+    # Last: jupyter_client removes a kernel's connection file when it shuts it down, not when it is killed, and one
+    # being written as this began (papermill's thread still runs) is done by now.
+    remove_connection_files()
     os._exit(143)
 
 

@@ -2,12 +2,17 @@
 process and any launch that was under way has its process, so a scan of the process's children finds every kernel
 it started (build._abandon kills them). A kernel launched after that scan outlived the stopped build; it started in
 the build folder just removed and printed a traceback under the build's "interrupted" line (a Ctrl-C 0.3 s after
-the build began: 2 runs of 12, with the scan made twice)."""
+the build began: 2 runs of 12, with the scan made twice).
+
+A kernel's connection file (its ports and key, `/tmp/tmp*.json`) is removed by jupyter_client when the kernel is shut
+down; a worker that kills its kernels (build._abandon) removes theirs with remove_connection_files(): every Ctrl-C
+of a build used to leave one a kernel running."""
 
 from __future__ import annotations
 
 import threading
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 LAUNCH_WAIT_SECONDS = 5.0  # a launch is a fork and an exec: well under this even on a loaded machine
@@ -15,6 +20,9 @@ LAUNCH_WAIT_SECONDS = 5.0  # a launch is a fork and an exec: well under this eve
 _launching = threading.Lock()
 _stopped = False  # a plain flag, not a threading.Event: Event.set takes a lock of its own, and a signal handler that
 # interrupted it and called it again (a second SIGTERM) waited on that lock forever
+
+
+_connection_files: set[str] = set()  # of the kernels this process launched and has not shut down
 
 
 class KernelsStopped(RuntimeError):
@@ -31,6 +39,13 @@ def no_more_kernels(timeout: float = LAUNCH_WAIT_SECONDS) -> None:
         _launching.release()
 
 
+def remove_connection_files() -> None:
+    """Remove the connection files of the kernels this process launched and did not shut down (killed instead)."""
+    for name in list(_connection_files):
+        Path(name).unlink(missing_ok=True)
+        _connection_files.discard(name)
+
+
 @lru_cache(maxsize=1)
 def kernel_manager_class() -> type:
     """jupyter_client's AsyncKernelManager (nbclient's default), whose launches no_more_kernels() can shut off."""
@@ -43,5 +58,18 @@ def kernel_manager_class() -> type:
                 if _stopped:
                     raise KernelsStopped("the build is stopping: no kernel is started")
                 await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        def write_connection_file(self, **kw: Any) -> None:
+            # Written before the launch (and again if the launch reconciles it): none once the process is stopping,
+            # and every one written is known to remove_connection_files.
+            if _stopped:
+                raise KernelsStopped("the build is stopping: no kernel is started")
+            super().write_connection_file(**kw)
+            if getattr(self, "_connection_file_written", False):
+                _connection_files.add(self.connection_file)
+
+        def cleanup_connection_file(self) -> None:
+            _connection_files.discard(self.connection_file)
+            super().cleanup_connection_file()
 
     return StoppableKernelManager
