@@ -6,7 +6,7 @@ the build began: 2 runs of 12, with the scan made twice).
 
 A kernel's connection file (its ports and key, `/tmp/tmp*.json`) is removed by jupyter_client when the kernel is shut
 down; a worker that kills its kernels (build._abandon) removes theirs with remove_connection_files(): every Ctrl-C
-of a build used to leave one a kernel running."""
+of a build used to leave one for each kernel it killed."""
 
 from __future__ import annotations
 
