@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -111,6 +111,7 @@ def html_exporter() -> Any:
     return exporter
 
 
+@lru_cache(maxsize=1)
 def page_exporter_class() -> type:
     """HTMLExporter without the pass it ends with: it parses the whole page with BeautifulSoup and writes it out again
     to add alt text to images without one and tabindex to the outputs and inputs of a `.jp-Notebook` body. The page

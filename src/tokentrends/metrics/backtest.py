@@ -553,6 +553,13 @@ def _jsonable(value):
     return value
 
 
+def record_year(totals: pd.DataFrame, year: int | None) -> int | None:
+    """The year whose record run_backtest replays: `year`, else the last report year of `totals` (None when empty)."""
+    if year is not None:
+        return year
+    return int(totals["report_year"].max()) if len(totals) else None
+
+
 def run_backtest(totals: pd.DataFrame, year: int | None = None, ets: EtsForecast = ets_damped_forecast) -> Backtest:
     """Backtest the methods on the record through `year` (all of `totals` when None) and choose the outlook.
 
@@ -562,7 +569,7 @@ def run_backtest(totals: pd.DataFrame, year: int | None = None, ets: EtsForecast
     year minus one when `year` is None). `ets` makes the ETS forecasts (the report's reads them from its store).
     """
     totals = totals.assign(week_start=pd.to_datetime(totals["week_start"]))
-    year = int(totals["report_year"].max()) if year is None else year
+    year = record_year(totals, year)
     record = totals[totals["report_year"] <= year]
     later = full_weeks(totals).set_index("week_start")["total_tokens"].astype(float)
     weeks = log_record(record)

@@ -43,9 +43,9 @@ def _store(store: Path | None) -> Path:
 
 def backtest_key(totals: pd.DataFrame, year: int | None) -> str:
     record = full_weeks(totals)[["week_start", "report_year", "total_tokens"]].sort_values("week_start")
-    # The year as run_backtest reads it (None: the record's last): a claim's record cut at its origin asks the same
-    # backtest as its year's outlook when that origin is the last full week (as when its ledger was written).
-    year = int(totals["report_year"].max()) if year is None and len(totals) else year
+    # The year as run_backtest reads it: a claim's record cut at its origin (year None) asks the same backtest as its
+    # year's outlook when that origin is the last full week (as when its ledger was written).
+    year = backtest.record_year(totals, year)
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(record, index=False).to_numpy().tobytes())
     digest.update(f"{year}|{_fit_libraries()}".encode())
