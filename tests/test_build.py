@@ -216,60 +216,6 @@ def test__execute_notebook__a_failing_cell_keeps_the_notebook_with_its_traceback
     assert any(o.get("ename") == "ValueError" for o in outputs)
 
 
-# A kernel that dies as it starts, as one did when another process took its port between jupyter_client choosing it
-# and the kernel binding it (a traceback ending in "Address already in use").
-DYING_KERNEL = (
-    "import sys; sys.stderr.write('Traceback (most recent call last):\\n  ...\\n"
-    "zmq.error.ZMQError: Address already in use (addr=tcp://127.0.0.1:5555)\\n'); sys.exit(1)"
-)
-
-
-def kernels_dying_first(monkeypatch, dying: int) -> list[list[str]]:
-    """The first `dying` kernel launches in this process start DYING_KERNEL instead; returns the launches."""
-    from jupyter_client.provisioning import local_provisioner
-
-    real, launches = local_provisioner.launch_kernel, []
-
-    def launch(cmd: list[str], **kwargs):
-        launches.append(cmd)
-        return real([sys.executable, "-c", DYING_KERNEL] if len(launches) <= dying else cmd, **kwargs)
-
-    monkeypatch.setattr(local_provisioner, "launch_kernel", launch)
-    return launches
-
-
-@pytest.mark.slow
-def test__execute_notebook__a_kernel_that_died_starting_is_retried_with_one_line(tmp_path, monkeypatch, capfd, caplog):
-    # What the dead kernel wrote stays on the terminal (the kernels' standard error is never held back: held back, it
-    # was lost to a Ctrl-C and hung a build whose temporary folder was full), followed by one line of the build's;
-    # nbclient's own ERROR line for it, with the kernel's id, is not printed as well.
-    launches = kernels_dying_first(monkeypatch, dying=1)
-    source = tmp_path / "nb.py"
-    source.write_text('# %% tags=["parameters"]\nyear = 0\n\n# %%\nprint("ran", year)\n')
-    (tmp_path / "build").mkdir()
-    build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})
-    err = capfd.readouterr().err
-    assert len(launches) == 2 and err.count("2031: the kernel did not start") == 1 and "retrying (1 of 2)" in err
-    assert err.index("Address already in use") < err.index("retrying (1 of 2)")
-    assert not [r for r in caplog.records if "starting new kernel client" in r.getMessage()]
-    executed = nbformat.read(tmp_path / "build" / "report.ipynb", as_version=4)
-    assert "ran 2031" in str(executed.cells)
-
-
-@pytest.mark.slow
-def test__execute_notebook__a_kernel_that_never_starts_fails_after_its_retries(tmp_path, monkeypatch, capfd):
-    launches = kernels_dying_first(monkeypatch, dying=build.KERNEL_START_RETRIES + 1)
-    source = tmp_path / "nb.py"
-    source.write_text('# %% tags=["parameters"]\nyear = 0\n')
-    (tmp_path / "build").mkdir()
-    with pytest.raises(RuntimeError, match="Kernel died before replying"):
-        build.execute_notebook(source, tmp_path / "build" / "report.ipynb", {"year": 2031})
-    err = capfd.readouterr().err
-    assert len(launches) == build.KERNEL_START_RETRIES + 1
-    assert err.count("Address already in use") == build.KERNEL_START_RETRIES + 1  # each kernel's words, as it said them
-    assert err.count("retrying") == build.KERNEL_START_RETRIES
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "nice"), reason="no Unix nice here: the background runs as it is")
 def test__execute_notebook_in_background__the_kernel_runs_nicer_the_caller_does_not(tmp_path):
