@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from tokentrends.render import formatting
-from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_tokens, sentence
+from tokentrends.render.formatting import fmt_date, fmt_multiple, fmt_pct, fmt_pcts_apart, fmt_tokens, sentence
 
 
 @pytest.mark.parametrize(
@@ -105,3 +105,16 @@ def test__display_text__line_breaks_of_every_kind_become_spaces_controls_and_bid
 
     assert display_text("a\tb\nc\rd\u2028e\u2029f") == "a b c d e f"  # U+2028/9 end a string in vega's expressions
     assert display_text("x\x00y\u202ez") == "xyz" and display_text("plain name") == "plain name"
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "shown"),
+    [
+        (0.058, 0.055, ("5.8%", "5.5%")),  # one decimal tells them apart
+        (0.0552, 0.0549, ("5.52%", "5.49%")),
+        (0.05521, 0.05518, ("5.521%", "5.518%")),
+        (0.055, 0.055, ("5.500%", "5.500%")),  # a true tie stops at the most decimals asked
+    ],
+)
+def test__fmt_pcts_apart__the_fewest_decimals_that_show_two_shares_apart(first, second, shown):
+    assert fmt_pcts_apart(first, second) == shown

@@ -209,3 +209,29 @@ def test__steady_share__says_which_threshold_held_and_which_failed():
 def test__first_appearance__names_the_daily_top_the_data_have():
     why = _why("first_appearance", {}, CANNOT, {"daily_top": 40}, case="absent", family="Qwen", top=3, window_start="")
     assert why == "Qwen never appears in the daily top 40 this year"
+
+
+def test__tier_majority__says_above_or_not_and_who_led_the_other_quarters():
+    value = {
+        "share": 0.516,
+        "quarters_led": 1,
+        "quarters": [
+            {"quarter": "2025Q1", "leader": "frontier", "share": 0.59},
+            {"quarter": "2025Q2", "leader": "frontier", "share": 0.54},
+            {"quarter": "2025Q3", "leader": "efficient", "share": 0.6},
+        ],
+    }
+    facts = {
+        "daily_top": 50,
+        "partial_quarters": {"2025Q2": "partial: 90 of 91 days"},
+        "classified": {"tier": {"token_share": 1.0, "slug_share": 1.0}},
+    }
+    why = _why("tier_majority", value, PARTLY, facts, tier="efficient", min_share=0.5)
+    assert why == (
+        "Efficient-tier models took 51.6% of the named (daily top-50) models' tokens, above the 50% asked, and led 1 "
+        "of 3 quarters (2025Q3); the frontier tier led 2025Q1, 2025Q2 (partial: 90 of 91 days)"
+    )
+    facts["classified"]["tier"]["token_share"] = 0.9
+    value["share"] = 0.45
+    why = _why("tier_majority", value, PARTLY, facts, tier="efficient", min_share=0.5)
+    assert "45.0% of the named (daily top-50) models' tokens, not above the 50% asked (the tier of 90.0% of " in why

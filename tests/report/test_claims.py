@@ -7,6 +7,7 @@ from conftest import prepared_year, small_year
 from tokentrends.errors import InputError
 from tokentrends.report import claims
 from tokentrends.report import ledger as ledgers
+from tokentrends.report.model import YearData
 
 ISSUE_CLAIMS = {
     "january-below-1t",
@@ -14,8 +15,10 @@ ISSUE_CLAIMS = {
     "about-6t-year-end",
     "eight-x-growth",
     "flash-models-lead-mid-to-late-year",
+    "flash-mini-most-volume",
     "gpt-4-1-mini-steady-staple",
     "deepseek-second-half-surge",
+    "qwen-rose-open-weight",
     "qwen3-30b-a3b-late-arrival",
     "grok-code-fast-q4-spike",
     "claude-sonnet-4-steady",
@@ -83,6 +86,11 @@ def test__ledger_2025__every_claim_of_the_review_evaluated(shared_data, tmp_path
     assert ledger["eight-x-growth"]["value"]["last_over_first"] > 9.6
     assert ledger["peak-near-8t-late-november"]["value"]["peak_week"] == "2025-11-24"
     assert ledger["others-long-tail-growing"]["verdict"] == claims.SUPPORTED
+    # cheap models took just over half the year's named tokens, yet the frontier tier led three quarters of four
+    assert ledger["flash-mini-most-volume"]["verdict"] == claims.PARTLY
+    assert ledger["flash-mini-most-volume"]["value"]["quarters_led"] == 1
+    assert ledger["qwen-rose-open-weight"]["verdict"] == claims.SUPPORTED
+    assert ledger["qwen-rose-open-weight"]["value"]["ratio"] > 2
 
 
 def test__families_lead_and_lab_surge__absent_is_cannot_be_measured():
@@ -118,3 +126,43 @@ def test__price_fell__weeks_with_too_little_priced_are_left_out_and_none_left_ca
     low = weekly_price.assign(priced_share=[0.9, 0.9, 0.05, 0.1])
     result = ledgers.judge("price_fell", SimpleNamespace(**{**vars(data), "weekly_price": low}), params)
     assert result["verdict"] == claims.CANNOT and "too little of Q4's tokens" in result["why"]
+
+
+def tiered_year(weeks: list[tuple[float, float]]) -> YearData:
+    """Full weeks from 2025-01-06 (13 a quarter): an efficient and a frontier model carrying the given weekly tokens."""
+    rows = []
+    for i, pair in enumerate(weeks):
+        for slug, tokens in zip(("a/flash", "b/big"), pair, strict=True):
+            start = pd.Timestamp("2025-01-06") + pd.Timedelta(weeks=i)
+            rows += [(day, slug, round(tokens / 7)) for day in pd.date_range(start, periods=7)]
+    usage = pd.DataFrame(rows, columns=["date", "model_permaslug", "tokens"])
+    usage["date"] = usage["date"].astype("datetime64[s]")
+    models = pd.DataFrame(
+        {
+            "model_permaslug": ["a/flash", "b/big"],
+            "family": ["F", "B"],
+            "lab": ["A", "B"],
+            "tier": ["efficient", "frontier"],
+        }
+    )
+    empty = pd.DataFrame(
+        columns=["model_id", "canonical_slug", "vintage", "as_of", "prompt_usd_per_mtok", "completion_usd_per_mtok"]
+    )
+    return YearData(usage, models, empty, empty, 2025, 9)
+
+
+@pytest.mark.parametrize(
+    ("first_half", "second_half", "verdict", "led"),
+    [
+        ((700, 300), (700, 300), claims.SUPPORTED, 2),  # most tokens, every quarter
+        ((300, 700), (900, 100), claims.PARTLY, 1),  # most tokens over the year (60%), one quarter of two
+        ((300, 700), (600, 400), claims.PARTLY, 1),  # leads a quarter, 45% of the year
+        ((300, 700), (300, 700), claims.NOT_SUPPORTED, 0),
+    ],
+)
+def test__tier_majority__asks_for_most_tokens_and_most_quarters(first_half, second_half, verdict, led):
+    data = tiered_year([first_half] * 13 + [second_half] * 13)  # Q1 then Q2
+    result = claims.MEASURES["tier_majority"](data, tier="efficient", min_share=0.5)
+    assert result.verdict == verdict and result.value["quarters_led"] == led
+    assert [q["quarter"] for q in result.value["quarters"]] == ["2025Q1", "2025Q2"]
+    assert claims.MEASURES["tier_majority"](data, tier="embedding").verdict == claims.CANNOT

@@ -89,5 +89,11 @@ def test__leader_takeaway__a_lead_the_rounding_hides_is_said():
         top = pd.DataFrame({"model_permaslug": ["a/x", "b/y"], "share": shares})
         return SimpleNamespace(results={"leaders": SimpleNamespace(top_models=top)}, name=lambda s: s.upper())
 
-    assert leader_takeaway(context([0.0552, 0.0549])).endswith("tokens, just ahead of B/Y (5.5%).")
+    # 5.5% against 5.5% would not say which is ahead: both get the decimals that tell them apart
+    assert leader_takeaway(context([0.0552, 0.0549])).endswith(
+        "with 5.52% of the named models' tokens, just ahead of B/Y (5.49%)."
+    )
+    assert leader_takeaway(context([0.058, 0.055])).endswith(
+        "with 5.8% of the named models' tokens, just ahead of B/Y (5.5%)."
+    )
     assert leader_takeaway(context([0.122, 0.10])).endswith("of the named models' tokens.")

@@ -36,6 +36,15 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{100 * value:.{digits}f}%"
 
 
+def fmt_pcts_apart(first: float, second: float, max_digits: int = 3) -> tuple[str, str]:
+    """Two shares with the fewest decimals (at least one, at most `max_digits`) that show them apart: a sentence that
+    says one is ahead never prints '5.5%' against '5.5%'."""
+    digits = 1
+    while digits < max_digits and fmt_pct(first, digits) == fmt_pct(second, digits):
+        digits += 1
+    return fmt_pct(first, digits), fmt_pct(second, digits)
+
+
 def fmt_usd(value: float | None, digits: int = 3, sign: bool = False) -> str:
     """-0.075 -> '-$0.075'; sign=True writes '+$0.010' for a rise (a change always says which way it went)."""
     if value is None or pd.isna(value):

@@ -127,6 +127,37 @@ def families_lead(e: Evaluation, families: list[str], months: list[int], top: in
 
 
 @words
+def tier_majority(e: Evaluation, tier: str, min_share: float) -> Wording:
+    how = (
+        f"the {tier} tier's share of the named models' tokens over the year (more than {fmt_pct(min_share, 0)}), "
+        "and the quarters it led (more than half of them)"
+    )
+    if e.case == "absent":
+        return Wording(how, f"no {tier}-tier model is in the data this year")
+    v, f = e.value, e.facts
+    known = f["classified"]["tier"]["token_share"]
+    labels = {
+        q: f"{q} ({note})" if (note := f["partial_quarters"].get(q)) else q
+        for q in (r["quarter"] for r in v["quarters"])
+    }
+    led = [labels[q["quarter"]] for q in v["quarters"] if q["leader"] == tier]
+    by_leader: dict[str, list[str]] = {}
+    for q in v["quarters"]:
+        if q["leader"] != tier:
+            by_leader.setdefault(q["leader"], []).append(labels[q["quarter"]])
+    others = [f"the {leader} tier led {', '.join(qs)}" for leader, qs in by_leader.items()]
+    return Wording(
+        how,
+        f"{tier.capitalize()}-tier models took {fmt_pct(v['share'])} of the named (daily top-{f['daily_top']}) "
+        f"models' tokens, {'above' if v['share'] > min_share else 'not above'} the {fmt_pct(min_share, 0)} asked"
+        + (f" (the tier of {fmt_pct(known)} of those tokens is known)" if known < 1 else "")
+        + f", and led {v['quarters_led']} of {len(v['quarters'])} quarters"
+        + (f" ({', '.join(led)})" if led else "")
+        + (f"; {'; '.join(others)}" if others else ""),
+    )
+
+
+@words
 def steady_share(e: Evaluation, family: str, max_cv: float, top: int, min_presence: float) -> Wording:
     how = (
         f"from its first week: coefficient of variation of weekly share (steady if at most {max_cv:g}) and "

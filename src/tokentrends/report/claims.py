@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from tokentrends import config
-from tokentrends.metrics import backtest, disruptors, leaders, prices, specialists, tasks, volume
-from tokentrends.metrics.weekly import full_weeks, week_quarter
+from tokentrends.metrics import backtest, disruptors, groups, leaders, prices, specialists, tasks, volume
+from tokentrends.metrics.weekly import full_weeks, quarter_coverage, week_quarter
 from tokentrends.report.backtest_store import stored_backtest
 
 if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
@@ -126,6 +126,26 @@ def families_lead(data: YearData, families: list[str], months: list[int], top: i
         {"ranks": ranks, "shares": shares, "leader": ranking.index[0], "leader_share": float(ranking["share"].iloc[0])},
         _grade(hits, len(families)),
     )
+
+
+@measure
+def tier_majority(data: YearData, tier: str = "efficient", min_share: float = 0.5) -> Evaluation:
+    """Did the tier (efficient: Flash, Mini, Lite... models) take more than `min_share` of the named models' tokens
+    over the year, and lead the quarters? Supported: both, over the year and in most quarters (more than half);
+    partly: one of the two, or a quarter led; not supported: neither."""
+    rows = data.rows
+    if rows.empty or not (rows["tier"].astype(str) == tier).any():
+        return Evaluation({}, CANNOT, "absent")
+    share = float(groups.share_by(rows, "tier").get(tier, 0.0))
+    winners = groups.quarter_winners(groups.quarterly_share_by(rows, "tier"), "tier")
+    quarters = [{"quarter": str(q), "leader": str(t), "share": float(s)} for q, t, s in winners.itertuples(index=False)]
+    led = sum(1 for q in quarters if q["leader"] == tier)
+    cover = quarter_coverage(data.usage, data.year)
+    partial = {str(q): f"partial: {p} of {d} days" for q, p, d in cover.itertuples(index=False) if int(p) < int(d)}
+    over, most_quarters = share > min_share, 2 * led > len(quarters)
+    verdict = SUPPORTED if over and most_quarters else PARTLY if over or led else NOT_SUPPORTED
+    facts = {"daily_top": data.daily_top, "partial_quarters": partial, "classified": groups.coverage(rows, ("tier",))}
+    return Evaluation({"share": share, "quarters_led": led, "quarters": quarters}, verdict, facts=facts)
 
 
 def _family_series(data: YearData, family: str) -> pd.DataFrame:

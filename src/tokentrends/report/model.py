@@ -69,6 +69,12 @@ class YearData:
         return rows[rows["report_year"] == self.year]
 
     @cached_property
+    def rows(self) -> pd.DataFrame:
+        """The year's named-model rows with their reference attributes (metrics.groups.year_rows): the groups and
+        efficiency sections and the tier claim read them."""
+        return groups.year_rows(self.usage, self.models, self.year)
+
+    @cached_property
     def daily_top(self) -> int:
         """How many models the data name a day (the API's daily top N), over every day."""
         return weekly.daily_top(self.usage)
@@ -162,10 +168,10 @@ class YearContext:
     def manifest(self) -> dict:
         return self.prepared.manifest
 
-    @cached_property
+    @property
     def rows(self) -> pd.DataFrame:
-        """The year's named-model rows with their reference attributes (metrics.groups.year_rows)."""
-        return groups.year_rows(self.prepared.usage, self.prepared.models, self.year)
+        """The year's named-model rows with their reference attributes (YearData.rows)."""
+        return self.data.rows
 
     @cached_property
     def watch(self) -> list[str]:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from tokentrends import config
 from tokentrends.metrics import weekly
-from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_tokens, moved
+from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_pct, fmt_pcts_apart, fmt_tokens, moved
 from tokentrends.render.html import banner
 from tokentrends.report.claims import VERDICTS
 from tokentrends.report.model import YearContext
@@ -75,16 +75,14 @@ def leader_takeaway(context: YearContext) -> str | None:
     if top.empty:
         return None
     slug, share = top["model_permaslug"].iloc[0], float(top["share"].iloc[0])
-    close = ""
+    shown, close = fmt_pct(share), ""
     if len(top) > 1 and share - float(top["share"].iloc[1]) < NARROW_LEAD:
-        # A lead the rounded shares cannot show is said, with the runner-up's share, rather than implied.
-        close = (
-            f", just ahead of {esc(context.name(top['model_permaslug'].iloc[1]))} "
-            f"({esc(fmt_pct(float(top['share'].iloc[1])))})"
-        )
+        # A narrow lead is said, with the runner-up's share, in as many decimals as it takes to show it.
+        shown, runner_up = fmt_pcts_apart(share, float(top["share"].iloc[1]))
+        close = f", just ahead of {esc(context.name(top['model_permaslug'].iloc[1]))} ({esc(runner_up)})"
     return (
         f"The year's largest model was <b>{esc(context.name(slug))}</b> with "
-        f"{esc(fmt_pct(share))} of the named models' tokens{close}."
+        f"{esc(shown)} of the named models' tokens{close}."
     )
 
 
