@@ -66,9 +66,16 @@ def test__browser__phone_width_has_no_page_overflow(browser, sample_reports):
     assert seen["errors"] == []
 
 
-def test__browser__real_pages(browser, shared_data, tmp_path_factory):
+@pytest.fixture(scope="module")
+def real_reports(shared_data, tmp_path_factory) -> Path:
+    """Both years built from the real vintages, once for this module's tests."""
     out = tmp_path_factory.mktemp("real-reports")
     build.build_reports(shared_data, reports_dir=out, log=lambda *_: None)
+    return out
+
+
+def test__browser__real_pages(browser, real_reports):
+    out = real_reports
     for year in (2025, 2026):
         page, _ = check_page(browser, out / str(year))
         assert page.locator(".tt-banner").count() == 0
@@ -346,4 +353,37 @@ def test__browser__a_phone_shows_the_months_evenly_when_some_must_go(browser, sa
             (MONTHS.index(labels[0][0]) + i) % 12 for i in range(len(labels))
         ]
     assert thinned >= 3  # the check saw month axes that had to drop labels
+    page.close()
+
+
+def test__browser__the_log_view_splits_each_bar_by_its_shares_with_ticks_at_powers_of_ten(browser, real_reports):
+    """On the log scale a bar's segments keep their share of its height (log-transformed bounds made the bottom
+    lab most of every bar), and the axis reads 100B, 1T, 10T."""
+    page, seen = open_offline(browser, real_reports / "2025" / "report.html", 1280)  # 2025 grew 14x: a log switch
+    chart = page.locator(".tt-chart[data-chart=weekly-top-models]")
+    chart.scroll_into_view_if_needed()
+    chart.locator("input[type=radio][value=log]").check()
+    page.wait_for_timeout(500)
+    script = chart.locator("xpath=following-sibling::script[1]").inner_text()
+    spec = json.loads(script[script.index("var spec = ") + len("var spec = ") : script.index("; if (window")])
+    rows = pd.DataFrame([row for rows in spec["datasets"].values() for row in rows if "y0" in row])
+    totals = rows.groupby("week")["y1"].transform("max")
+    bottom_shares = sorted((rows.loc[rows["y0"] == 0, "tokens"] / totals[rows["y0"] == 0]).round(3))
+    boxes = chart.locator('path[aria-roledescription="bar"]').evaluate_all(
+        "bars => bars.map(b => { const r = b.getBoundingClientRect(); return [r.x, r.y, r.height]; })"
+    )
+    weeks: dict[int, list[tuple[float, float]]] = {}
+    for x, y, height in boxes:
+        weeks.setdefault(round(x), []).append((y, height))
+    drawn = []
+    for segments in weeks.values():
+        bottom = max(segments)  # lowest on the screen
+        drawn.append(bottom[1] / sum(h for _, h in segments))
+    assert len(drawn) == rows["week"].nunique()
+    for fraction in drawn:  # each week's bottom segment is its share of the bar, within a pixel's worth
+        assert min(abs(fraction - share) for share in bottom_shares) < 0.03, (fraction, bottom_shares)
+    ticks = chart.locator("g.role-axis-label text").all_text_contents()
+    powers = {f"{m}{unit}" for unit in ("K", "M", "B", "T") for m in (1, 10, 100)}
+    assert ticks and all(t in powers for t in ticks if t[0].isdigit() and "-" not in t and " " not in t), ticks
+    assert seen["errors"] == []
     page.close()

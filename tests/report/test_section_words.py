@@ -97,3 +97,25 @@ def test__leader_takeaway__a_lead_the_rounding_hides_is_said():
         "with 5.8% of the named models' tokens, just ahead of B/Y (5.5%)."
     )
     assert leader_takeaway(context([0.122, 0.10])).endswith("of the named models' tokens.")
+
+
+def test__trajectories_table__a_peak_in_the_partial_last_week_is_marked_too():
+    from tokentrends.report.sections.leaders import trajectories_table
+
+    def row(name: str, peak_week: str) -> dict:
+        return {
+            "value": name,
+            "top": 10,
+            "first_week": "2026-04-20",
+            "first_week_in_top": "2026-04-27",
+            "peak_share": 0.244,
+            "peak_week": peak_week,
+            "last_share": 0.2,
+        }
+
+    rows = [row("Late", "2026-10-05"), row("Early", "2026-08-03")]
+    partial = trajectories_table(rows, " (partial: 5 of 7 days)", "2026-10-05")
+    assert "5 Oct 2026*" in partial and "3 Aug 2026*" not in partial and "share in the last week*" in partial
+    assert "* The last week (partial: 5 of 7 days)." in partial
+    full = trajectories_table(rows, "", "2026-10-05")
+    assert "*" not in full

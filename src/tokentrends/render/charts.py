@@ -5,6 +5,7 @@ page and on disk).
 from __future__ import annotations
 
 import hashlib
+import math
 import textwrap
 from itertools import cycle
 from typing import Any
@@ -64,7 +65,10 @@ def token_axis(log_switch: bool = False) -> alt.Axis:
     if not log_switch:
         return alt.Axis(format="~s", labelExpr=linear)
     log = "replace(format(pow(10, datum.value), '.2~s'), 'G', 'B')"
-    return alt.Axis(format="~s", labelExpr=f"scale == 'log' ? {log} : {linear}")
+    # The log view's ticks at whole powers of ten (100B, 1T, 10T), not at 1.6T and 2.5T.
+    return alt.Axis(
+        format="~s", labelExpr=f"scale == 'log' ? {log} : {linear}", tickMinStep=alt.ExprRef("scale == 'log' ? 1 : 0")
+    )
 
 
 def series_color(name: str) -> str:
@@ -316,10 +320,13 @@ def weekly_stack_chart(
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
     base = alt.Chart(data)
     if toggle:
-        floor = log_floor(data)
-        base = base.transform_calculate(
-            lo=f"scale == 'log' ? log(max(datum.y0, {floor}))/LN10 : datum.y0",
-            hi=f"scale == 'log' ? log(max(datum.y1, {floor}))/LN10 : datum.y1",
+        # On the log scale the bar's top is the week's total; its segments split the bar's height in proportion to
+        # their tokens. Log-transformed bounds (log y1 - log y0) made the bottom lab's segment most of every bar.
+        bottom = math.log10(log_floor(data))
+        height = f"(log(max(datum.week_total, 1))/LN10 - {bottom})"
+        base = base.transform_joinaggregate(week_total="max(y1)", groupby=["week"]).transform_calculate(
+            lo=f"scale == 'log' ? {bottom} + {height} * datum.y0 / max(datum.week_total, 1) : datum.y0",
+            hi=f"scale == 'log' ? {bottom} + {height} * datum.y1 / max(datum.week_total, 1) : datum.y1",
         )
     else:
         base = base.transform_calculate(lo="datum.y0", hi="datum.y1")

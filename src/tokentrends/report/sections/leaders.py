@@ -62,10 +62,17 @@ def leaders_text(context: YearContext, result: Leaders) -> str:
     return text
 
 
-def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> str:
-    """The watched families' paths; `last_week_note` marks a partial last week (with an asterisk on its column and a
-    line under the table, so the header stays short enough for a phone)."""
+def trajectories_table(trajectories: list[dict], last_week_note: str = "", last_week: str = "") -> str:
+    """The watched families' paths; `last_week_note` marks a partial last week (with an asterisk on its column, and
+    on a peak in that week (`last_week`, its start), and a line under the table, so the header stays short enough for
+    a phone)."""
     last = "share in the last week" + ("*" if last_week_note else "")
+
+    def peak_week(week: str | None) -> str:
+        if not week:
+            return ""
+        return fmt_date(week) + ("*" if last_week_note and str(week)[:10] == last_week[:10] else "")
+
     frame = pd.DataFrame(
         [
             {
@@ -75,7 +82,7 @@ def trajectories_table(trajectories: list[dict], last_week_note: str = "") -> st
                 if t["first_week_in_top"]
                 else "never",
                 "peak share": fmt_pct(t["peak_share"]) if t["peak_share"] is not None else "",
-                "peak week": fmt_date(t["peak_week"]) if t["peak_week"] else "",
+                "peak week": peak_week(t["peak_week"]),
                 last: fmt_pct(t["last_share"]) if t["last_share"] is not None else "",
             }
             for t in trajectories
@@ -105,6 +112,11 @@ def partial_week_note(context: YearContext) -> str:
     return f" ({week_with_days(last['week_start'], days, DAYS_IN_WEEK)})" if days < DAYS_IN_WEEK else ""
 
 
+def last_week_start(context: YearContext) -> str:
+    """The start of the year's last week ('2026-10-05')."""
+    return context.data.totals["week_start"].max().strftime("%Y-%m-%d")
+
+
 def blocks(context: YearContext, result: Leaders) -> list[Block]:
     return [
         leaders_text(context, result),
@@ -120,7 +132,7 @@ def blocks(context: YearContext, result: Leaders) -> list[Block]:
             ),
             result.watch_series,
         ),
-        trajectories_table(result.trajectories, partial_week_note(context)),
+        trajectories_table(result.trajectories, partial_week_note(context), last_week_start(context)),
         subheading("Top families by quarter")
         + quarter_table(result.families_by_quarter, "family", quarter_labels=context.quarter_labels),
         subheading("Top models by quarter")
