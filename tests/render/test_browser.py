@@ -311,7 +311,8 @@ def test__browser__png_and_svg_downloads_come_from_the_live_chart(browser, sampl
 
 
 def assert_story_first(browser, folder: Path) -> None:
-    """At 1280x800: the tab names the year; at least three takeaways and 200 px of the main chart are in view."""
+    """At 1280x800: the tab names the year; at least three takeaways and 200 px of the main chart are in view; on a
+    phone, the main chart's title and its first 150 px."""
     year = folder.name
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto((folder / "report.html").resolve().as_uri())
@@ -322,6 +323,13 @@ def assert_story_first(browser, folder: Path) -> None:
     assert all(items.nth(i).bounding_box()["y"] + items.nth(i).bounding_box()["height"] <= 800 for i in range(3))
     chart = page.locator('[data-chart="weekly-top-models"]').bounding_box()
     assert chart["y"] <= 800 - 200  # at least 200 px of the main chart on the first screen
+    page.close()
+    # A phone (390x844): the main chart's figure (its title, then the chart) starts on the first screen too.
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto((folder / "report.html").resolve().as_uri())
+    page.wait_for_selector('[data-chart="weekly-top-models"] svg', timeout=30_000)
+    figure = page.locator("figure.tt-figure").first.bounding_box()
+    assert figure["y"] <= 844 - 150, figure
     page.close()
 
 
