@@ -64,3 +64,15 @@ def test__index__shared_scale_totals_partial_label_human_dates_no_repeats(tmp_pa
         numbers = re.findall(r"\d+(?:\.\d+)?[xTB]\b", re.sub(r"<[^>]+>", " ", card.split("</svg>")[1]))
         assert len(numbers) == len(set(numbers)), numbers
     assert "The peak is the last full week so far." in cards[1]
+
+
+def test__index__a_total_of_weeks_that_miss_days_says_how_many_the_data_hold(tmp_path):
+    figures = year(2025, [10 * 10**9, 40 * 10**9, 30 * 10**9])
+    figures["weekly"][0]["days_present"] = 5  # the year's first week starts before its first day of data
+    (tmp_path / "2025").mkdir()
+    (tmp_path / "2025" / "figures.json").write_text(json.dumps(figures))
+    html = index_page.write_index(tmp_path).read_text()
+    assert "tokens in 2025&#x27;s weeks (19 of 21 days in the data)" in html
+    figures["weekly"][0]["days_present"] = 7
+    (tmp_path / "2025" / "figures.json").write_text(json.dumps(figures))
+    assert "days in the data" not in index_page.write_index(tmp_path).read_text()

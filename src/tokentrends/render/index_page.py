@@ -19,6 +19,14 @@ def year_total(figures: dict) -> int:
     return sum(int(w["total_tokens"]) for w in figures["weekly"])
 
 
+def days_held(figures: dict) -> str:
+    """' (367 of 371 days in the data)' when the year's weeks miss days (the edges of the year, a day the API
+    skipped): the total is of the days the data hold."""
+    held = sum(int(w["days_present"]) for w in figures["weekly"])
+    days = DAYS_IN_WEEK * len(figures["weekly"])
+    return f" ({held:,} of {days:,} days in the data)" if held < days else ""
+
+
 def year_summary(figures: dict) -> str:
     """One line that adds to the cards, never repeats them: when the peak came and how the year ended."""
     head = figures["headline"]
@@ -87,7 +95,7 @@ def headline_numbers(figures: dict) -> str:
     """Cards: the year's total, its peak week, and the growth from the first full week to the peak."""
     head = figures["headline"]
     total = (
-        f"tokens in {figures['year']}'s weeks" + (" so far" if figures.get("is_partial") else ""),
+        f"tokens in {figures['year']}'s weeks" + (" so far" if figures.get("is_partial") else "") + days_held(figures),
         fmt_tokens(year_total(figures)),
     )
     if head["first_full_week"] is None:
@@ -147,7 +155,9 @@ def write_index(reports_dir: str | Path) -> Path:
         ".tt-spark-axis{display:flex;flex-direction:column;justify-content:space-between;font-size:10px;"
         "line-height:1;color:#555;text-align:right;padding-right:4px;border-right:1px solid #999;min-width:34px}"
         ".tt-spark{display:block;flex:1;min-width:0;width:100%;height:100%}"
-        ".tt-spark-label{font-size:0.8rem;color:var(--tt-muted)}</style></head>"
+        ".tt-spark-label{font-size:0.8rem;color:var(--tt-muted)}"
+        # A phone shows the cards two by two: the year's total (the longest label) gets the first row to itself.
+        "@media (max-width: 600px){.tt-card .tt-headline div:first-child{grid-column:1/-1}}</style></head>"
         f'<body class="tt-page"><main class="tt-main">{warning}<h1>LLM usage on OpenRouter, year by year</h1>'
         f'<p class="tt-lede">Year-in-Review reports built from {source}.</p>'
         f"{''.join(cards) or '<p>No report has been built yet.</p>'}{cites}</main></body></html>"
