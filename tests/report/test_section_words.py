@@ -119,3 +119,17 @@ def test__trajectories_table__a_peak_in_the_partial_last_week_is_marked_too():
     assert "* The last week (partial: 5 of 7 days)." in partial
     full = trajectories_table(rows, "", "2026-10-05")
     assert "*" not in full
+
+
+def test__backtest_table__says_which_way_actual_weeks_fell_and_what_each_column_means():
+    from tokentrends.metrics.backtest import Accuracy
+    from tokentrends.report.sections.outlook import backtest_table
+
+    def accuracy(horizon: int, bias_pct: float) -> Accuracy:
+        direction = "above" if bias_pct > 0 else "below"
+        return Accuracy("naive", horizon, 20, 0.16, 1.0, 0.2, bias_pct, bias_pct, direction, 0.6, 0.86, 20)
+
+    result = SimpleNamespace(table=(accuracy(1, 0.02), accuracy(4, -0.05), accuracy(13, 0.31)), selection_check=())
+    html = backtest_table(result)
+    assert "4 wk: actual vs projected" in html and ">2% above<" in html and ">5% below<" in html
+    assert "Actual vs projected: how far the actual weeks came, on average, above or below the projection." in html

@@ -82,10 +82,16 @@ def backtest_table(result: backtest.Backtest) -> str:
             a = found.get(h)
             row[f"{h} wk: error"] = fmt_pct(a.mape) if a and a.n else "n/a"
             row[f"{h} wk: in {BAND} band"] = fmt_pct(a.coverage_80, 0) if a and a.coverage_80 is not None else "n/a"
-            row[f"{h} wk: actual was"] = f"{a.bias_direction} ({fmt_pct(abs(a.bias_pct), 0)})" if a and a.n else ""
+            row[f"{h} wk: actual vs projected"] = (
+                f"{fmt_pct(abs(a.bias_pct), 0)} {a.bias_direction}" if a and a.n else ""
+            )
         rows.append(row)
     frame = pd.DataFrame(rows)
-    return table(frame, numeric=tuple(c for c in frame.columns if c != "method"))
+    return table(frame, numeric=tuple(c for c in frame.columns if c != "method")) + (
+        f'<p class="tt-caption">Error: the average distance of the projection from the actual week, as a share of '
+        f"the actual week. In {BAND} band: the share of weeks that fell inside the interval. Actual vs projected: how "
+        "far the actual weeks came, on average, above or below the projection.</p>"
+    )
 
 
 def choice_text(result: backtest.Backtest) -> str:
@@ -212,7 +218,7 @@ def blocks(context: YearContext, result: Outlook) -> list[Block]:
                     actual,
                     bt.projection[["week_start", "projected", "low", "high"]],
                     f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, {BAND} "
-                    f"interval), {context.label}",
+                    f"interval), {context.label}, projected to {fmt_date(bt.projection['week_start'].max())}",
                     context.note,
                     log=spans_tenfold(actual["total_tokens"], bt.projection["high"]),
                 ),
