@@ -39,6 +39,33 @@ def test__merge_rankings__newest_as_of_wins_and_revisions_logged():
     ]
 
 
+def test__merge_rankings__a_restated_day_replaces_the_whole_day():
+    """A newer pull moves b/y out of the day's top 50 (its tokens into `other`): b/y's older row goes, or its tokens
+    would count twice (in its row and in the newer `other`)."""
+    old = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "b/y", 4), ("2025-01-01", "other", 5)])
+    new = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "other", 9), ("2025-01-02", "a/x", 3)])
+    usage, revisions = archive.merge_rankings(
+        {"old": old, "new": new}, {"old": "2025-01-02T00:00:00Z", "new": "2025-01-03T00:00:00Z"}
+    )
+    day = usage[usage["date"] == pd.Timestamp("2025-01-01")]
+    assert dict(zip(day["model_permaslug"], day["tokens"], strict=True)) == {"a/x": 10, "other": 9}
+    assert int(day["tokens"].sum()) == 19  # the day's total, as the newer pull gives it
+    assert revisions[["model_permaslug", "old_tokens", "new_tokens", "new_vintage"]].values.tolist() == [
+        ["b/y", 4, 0, "new"],
+        ["other", 5, 9, "new"],
+    ]
+
+
+def test__merge_rankings__same_as_of_days_that_name_different_models_are_an_error():
+    one = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "other", 5)])
+    more = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "b/y", 1), ("2025-01-01", "other", 5)])
+    for frames in ({"a": one, "b": more}, {"a": more, "b": one}):
+        with pytest.raises(InputError, match="same as_of"):
+            archive.merge_rankings(frames, {"a": "2025-01-02", "b": "2025-01-02"})
+    _, revisions = archive.merge_rankings({"a": one, "b": one.copy()}, {"a": "2025-01-02", "b": "2025-01-02"})
+    assert revisions.empty  # the same day twice is no conflict
+
+
 def test__merge_rankings__identical_values_are_not_revisions():
     same = frame([("2025-01-01", "a/x", 10)])
     _, revisions = archive.merge_rankings({"a": same, "b": same.copy()}, {"a": "2025-01-02", "b": "2025-01-03"})

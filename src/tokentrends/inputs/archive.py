@@ -230,51 +230,54 @@ def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
 def merge_rankings(
     frames: dict[str, pd.DataFrame], as_of: dict[str, str], stated: dict[str, bool] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge overlapping vintages: the newest as_of wins per (date, model_permaslug).
+    """Merge overlapping vintages: each day is taken whole from the newest vintage that holds it.
+
+    A day of the API is one ranking (its top 50 models and the `other` row): a newer pull that restates a day
+    replaces all of it. Kept per (date, model) instead, a model that a restatement moved out of the top 50 (into
+    `other`) kept its older row as well, and its tokens counted twice.
 
     Policy (README, Data): a vintage whose as_of is only its file's time (`stated[id]` False: no provenance.json,
     no meta.as_of) never overrides one that states its as_of, whatever the times; two vintages with the same
-    as_of (and the same standing) that give different values for one key are an error, never settled by name.
+    as_of (and the same standing) that give a day differently are an error, never settled by name.
 
     Returns the tidy usage table (`date | model_permaslug | tokens | vintage`) and the revision log
     (`date | model_permaslug | old_tokens | new_tokens | old_vintage | new_vintage | old_as_of`): one row for each
-    older value that the winning value differs from.
+    older value that the winning day differs from (new_tokens 0 where the winning day no longer names the model).
     """
     columns = ["date", "model_permaslug", "tokens", "vintage"]
+    log_columns = ["date", "model_permaslug", "old_tokens", "new_tokens", "old_vintage", "new_vintage", "old_as_of"]
     if not frames:
         empty = pd.DataFrame(
             {c: pd.Series(dtype=t) for c, t in zip(columns, ["datetime64[s]", object, "int64", object], strict=True)}
         )
-        return empty, pd.DataFrame(
-            columns=["date", "model_permaslug", "old_tokens", "new_tokens", "old_vintage", "new_vintage", "old_as_of"]
-        )
+        return empty, pd.DataFrame(columns=log_columns)
     stated = stated or {}
     stacked = pd.concat(
         [f.assign(vintage=vid, as_of=as_of[vid], stated=stated.get(vid, True)) for vid, f in frames.items()],
         ignore_index=True,
     )
-    usage, joined = newest_per_key(stacked, ["date", "model_permaslug"], ["stated", "as_of", "vintage"])
-    changed = joined[joined["tokens_old"] != joined["tokens_new"]]
-    tie = changed[(changed["as_of_old"] == changed["as_of_new"]) & (changed["stated_old"] == changed["stated_new"])]
-    if len(tie):
-        first = tie.iloc[0]
-        raise InputError(
-            first["vintage_new"],
-            f"has the same as_of ({first['as_of_new']}) as {first['vintage_old']} "
-            f"but a different value for ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}): "
-            f"{first['tokens_new']:,} vs {first['tokens_old']:,} ({len(tie):,} such values); "
-            "one of them is wrong: remove it or correct its provenance.json as_of",
-        )
+    days = stacked[["date", "vintage", "as_of", "stated"]].drop_duplicates(["date", "vintage"])
+    winning_days, _ = newest_per_key(days, ["date"], ["stated", "as_of", "vintage"])
+    winner = winning_days.set_index("date")
+    won = (stacked["vintage"] == stacked["date"].map(winner["vintage"])).to_numpy()
+    usage, older = stacked[won], stacked[~won]
+    joined = older.merge(
+        usage[["date", "model_permaslug", "tokens"]], on=["date", "model_permaslug"], how="left", suffixes=("", "_new")
+    )
+    joined["vintage_new"] = joined["date"].map(winner["vintage"]).to_numpy()
+    joined["tokens_new"] = joined["tokens_new"].fillna(0).astype("int64")
+    changed = joined[joined["tokens"] != joined["tokens_new"]]
+    _refuse_ties(usage, older, changed, winner)
     revisions = (
         pd.DataFrame(
             {
                 "date": changed["date"],
                 "model_permaslug": changed["model_permaslug"],
-                "old_tokens": changed["tokens_old"],
+                "old_tokens": changed["tokens"],
                 "new_tokens": changed["tokens_new"],
-                "old_vintage": changed["vintage_old"],
+                "old_vintage": changed["vintage"],
                 "new_vintage": changed["vintage_new"],
-                "old_as_of": changed["as_of_old"],
+                "old_as_of": changed["as_of"],
             }
         )
         .sort_values(["date", "model_permaslug", "old_as_of"])
@@ -286,6 +289,42 @@ def merge_rankings(
         .reset_index(drop=True)
     )
     return usage, revisions
+
+
+def _refuse_ties(usage: pd.DataFrame, older: pd.DataFrame, changed: pd.DataFrame, winner: pd.DataFrame) -> None:
+    """Two vintages of the same as_of and standing that give one day differently (a value, or a model one names and
+    the other does not): an InputError naming both."""
+    same = (changed["as_of"] == changed["date"].map(winner["as_of"])) & (
+        changed["stated"] == changed["date"].map(winner["stated"])
+    )
+    tie = changed[same.to_numpy()]
+    if len(tie):
+        first = tie.iloc[0]
+        named = f"{first['tokens_new']:,}" if first["tokens_new"] else "not named"
+        raise InputError(
+            first["vintage_new"],
+            f"has the same as_of ({first['as_of']}) as {first['vintage']} "
+            f"but a different value for ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}): "
+            f"{named} vs {first['tokens']:,} ({len(tie):,} such values); "
+            "one of them is wrong: remove it or correct its provenance.json as_of",
+        )
+    # A model the winning day names and a tying vintage's day does not.
+    tying = older[
+        (older["as_of"] == older["date"].map(winner["as_of"]))
+        & (older["stated"] == older["date"].map(winner["stated"]))
+    ]
+    if len(tying):
+        rows_of = tying.groupby(["date", "vintage"]).size()
+        winner_rows = usage.groupby("date").size()
+        short = rows_of[rows_of.to_numpy() != winner_rows.reindex(rows_of.index.get_level_values("date")).to_numpy()]
+        if len(short):
+            date, vintage = short.index[0]
+            raise InputError(
+                winner.loc[date, "vintage"],
+                f"has the same as_of ({winner.loc[date, 'as_of']}) as {vintage} but names other models on "
+                f"{date:%Y-%m-%d} ({winner_rows[date]:,} rows vs {short.iloc[0]:,}); "
+                "one of them is wrong: remove it or correct its provenance.json as_of",
+            )
 
 
 def revision_summary(revisions: pd.DataFrame) -> pd.DataFrame:
