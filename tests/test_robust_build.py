@@ -126,6 +126,12 @@ def test__build__leftovers_of_dead_builds_are_removed_live_ones_kept(sample_data
     live = sample_reports / f".build-2026-{os.getpid()}-xyz"
     live.mkdir()
     (sample_reports / ".failed-2026.ipynb").write_text("{}")
+    # The user's own dot-folders and files whose names only start like a build's: never touched.
+    theirs = [sample_reports / ".build-cache", sample_reports / ".old-theme-v1", sample_reports / f".old-2025-{dead}x"]
+    for folder in theirs:
+        folder.mkdir()
+        (folder / "keep.txt").write_text("keep")
+    (sample_reports / ".old-notes").write_text("keep")
     lines: list[str] = []
     assert build.build_reports(sample_data, reports_dir=sample_reports, log=lines.append) == []
     assert not (sample_reports / f".build-2025-{dead}-abc").exists()
@@ -134,6 +140,11 @@ def test__build__leftovers_of_dead_builds_are_removed_live_ones_kept(sample_data
     assert live.exists()
     live.rmdir()
     assert "removed 2 folder(s) left by an interrupted build" in lines
+    for folder in theirs:
+        assert (folder / "keep.txt").read_text() == "keep"
+        shutil.rmtree(folder)
+    assert (sample_reports / ".old-notes").read_text() == "keep" and not (sample_reports / "notes").exists()
+    (sample_reports / ".old-notes").unlink()
 
 
 def test__prepare__leftovers_of_dead_prepares_are_removed(tmp_path):

@@ -13,6 +13,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -527,22 +528,42 @@ def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
     return reports_dir
 
 
+# What a build leaves beside the reports while it runs: `.build-<year>-<pid>-<random>` (tempfile's, `-gone` once a
+# stopped worker set it aside) and `.old-<year>-<pid>` (swap_into_place).
+LEFTOVERS = {
+    "build": re.compile(r"\.build-(?P<year>\d{4})-(?P<pid>\d+)-[A-Za-z0-9_]+(?:-gone)?"),
+    "old": re.compile(r"\.old-(?P<year>\d{4})-(?P<pid>\d+)"),
+}
+
+
+def leftover_of_a_build(name: str) -> tuple[str, str, str] | None:
+    """(kind, year, pid) of a name a build makes beside the reports, else None."""
+    for kind, pattern in LEFTOVERS.items():
+        if match := pattern.fullmatch(name):
+            return kind, match["year"], match["pid"]
+    return None
+
+
 def clean_leftovers(reports_dir: Path, log) -> None:
     """Remove what an interrupted or killed build left: `.build-<year>-<pid>-*` and `.old-<year>-<pid>` of
     processes that are gone, except an `.old-<year>-<pid>` whose year has no report (the build was killed between
     the two renames of swap_into_place): that one is put back. A running build's folders are left alone."""
     removed = restored = 0
-    for leftover in [*reports_dir.glob(".build-*"), *reports_dir.glob(".old-*")]:
-        parts = leftover.name.split("-")
-        pid = parts[2] if len(parts) > 2 else ""
-        if prepare.pid_alive(pid):
+    for leftover in reports_dir.iterdir():
+        # Only the names a build makes: a `.build-cache` or `.old-notes` of the user's own is not ours to touch.
+        found = leftover_of_a_build(leftover.name)
+        if found is None or prepare.pid_alive(found[2]):
             continue
-        final = reports_dir / parts[1]
-        if leftover.name.startswith(".old-") and not final.exists():
+        kind, year, _pid = found
+        final = reports_dir / year
+        if kind == "old" and not final.exists():
             leftover.rename(final)
             restored += 1
             continue
-        shutil.rmtree(leftover, ignore_errors=True)
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
         removed += not leftover.exists()
     if restored:
         log(f"put back {restored} report folder(s) an interrupted build had moved aside")
