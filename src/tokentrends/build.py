@@ -512,6 +512,15 @@ def is_real_report(folder: Path) -> bool:
     return isinstance(figures, dict) and figures.get("is_synthetic") is False
 
 
+def is_public_report(folder: Path) -> bool:
+    """A year's report of the market (its figures.json says nothing of `private`)."""
+    try:
+        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(figures, dict) and not figures.get("private")
+
+
 def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
     """Policy: the synthetic sample never replaces real reports. By default it is built into reports/sample/;
     into a folder given explicitly that holds real reports, it is refused."""

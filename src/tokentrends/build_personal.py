@@ -21,6 +21,7 @@ from tokentrends.build import (
     STAMP,
     clean_leftovers,
     execute_notebook,
+    is_public_report,
     render_html,
     swap_into_place,
     up_to_date,
@@ -161,6 +162,12 @@ def build_personal(
         )
     source = notebook_path()
     if reports_dir.is_dir():
+        public = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_public_report(p)]
+        if public:  # your pages would replace them, under an index that links them as the market's
+            raise BuildError(
+                f"{reports_dir} holds the public reports of {', '.join(public)}; your year never replaces them: give "
+                "another --reports-dir, or none (it goes to reports/private/)"
+            )
         clean_leftovers(reports_dir, log)
     built = []
     for year in wanted:

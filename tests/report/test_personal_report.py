@@ -13,6 +13,7 @@ from browser_pages import open_offline
 from conftest import quiet
 from html_checks import tag_errors
 from tokentrends.build_personal import RENDERS, build_personal
+from tokentrends.errors import BuildError
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import activity_sample
 from tokentrends.metrics import personal
@@ -131,6 +132,17 @@ def test__report_you__a_damaged_year_is_rebuilt_and_a_dead_build_folder_removed(
     assert build_personal(activity, [2025], 9, market, reports, log=said.append) == [2025]
     assert (reports / "2025" / "report.html").is_file() and not leftover.exists()
     assert any("report.html is missing: rebuilding" in line for line in said)
+
+
+def test__report_you__never_replaces_the_public_reports(tmp_path, market):
+    activity = activity_sample.write_activity_sample(tmp_path / "sample-activity")
+    public = tmp_path / "reports"
+    (public / "2025").mkdir(parents=True)
+    figures = json.dumps({"year": 2025, "is_synthetic": False, "weekly": []})
+    (public / "2025" / "figures.json").write_text(figures)
+    with pytest.raises(BuildError, match=r"holds the public reports of 2025; your year never replaces them"):
+        build_personal(activity, [2025], 9, market, public, log=quiet)
+    assert (public / "2025" / "figures.json").read_text() == figures  # untouched
 
 
 @pytest.fixture(scope="module")
