@@ -111,10 +111,13 @@ def expected_rows(rows: list[tuple[str, str, str]]) -> pd.DataFrame | None:
     out = []
     for day, slug, tokens in rows:
         d, t = date_value(day), token_value(tokens)
-        if d is None or t is None or slug == "":
+        if d is None or t is None or slug == "" or slug != slug.strip():
             return None
         out.append((d, slug, t))
     if len({(d, s) for d, s, _ in out}) != len(out):
+        return None
+    with_other = {d for d, s, _ in out if s == "other"}
+    if with_other and with_other != {d for d, _, _ in out}:  # a day without the other row: a cut-off file
         return None
     return pd.DataFrame(out, columns=["date", "model_permaslug", "tokens"])
 

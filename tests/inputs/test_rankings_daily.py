@@ -103,6 +103,9 @@ def test__read_rankings_csv__max_int64_kept_exactly(tmp_path):
         ("2025-01-02,a/x,1\n2025-01-02,a/x,2\n", 3, "duplicate key"),
         ("2025-01-02,,1\n", 2, "model_permaslug is empty"),
         ("2025-01-02,a/x,nan\n", 2, "not a finite number"),
+        ("2025-01-02,a/x,1\n2025-01-02,other ,5\n", 3, "leading or trailing spaces"),
+        ('2025-01-02," a/x",1\n', 2, "leading or trailing spaces"),
+        ("2025-01-02,a/x,1\n2025-01-02,Other,5\n", 3, "the API's 'other' row written another way"),
     ],
 )
 def test__read_rankings_csv__bad_rows_name_file_row_reason(tmp_path, body, row, reason):
@@ -196,3 +199,13 @@ def test__read_rankings_json__big_counts_stay_exact_beside_other_forms(tmp_path)
         )
     )
     assert read_rankings_json(path).frame["tokens"].tolist() == [9007199254740993, 0]
+
+
+def test__read_rankings_csv__a_day_cut_off_before_its_other_row_is_refused(tmp_path):
+    whole = HEADER + "2025-01-01,a/x,9\n2025-01-01,other,5\n2025-01-02,a/x,8\n2025-01-02,other,4\n"
+    assert len(read_rankings_csv(write_csv(tmp_path / "whole.csv", whole)).frame) == 4
+    cut = write_csv(tmp_path / "cut.csv", whole.rsplit("2025-01-02,other", 1)[0])  # a download stopped mid-file
+    with pytest.raises(InputError, match=r"2025-01-02 has no 'other' row.*looks cut off"):
+        read_rankings_csv(cut)
+    # a hand-made file without any other row is not cut off
+    assert len(read_rankings_csv(write_csv(tmp_path / "plain.csv", HEADER + "2025-01-01,a/x,9\n")).frame) == 1

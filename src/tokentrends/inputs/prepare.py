@@ -122,6 +122,14 @@ def merge_vintages(
     log,
 ) -> Path:
     """Read and merge the vintages (`rankings` among `vintages`) into the folder `out` (written whole or not at all)."""
+    synthetic = [v for v in rankings if v.is_synthetic]
+    if synthetic and len(synthetic) < len(rankings):  # fictional models summed with real ones, under a sample banner
+        real = next(v for v in rankings if not v.is_synthetic)
+        raise InputError(
+            data_dir,
+            f"mixes the synthetic sample ({synthetic[0].vintage_id}) with real vintages ({real.vintage_id}): their "
+            "days would be added up in one report; point --data-dir at a folder of one or the other",
+        )
     frames = {}
     for v in rankings:
         log(f"  reading {v.vintage_id} (as of {v.as_of})")

@@ -116,6 +116,24 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
     if empty.any():
         first = empty.to_numpy().nonzero()[0][0]
         raise InputError(path, "model_permaslug is empty", int(rows.iloc[first]))
+    padded = (slugs != slugs.str.strip()).to_numpy()
+    if padded.any():
+        first = padded.nonzero()[0][0]
+        raise InputError(
+            path,
+            f"model_permaslug {slugs.iloc[first]!r} has leading or trailing spaces (a permaslug has none: a padded "
+            "one would be counted as another model)",
+            int(rows.iloc[first]),
+        )
+    other_like = ((slugs.str.lower() == OTHER_SLUG) & (slugs != OTHER_SLUG)).to_numpy()
+    if other_like.any():
+        first = other_like.nonzero()[0][0]
+        raise InputError(
+            path,
+            f"model_permaslug {slugs.iloc[first]!r} is the API's {OTHER_SLUG!r} row written another way; it would be "
+            "ranked as a model",
+            int(rows.iloc[first]),
+        )
     taken = slugs.isin(REPORT_LABELS).to_numpy()
     if taken.any():
         first = taken.nonzero()[0][0]
@@ -142,6 +160,23 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
             f"duplicate key ({first['date']:%Y-%m-%d}, {first['model_permaslug']!r}) "
             f"in rows {', '.join(str(int(r)) for r in where[:5])}",
             int(where[1]),
+        )
+    return days_complete(tidy, path)
+
+
+def days_complete(tidy: pd.DataFrame, path: str | Path) -> pd.DataFrame:
+    """A file whose days carry the API's `other` row must carry it every day: a day without one was cut off (a
+    download that stopped mid-file), and its missing rows would read as a quiet day."""
+    has_other = tidy["model_permaslug"] == OTHER_SLUG
+    if not has_other.any():  # a file without the convention (hand-made, another export): nothing to tell
+        return tidy
+    days_with = set(tidy.loc[has_other, "date"])
+    cut = sorted(set(tidy["date"]) - days_with)
+    if cut:
+        raise InputError(
+            path,
+            f"{pd.Timestamp(cut[0]):%Y-%m-%d} has no {OTHER_SLUG!r} row, which every other day of the file has "
+            f"({len(cut)} such day(s)): the file looks cut off; pull it again",
         )
     return tidy
 
