@@ -77,6 +77,17 @@ def test__build__a_damaged_report_is_rebuilt(sample_data, sample_reports):
     assert "  2026: figures.json is missing or unreadable: rebuilding" in lines
     assert (sample_reports / "2025" / "report.html").exists()
     assert json.loads((sample_reports / "2026" / "figures.json").read_text())["year"] == 2026
+    # A page cut short, a chart's files lost: changed since the build wrote them, so rebuilt, never "up to date".
+    page = sample_reports / "2025" / "report.html"
+    page.write_bytes(page.read_bytes()[:16])
+    shutil.rmtree(sample_reports / "2026" / "charts")
+    lines.clear()
+    assert sorted(build.build_reports(sample_data, reports_dir=sample_reports, log=lines.append)) == [2025, 2026]
+    assert "  2025: report.html changed or missing: rebuilding" in lines
+    lost = [line for line in lines if line.startswith("  2026: charts/")]
+    assert len(lost) == 1 and lost[0].endswith("more file(s) changed or missing: rebuilding")
+    assert all(build.report_damage(sample_reports / y) is None for y in ("2025", "2026"))
+    assert (sample_reports / "2026" / "charts").is_dir() and len(page.read_bytes()) > 10_000
 
 
 def test__index__an_empty_or_damaged_figures_json_is_skipped(sample_reports, tmp_path):

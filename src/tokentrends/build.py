@@ -9,6 +9,7 @@ parameters) skips years whose report is already up to date. A year's worker rend
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import json
 import logging
 import multiprocessing
@@ -43,7 +44,14 @@ from tokentrends.inputs import prepare
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.kernel_launch import kernel_manager_class, no_more_kernels, remove_connection_files
 from tokentrends.metrics import backtest, weekly
-from tokentrends.render.chart_renders import RENDERS, pending_chart_files, prune_renders, render_chart_files
+from tokentrends.render.chart_renders import (
+    CHARTS_DIR,
+    RENDERS,
+    SPEC_SUFFIX,
+    pending_chart_files,
+    prune_renders,
+    render_chart_files,
+)
 from tokentrends.render.index_page import write_index
 from tokentrends.report.backtest_store import backtest_stored, fit_every_origin, fitting_lock, prune_backtests
 from tokentrends.report.page import (
@@ -352,7 +360,7 @@ def publish_year(built: Path, final: Path, stamp: str, exporter: Any) -> None:
     the old report stays."""
     try:
         render_html(built / "report.ipynb", built / "report.html", page_title(built / "figures.json"), exporter)
-        (built / STAMP).write_text(stamp)
+        write_stamp(built, stamp)
         swap_into_place(built, final)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
@@ -479,6 +487,28 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
             process.kill()
 
 
+PAGE_FILES = ".build-files.json"  # the sha256 of each file the page wrote, beside the stamp
+
+
+def page_files(folder: Path) -> list[Path]:
+    """The files a year's page writes: the page, its notebook, figures.json, each chart's spec and CSV (the static
+    PNG/SVG files are drawn after, and checked against their specs: pending_chart_files)."""
+    charts = folder / CHARTS_DIR
+    specs = sorted(charts.glob(f"*{SPEC_SUFFIX}")) + sorted(charts.glob("*.csv")) if charts.is_dir() else []
+    return [folder / "report.html", folder / "report.ipynb", folder / "figures.json", *specs]
+
+
+def file_digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in page_files(folder)}
+
+
+def write_stamp(folder: Path, stamp: str) -> None:
+    """The stamp (what the report is built from) and the digests of what it wrote, so that a file changed or lost
+    since is seen as damage, not taken as up to date."""
+    (folder / PAGE_FILES).write_text(json.dumps(file_digests(folder), indent=1, sort_keys=True))
+    (folder / STAMP).write_text(stamp)
+
+
 def report_damage(folder: Path) -> str | None:
     """Why a built year's folder cannot be trusted as up to date, or None when it is whole."""
     if not (folder / "report.html").is_file():
@@ -489,6 +519,14 @@ def report_damage(folder: Path) -> str | None:
         return "figures.json is missing or unreadable"
     if not isinstance(figures, dict) or figures.get("year") != int(folder.name):
         return "figures.json is not this year's"
+    try:
+        written = json.loads((folder / PAGE_FILES).read_text(encoding="utf-8"))
+        now = file_digests(folder)
+    except (OSError, ValueError):
+        return f"{PAGE_FILES} is missing or unreadable"
+    changed = sorted(set(written) ^ set(now) | {k for k in set(written) & set(now) if written[k] != now[k]})
+    if changed:
+        return f"{changed[0]}{f' and {len(changed) - 1} more file(s)' if len(changed) > 1 else ''} changed or missing"
     return None
 
 

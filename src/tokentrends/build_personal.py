@@ -18,13 +18,13 @@ from pathlib import Path
 
 from tokentrends import config, paths
 from tokentrends.build import (
-    STAMP,
     clean_leftovers,
     execute_notebook,
     is_public_report,
     render_html,
     swap_into_place,
     up_to_date,
+    write_stamp,
 )
 from tokentrends.errors import BuildError, InputError
 from tokentrends.files import write_atomic
@@ -131,7 +131,7 @@ def build_private_year(
         }
         execute_notebook(source, tmp / "report.ipynb", parameters)
         render_html(tmp / "report.ipynb", tmp / "report.html", f"Your year on OpenRouter: {year} (private)")
-        (tmp / STAMP).write_text(stamp)
+        write_stamp(tmp, stamp)
         swap_into_place(tmp, reports_dir / str(year))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -23,7 +23,7 @@ from altair.utils.schemapi import debug_mode
 
 from tokentrends.files import write_atomic
 from tokentrends.paths import processed_root
-from tokentrends.render.chart_renders import SPEC_SUFFIX
+from tokentrends.render.chart_renders import CHARTS_DIR, SPEC_SUFFIX
 from tokentrends.render.charts import VEGALITE_VERSION
 from tokentrends.render.formatting import esc
 
@@ -89,9 +89,6 @@ def spreadsheet_safe(data: pd.DataFrame) -> pd.DataFrame:
             risky = text.str.match(r"^[=+\-@\t\r]")
             out[column] = text.where(~risky, "'" + text)
     return out
-
-
-CHARTS_DIR = "charts"  # beside the report: each chart's spec and data
 
 
 def chart_data_files(spec: dict, data: pd.DataFrame, name: str) -> dict[str, bytes]:

@@ -26,6 +26,7 @@ RENDERS = "chart-renders"
 STATIC_WIDTH = 860  # static exports have no container to fill
 PNG_SCALE = 1.5
 SPEC_SUFFIX = ".vl.json"  # a chart's spec beside its report: what its static files are rendered from
+CHARTS_DIR = "charts"  # beside the report: each chart's spec and data (and its static files)
 
 
 @cache
@@ -79,7 +80,7 @@ def render_static(spec: dict) -> tuple[str, bytes]:
 def pending_chart_files(report_dir: str | Path) -> list[Path]:
     """The chart specs of a report folder whose SVG or PNG is missing or older than the spec."""
     pending = []
-    for spec_path in sorted((Path(report_dir) / "charts").glob(f"*{SPEC_SUFFIX}")):
+    for spec_path in sorted((Path(report_dir) / CHARTS_DIR).glob(f"*{SPEC_SUFFIX}")):
         stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
         outputs = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
         if not all(p.exists() and p.stat().st_mtime >= spec_path.stat().st_mtime for p in outputs):
