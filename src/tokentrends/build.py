@@ -333,7 +333,7 @@ def build_year(
         # renderer's imports: measured 0.2 s off a prose edit's build.
         notebook_runner()
         with ThreadPoolExecutor(max_workers=1) as notebook:
-            with page_lock(key):
+            with page_lock(key, waiting=lambda path: another_build_holds(f"the page of {year}", path)):
                 run = execute_notebook_in_background if kernel_in_background else execute_notebook
                 executed = notebook.submit(run, source, tmp / "report.ipynb", parameters)
                 if load_page(key) is None:
@@ -809,7 +809,7 @@ def build_years(
             # years, so that they wait for the fits instead of making them.
             start_workers(pool)
             if fits_wanted:
-                fitting.enter_context(fitting_lock())
+                fitting.enter_context(fitting_lock(waiting=lambda path: another_build_holds("the fits", path)))
             futures = [
                 # New data (html_here: the vintages were merged) renders every section: the kernels have time to
                 # start in the background. After a prose edit the page is quick and the kernel's start is the wait
@@ -858,6 +858,16 @@ def build_years(
                 drop_unpublished(futures)
             fitting.close()
     pool.shutdown()
+
+
+def another_build_holds(what: str, lock: Path) -> None:
+    """Said once where a build waits for another process (another build, a notebook rendering the same page)."""
+    print(
+        f"  waiting for another tokentrends process, which is making {what} (it holds {lock}); "
+        "it goes on once that one ends",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def drop_unpublished(futures: list[Future]) -> None:

@@ -7,7 +7,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,15 +109,21 @@ def save_stored(path: Path, value: Any) -> None:
 
 
 @contextmanager
-def file_lock(path: Path) -> Iterator[None]:
+def file_lock(path: Path, waiting: Callable[[Path], None] | None = None) -> Iterator[None]:
     """An exclusive OS lock on `path` (created), held for the block: it goes with the process that held it, however
-    that ends. Where there is no fcntl (Windows), nothing waits."""
+    that ends. `waiting(path)` is called once when another process holds it, before waiting for it (a build that
+    waits on another says so instead of sitting silent). Where there is no fcntl (Windows), nothing waits."""
     if fcntl is None:
         yield
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting(path)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
@@ -111,9 +112,10 @@ def stored_fits(store: Path | None = None) -> backtest.EtsForecast:
     return forecast
 
 
-def fitting_lock(store: Path | None = None) -> AbstractContextManager:
-    """Held by the process that runs fit_every_origin, from before the workers that read the fits start."""
-    return file_lock(_store(store) / FITS / FITTING_LOCK)
+def fitting_lock(store: Path | None = None, waiting: Callable[[Path], None] | None = None) -> AbstractContextManager:
+    """Held by the process that runs fit_every_origin, from before the workers that read the fits start. `waiting`:
+    see file_lock."""
+    return file_lock(_store(store) / FITS / FITTING_LOCK, waiting)
 
 
 def fit_every_origin(totals: pd.DataFrame, store: Path | None = None) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -154,10 +155,11 @@ def save_page(key: str, page: StoredPage) -> None:
     save_stored(page_path(key), page)
 
 
-def page_lock(key: str) -> AbstractContextManager:
+def page_lock(key: str, waiting: Callable[[Path], None] | None = None) -> AbstractContextManager:
     """Held while a page is rendered, so that whoever opens or renders the same page meanwhile waits for it instead
-    of computing it a second time (the build's worker renders while the year's kernel starts)."""
-    return file_lock(processed_root() / PAGES / f"{key}.lock")
+    of computing it a second time (the build's worker renders while the year's kernel starts). `waiting`: see
+    file_lock."""
+    return file_lock(processed_root() / PAGES / f"{key}.lock", waiting)
 
 
 def prune_pages(days: int = UNUSED_DAYS) -> int:
