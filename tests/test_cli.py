@@ -139,3 +139,10 @@ def test__cli__output_piped_into_a_reader_that_ends_is_one_line_and_exit_141(tmp
     stderr = child.stderr.read()
     assert child.wait(timeout=120) == 141
     assert stderr.strip() == OUTPUT_CLOSED and "Traceback" not in stderr and "Exception ignored" not in stderr
+
+
+def test__years__a_year_given_twice_is_built_once():
+    from tokentrends.cli import _years
+
+    assert _years("2026,2025 2025") == [2025, 2026]
+    assert _years("all") is None

@@ -29,7 +29,7 @@ def _years(value: str) -> list[int] | None:
     if value in ("", "all"):
         return None
     try:
-        return [int(y) for y in value.replace(",", " ").split()]
+        return sorted({int(y) for y in value.replace(",", " ").split()})  # '2025,2025' is one year
     except ValueError:
         raise argparse.ArgumentTypeError(f"YEAR must be a year such as 2025, or 'all' (got {value!r})") from None
 
