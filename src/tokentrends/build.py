@@ -361,10 +361,30 @@ def publish_year(built: Path, final: Path, stamp: str, exporter: Any) -> None:
     try:
         render_html(built / "report.ipynb", built / "report.html", page_title(built / "figures.json"), exporter)
         write_stamp(built, stamp)
+        if shrunk := coverage_shrinks(final, built):
+            print(f"  {final.name}: {shrunk}", file=sys.stderr, flush=True)
         swap_into_place(built, final)
     except BaseException:
         shutil.rmtree(built, ignore_errors=True)
         raise
+
+
+def coverage_shrinks(old: Path, new: Path) -> str | None:
+    """A line when the new report covers fewer days than the one it replaces (data that end earlier or start later:
+    a data folder holding only an older pull), so that the swap is said, not silent."""
+    try:
+        before = json.loads((old / "figures.json").read_text(encoding="utf-8"))
+        after = json.loads((new / "figures.json").read_text(encoding="utf-8"))
+        spans = [(f["first_date"], f["through_date"]) for f in (before, after)]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    (first_before, last_before), (first_after, last_after) = spans
+    if first_after <= first_before and last_after >= last_before:
+        return None
+    return (
+        f"the report it replaces covered {first_before} to {last_before}; this one covers {first_after} to "
+        f"{last_after} (the data given hold less of the year)"
+    )
 
 
 def one_thread_pools() -> None:
