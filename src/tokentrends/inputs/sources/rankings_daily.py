@@ -6,6 +6,7 @@ row. Every problem raises one InputError naming the file, the row and the reason
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -97,52 +98,45 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
         raise InputError(
             path, f"date {str(raw['date'].iloc[first])[:40]!r} is not a YYYY-MM-DD date", int(rows.iloc[first])
         )
-    early = dates < pd.Timestamp(API_START)
-    if early.any():
-        first = early.to_numpy().nonzero()[0][0]
-        raise InputError(
-            path, f"date {date_text.iloc[first]} is before the Data API starts ({API_START})", int(rows.iloc[first])
-        )
-    if as_of is not None:
-        late = dates > pd.Timestamp(as_of)
-        if late.any():
-            first = late.to_numpy().nonzero()[0][0]
-            raise InputError(
-                path, f"date {date_text.iloc[first]} is after the vintage's as_of ({as_of})", int(rows.iloc[first])
-            )
 
+    def refuse_first(bad: pd.Series, reason: Callable[[int], str]) -> None:
+        """An InputError at the first row where `bad` holds, its reason made from that row's position."""
+        flags = bad.fillna(False).to_numpy(dtype=bool)
+        if flags.any():
+            first = int(flags.nonzero()[0][0])
+            raise InputError(path, reason(first), int(rows.iloc[first]))
+
+    refuse_first(
+        dates < pd.Timestamp(API_START),
+        lambda i: f"date {date_text.iloc[i]} is before the Data API starts ({API_START})",
+    )
+    if as_of is not None:
+        refuse_first(
+            dates > pd.Timestamp(as_of), lambda i: f"date {date_text.iloc[i]} is after the vintage's as_of ({as_of})"
+        )
     slugs = raw["model_permaslug"].astype("string")
-    empty = slugs.str.len() == 0
-    if empty.any():
-        first = empty.to_numpy().nonzero()[0][0]
-        raise InputError(path, "model_permaslug is empty", int(rows.iloc[first]))
-    padded = (slugs != slugs.str.strip()).to_numpy()
-    if padded.any():
-        first = padded.nonzero()[0][0]
-        raise InputError(
-            path,
-            f"model_permaslug {slugs.iloc[first]!r} has leading or trailing spaces (a permaslug has none: a padded "
-            "one would be counted as another model)",
-            int(rows.iloc[first]),
-        )
-    other_like = ((slugs.str.lower() == OTHER_SLUG) & (slugs != OTHER_SLUG)).to_numpy()
-    if other_like.any():
-        first = other_like.nonzero()[0][0]
-        raise InputError(
-            path,
-            f"model_permaslug {slugs.iloc[first]!r} is the API's {OTHER_SLUG!r} row written another way; it would be "
-            "ranked as a model",
-            int(rows.iloc[first]),
-        )
-    taken = slugs.isin(REPORT_LABELS).to_numpy()
-    if taken.any():
-        first = taken.nonzero()[0][0]
-        raise InputError(
-            path,
-            f"model_permaslug {slugs.iloc[first]!r} is the report's own label for the rest of "
-            "a week's models; a model cannot be called that",
-            int(rows.iloc[first]),
-        )
+    refuse_first(slugs.str.len() == 0, lambda i: "model_permaslug is empty")
+    refuse_first(
+        slugs != slugs.str.strip(),
+        lambda i: (
+            f"model_permaslug {slugs.iloc[i]!r} has leading or trailing spaces (a permaslug has none: a padded "
+            "one would be counted as another model)"
+        ),
+    )
+    refuse_first(
+        (slugs.str.lower() == OTHER_SLUG) & (slugs != OTHER_SLUG),
+        lambda i: (
+            f"model_permaslug {slugs.iloc[i]!r} is the API's {OTHER_SLUG!r} row written another way; it would "
+            "be ranked as a model"
+        ),
+    )
+    refuse_first(
+        slugs.isin(REPORT_LABELS),
+        lambda i: (
+            f"model_permaslug {slugs.iloc[i]!r} is the report's own label for the rest of a week's models; a "
+            "model cannot be called that"
+        ),
+    )
 
     tidy = pd.DataFrame(
         {
