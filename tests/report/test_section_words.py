@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
 from tokentrends.report.sections.outlook import choice_text
 
@@ -133,3 +134,13 @@ def test__backtest_table__says_which_way_actual_weeks_fell_and_what_each_column_
     html = backtest_table(result)
     assert "4 wk: actual vs projected" in html and ">2% above<" in html and ">5% below<" in html
     assert "Actual vs projected: how far the actual weeks came, on average, above or below the projection." in html
+
+
+@pytest.mark.parametrize(
+    ("bias", "direction", "said"),
+    [(0.13, "above", "13% above"), (-0.003, "below", "0.3% below"), (0.0004, "above", "on the projection")],
+)
+def test__bias_words__a_bias_that_rounds_to_nothing_is_not_given_a_direction(bias, direction, said):
+    from tokentrends.report.sections.outlook import bias_words
+
+    assert bias_words(bias, direction) == said

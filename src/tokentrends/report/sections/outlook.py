@@ -70,6 +70,15 @@ def actual_against_projection(bias: float) -> str:
     return f"actual weeks averaged {fmt_pct(abs(ratio - 1))} {'above' if ratio >= 1 else 'below'} the projection"
 
 
+def bias_words(bias_pct: float, direction: str) -> str:
+    """'13% above', '0.3% below' (never '0% below'), or 'on the projection' under 0.05%."""
+    for digits in (0, 1):
+        shown = fmt_pct(abs(bias_pct), digits)
+        if float(shown.rstrip("%")) > 0:
+            return f"{shown} {direction}"
+    return "on the projection"
+
+
 def backtest_table(result: backtest.Backtest) -> str:
     """Method x horizon: MAPE, 80% interval coverage and where actual weeks fell, from the rolling origins."""
     rows = []
@@ -82,9 +91,7 @@ def backtest_table(result: backtest.Backtest) -> str:
             a = found.get(h)
             row[f"{h} wk: error"] = fmt_pct(a.mape) if a and a.n else "n/a"
             row[f"{h} wk: in {BAND} band"] = fmt_pct(a.coverage_80, 0) if a and a.coverage_80 is not None else "n/a"
-            row[f"{h} wk: actual vs projected"] = (
-                f"{fmt_pct(abs(a.bias_pct), 0)} {a.bias_direction}" if a and a.n else ""
-            )
+            row[f"{h} wk: actual vs projected"] = bias_words(a.bias_pct, a.bias_direction) if a and a.n else ""
         rows.append(row)
     frame = pd.DataFrame(rows)
     return table(frame, numeric=tuple(c for c in frame.columns if c != "method")) + (
@@ -218,8 +225,9 @@ def blocks(context: YearContext, result: Outlook) -> list[Block]:
                     actual,
                     bt.projection[["week_start", "projected", "low", "high"]],
                     f"Weekly tokens and the outlook ({METHOD_NAMES[bt.choice.method].split(' (')[0].lower()}, {BAND} "
-                    f"interval), {context.label}, projected to {fmt_date(bt.projection['week_start'].max())}",
-                    context.note,
+                    f"interval), {context.label}",
+                    # the projection runs past the year: said under the title (a longer title overflowed the chart)
+                    [f"Projected to the week of {fmt_date(bt.projection['week_start'].max())}", context.note],
                     log=spans_tenfold(actual["total_tokens"], bt.projection["high"]),
                 ),
                 bt.projection,
