@@ -223,7 +223,7 @@ def test__tier_majority__says_above_or_not_and_who_led_the_other_quarters():
     }
     facts = {
         "daily_top": 50,
-        "partial_quarters": {"2025Q2": "partial: 90 of 91 days"},
+        "quarter_labels": {"2025Q2": "2025Q2 (partial: 90 of 91 days)"},
         "classified": {"tier": {"token_share": 1.0, "slug_share": 1.0}},
     }
     why = _why("tier_majority", value, PARTLY, facts, tier="efficient", min_share=0.5)

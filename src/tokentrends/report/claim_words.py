@@ -136,10 +136,7 @@ def tier_majority(e: Evaluation, tier: str, min_share: float) -> Wording:
         return Wording(how, f"no {tier}-tier model is in the data this year")
     v, f = e.value, e.facts
     known = f["classified"]["tier"]["token_share"]
-    labels = {
-        q: f"{q} ({note})" if (note := f["partial_quarters"].get(q)) else q
-        for q in (r["quarter"] for r in v["quarters"])
-    }
+    labels = {r["quarter"]: f["quarter_labels"].get(r["quarter"], r["quarter"]) for r in v["quarters"]}
     led = [labels[q["quarter"]] for q in v["quarters"] if q["leader"] == tier]
     by_leader: dict[str, list[str]] = {}
     for q in v["quarters"]:

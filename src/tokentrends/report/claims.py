@@ -16,7 +16,7 @@ import pandas as pd
 
 from tokentrends import config
 from tokentrends.metrics import backtest, disruptors, groups, leaders, prices, specialists, tasks, volume
-from tokentrends.metrics.weekly import full_weeks, quarter_coverage, week_quarter
+from tokentrends.metrics.weekly import full_weeks, week_quarter
 from tokentrends.report.backtest_store import stored_backtest
 
 if TYPE_CHECKING:  # the measures read a YearData; the model imports the ledger, which imports these
@@ -137,14 +137,16 @@ def tier_majority(data: YearData, tier: str = "efficient", min_share: float = 0.
     if rows.empty or not (rows["tier"].astype(str) == tier).any():
         return Evaluation({}, CANNOT, "absent")
     share = float(groups.share_by(rows, "tier").get(tier, 0.0))
-    winners = groups.quarter_winners(groups.quarterly_share_by(rows, "tier"), "tier")
+    winners = groups.quarter_winners(data.tier_by_quarter, "tier")
     quarters = [{"quarter": str(q), "leader": str(t), "share": float(s)} for q, t, s in winners.itertuples(index=False)]
     led = sum(1 for q in quarters if q["leader"] == tier)
-    cover = quarter_coverage(data.usage, data.year)
-    partial = {str(q): f"partial: {p} of {d} days" for q, p, d in cover.itertuples(index=False) if int(p) < int(d)}
     over, most_quarters = share > min_share, 2 * led > len(quarters)
     verdict = SUPPORTED if over and most_quarters else PARTLY if over or led else NOT_SUPPORTED
-    facts = {"daily_top": data.daily_top, "partial_quarters": partial, "classified": groups.coverage(rows, ("tier",))}
+    facts = {
+        "daily_top": data.daily_top,
+        "quarter_labels": data.quarter_labels,  # a partial quarter says how many of its days the data hold
+        "classified": groups.coverage(rows, ("tier",)),
+    }
     return Evaluation({"share": share, "quarters_led": led, "quarters": quarters}, verdict, facts=facts)
 
 

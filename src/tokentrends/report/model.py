@@ -75,6 +75,22 @@ class YearData:
         return groups.year_rows(self.usage, self.models, self.year)
 
     @cached_property
+    def quarter_labels(self) -> dict[str, str]:
+        """'2026Q4' -> '2026Q4 (partial: 9 of 92 days)' for the year's partial quarters (counted once a year: ~5 ms,
+        and three sections and a claim ask)."""
+        cover = weekly.quarter_coverage(self.usage, self.year)
+        return {
+            q: f"{q} (partial: {p} of {d} days)"
+            for q, p, d in zip(cover["quarter"], cover["days_present"], cover["days_in_quarter"], strict=True)
+            if p < d
+        }
+
+    @cached_property
+    def tier_by_quarter(self) -> pd.DataFrame:
+        """`quarter | tier | tokens | share` of the named rows (the efficiency section and the tier claim)."""
+        return groups.quarterly_share_by(self.rows, "tier")
+
+    @cached_property
     def daily_top(self) -> int:
         """How many models the data name a day (the API's daily top N), over every day."""
         return weekly.daily_top(self.usage)
@@ -196,16 +212,10 @@ class YearContext:
         named = models[models["display_name"].astype(str).str.len() > 0]
         return dict(zip(named["model_permaslug"], named["display_name"], strict=True))
 
-    @cached_property
+    @property
     def quarter_labels(self) -> dict[str, str]:
-        """'2026Q4' -> '2026Q4 (partial: 9 of 92 days)' for the year's partial quarters (counted once a year: ~5 ms,
-        and three sections ask)."""
-        cover = weekly.quarter_coverage(self.prepared.usage, self.year)
-        return {
-            q: f"{q} (partial: {p} of {d} days)"
-            for q, p, d in zip(cover["quarter"], cover["days_present"], cover["days_in_quarter"], strict=True)
-            if p < d
-        }
+        """YearData.quarter_labels."""
+        return self.data.quarter_labels
 
     @property
     def note(self) -> str:

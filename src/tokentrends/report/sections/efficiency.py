@@ -23,7 +23,7 @@ class Efficiency:
 
 
 def compute(context: YearContext) -> Efficiency:
-    by_quarter = groups.quarterly_share_by(context.rows, "tier")
+    by_quarter = context.data.tier_by_quarter
     return Efficiency(
         by_quarter, groups.quarter_winners(by_quarter, "tier"), groups.weekly_share_by(context.rows, "tier")
     )
