@@ -27,7 +27,6 @@ from tokentrends.build import (
     write_stamp,
 )
 from tokentrends.errors import BuildError, InputError
-from tokentrends.files import write_atomic
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
 from tokentrends.inputs import activity_archive as aa
 from tokentrends.inputs import prepare
@@ -36,11 +35,11 @@ from tokentrends.inputs.sample import write_sample
 from tokentrends.metrics.weekly import report_years
 from tokentrends.render.chart_renders import (
     PNG_SCALE,
-    SPEC_SUFFIX,
     STATIC_WIDTH,
     pending_chart_files,
     render_static,
     stored_render,
+    write_drawn,
 )
 
 NOTEBOOK = "your_year.py"
@@ -104,11 +103,10 @@ def render_private_charts(report_dir: Path) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         folder.chmod(0o700)
     for spec_path in specs:
-        spec = json.loads(spec_path.read_text(encoding="utf-8"))
-        svg, png = stored_render({**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, store)
-        stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
-        write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
-        write_atomic(stem.with_suffix(".png"), png)
+        text = spec_path.read_text(encoding="utf-8")
+        spec = {**json.loads(text), "width": STATIC_WIDTH}
+        svg, png = stored_render(spec, {"scale": PNG_SCALE}, render_static, store)
+        write_drawn(spec_path, text, svg, png)
     return len(specs)
 
 

@@ -124,3 +124,31 @@ def test__unused_fields_dropped__only_columns_the_spec_names_reach_the_page():
     rows = next(iter(kept["datasets"].values()))
     assert rows == [{"a": "x", "b": 1}]  # helper_rank is named nowhere in the spec
     assert {k: v for k, v in kept.items() if k != "datasets"} == {k: v for k, v in spec.items() if k != "datasets"}
+
+
+def test__pending_chart_files__a_chart_drawn_from_another_spec_is_drawn_again(tmp_path, monkeypatch):
+    """Two builds into one folder: a chart drawn from the other build's spec, newer than this spec, still counts as
+    not drawn (judged by the spec's content, not by file times); and a spec that changes while its chart is drawn
+    gets no files from the old one."""
+    monkeypatch.setenv("TOKENTRENDS_HOME", str(tmp_path / "home"))
+    data = pd.DataFrame({"a": ["x"], "b": [1]})
+    spec = {**SPEC, "$schema": charts.alt.Chart(data).mark_bar().to_dict()["$schema"]}
+    write_report_files(chart_files.chart_data_files(spec, data, "bars"), tmp_path / "r")
+    spec_path = tmp_path / "r" / "charts" / "bars.vl.json"
+    assert (
+        chart_renders.render_chart_files(tmp_path / "r") == 1
+        and chart_renders.pending_chart_files(tmp_path / "r") == []
+    )
+    other = {**spec, "title": "another build's chart"}
+    write_report_files(chart_files.chart_data_files(other, data, "bars"), tmp_path / "r")  # its spec, swapped in
+    late = time.time() + 60
+    for suffix in (".svg", ".png", ".drawn"):  # the first build's files, written after the swap
+        os.utime(spec_path.with_name("bars" + suffix), (late, late))
+    assert chart_renders.pending_chart_files(tmp_path / "r") == [spec_path]
+    text = spec_path.read_text()
+    spec_path.write_text(text.replace("another build", "a third build"))  # changed while being drawn
+    assert not chart_renders.write_drawn(spec_path, text, "<svg/>", b"png")
+    assert (
+        chart_renders.render_chart_files(tmp_path / "r") == 1
+        and chart_renders.pending_chart_files(tmp_path / "r") == []
+    )

@@ -27,6 +27,7 @@ STATIC_WIDTH = 860  # static exports have no container to fill
 PNG_SCALE = 1.5
 SPEC_SUFFIX = ".vl.json"  # a chart's spec beside its report: what its static files are rendered from
 CHARTS_DIR = "charts"  # beside the report: each chart's spec and data (and its static files)
+DRAWN_SUFFIX = ".drawn"  # beside a chart's static files: the digest of the spec they were drawn from
 
 
 @cache
@@ -77,27 +78,49 @@ def render_static(spec: dict) -> tuple[str, bytes]:
     return svg, vl_convert.svg_to_png(svg, scale=PNG_SCALE)
 
 
+def drawn_path(spec_path: Path) -> Path:
+    """Beside a chart's static files: the sha256 of the spec text they were drawn from."""
+    return spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX) + DRAWN_SUFFIX)
+
+
+def spec_digest(spec_text: str) -> str:
+    return hashlib.sha256(spec_text.encode("utf-8")).hexdigest()
+
+
 def pending_chart_files(report_dir: str | Path) -> list[Path]:
-    """The chart specs of a report folder whose SVG or PNG is missing or older than the spec."""
+    """The chart specs of a report folder whose SVG or PNG is missing or was not drawn from the spec as it is now
+    (judged by the spec's content, not by file times: two builds into one folder left a chart drawn from the other
+    build's spec, newer than its own, and it was never drawn again)."""
     pending = []
     for spec_path in sorted((Path(report_dir) / CHARTS_DIR).glob(f"*{SPEC_SUFFIX}")):
         stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
-        outputs = [stem.with_suffix(".svg"), stem.with_suffix(".png")]
-        if not all(p.exists() and p.stat().st_mtime >= spec_path.stat().st_mtime for p in outputs):
+        drawn = drawn_path(spec_path)
+        whole = all(p.exists() for p in (stem.with_suffix(".svg"), stem.with_suffix(".png"), drawn))
+        if not whole or drawn.read_text() != spec_digest(spec_path.read_text(encoding="utf-8")):
             pending.append(spec_path)
     return pending
+
+
+def write_drawn(spec_path: Path, spec_text: str, svg: str, png: bytes) -> bool:
+    """The SVG and PNG beside the spec they were drawn from, then the spec's digest; nothing when the spec changed
+    since it was read (another build swapped its report in meanwhile): the next run draws that one."""
+    if spec_path.read_text(encoding="utf-8") != spec_text:
+        return False
+    stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
+    write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
+    write_atomic(stem.with_suffix(".png"), png)
+    write_atomic(drawn_path(spec_path), spec_digest(spec_text).encode())
+    return True
 
 
 def render_chart_files(report_dir: str | Path) -> int:
     """SVG and PNG beside every chart spec of a report folder that lacks them (from the render store when drawn
     before); return how many charts were written."""
-    specs = pending_chart_files(report_dir)
-    for spec_path in specs:
-        spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    written = 0
+    for spec_path in pending_chart_files(report_dir):
+        text = spec_path.read_text(encoding="utf-8")
         svg, png = stored_render(
-            {**spec, "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, processed_root() / RENDERS
+            {**json.loads(text), "width": STATIC_WIDTH}, {"scale": PNG_SCALE}, render_static, processed_root() / RENDERS
         )
-        stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
-        write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
-        write_atomic(stem.with_suffix(".png"), png)
-    return len(specs)
+        written += write_drawn(spec_path, text, svg, png)
+    return written
