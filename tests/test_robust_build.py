@@ -862,3 +862,18 @@ def test__coverage_shrinks__a_report_replaced_by_one_of_fewer_days_is_said(tmp_p
     )
     assert build.coverage_shrinks(full, year("later", "2026-01-01", "2026-11-01")) is None
     assert build.coverage_shrinks(tmp_path / "none", full) is None  # nothing replaced
+
+
+def test__build__a_build_that_fails_after_publishing_a_year_lists_it_on_the_index(
+    sample_data, sample_reports, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+
+    def publish_2025_then_fail(todo, processed_dir, reports_dir, *args, **kwargs):
+        shutil.copytree(sample_reports / "2025", reports_dir / "2025")  # one year out, then the other fails
+        raise BuildError("the kernel running the notebook of 2026 died")
+
+    monkeypatch.setattr(build, "build_years", publish_2025_then_fail)
+    with pytest.raises(BuildError, match="2026 died"):
+        build.build_reports(sample_data, reports_dir=out, log=quiet)
+    assert 'data-year="2025"' in (out / "index.html").read_text()

@@ -211,7 +211,7 @@ def execute_notebook(source: Path, executed: Path, parameters: dict) -> None:
     except DeadKernelError:
         raise BuildError(
             f"the kernel running the notebook of {parameters.get('year', 'the build')} died (killed, or out of "
-            "memory); nothing was kept: run the build again"
+            "memory); its report was not changed: run the build again"
         ) from None
     finally:
         raw.unlink(missing_ok=True)
@@ -754,7 +754,11 @@ def _build_reports(
     if todo:
         merged = fitter.started  # the fitter starts with a merge, during which this process loaded the year builder
         fit = fits_in(fitter) if merged else fits_here
-        build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit, html_here=merged)
+        try:
+            build_years(todo, processed_dir, reports_dir, top_n, source, totals, jobs, log, fit, html_here=merged)
+        except BaseException:
+            index_what_was_published(reports_dir)
+            raise
     fitter.close()  # asked once, or not needed: it ends before the static files are drawn
     write_index(reports_dir)
     if figures:  # the pages are out; the static PNG/SVG files beside them come after
@@ -878,6 +882,16 @@ def build_years(
                 drop_unpublished(futures)
             fitting.close()
     pool.shutdown()
+
+
+def index_what_was_published(reports_dir: Path) -> None:
+    """After a failed or stopped build: the index lists the years published before it stopped (it listed the old
+    ones until the next run). Never the error the user sees: that is the build's."""
+    try:
+        if reports_dir.is_dir():
+            write_index(reports_dir)
+    except Exception:  # noqa: BLE001 (a read-only or full disk: the build's own error is the one to say)
+        pass
 
 
 def another_build_holds(what: str, lock: Path) -> None:
