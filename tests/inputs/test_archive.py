@@ -56,6 +56,33 @@ def test__merge_rankings__a_restated_day_replaces_the_whole_day():
     ]
 
 
+def test__merge_rankings__a_newer_partial_file_patches_the_values_it_gives():
+    """A newer file without the day's other row (a correction, a top-10 export) replaces the values it gives, never
+    the whole day: taken whole, the day lost every row the file leaves out."""
+    day = frame([("2025-01-01", "a/x", 100), ("2025-01-01", "b/y", 50), ("2025-01-01", "other", 50)])
+    fix = frame([("2025-01-01", "a/x", 101)])
+    usage, revisions = archive.merge_rankings({"day": day, "fix": fix}, {"day": "2025-01-02", "fix": "2025-01-03"})
+    assert dict(zip(usage["model_permaslug"], usage["tokens"], strict=True)) == {"a/x": 101, "b/y": 50, "other": 50}
+    assert revisions[["model_permaslug", "old_tokens", "new_tokens", "new_vintage"]].values.tolist() == [
+        ["a/x", 100, 101, "fix"]
+    ]
+    # a newer whole day still replaces the older day and the patch before it
+    again = frame([("2025-01-01", "a/x", 90), ("2025-01-01", "other", 70)])
+    usage, _ = archive.merge_rankings(
+        {"day": day, "fix": fix, "again": again}, {"day": "2025-01-02", "fix": "2025-01-03", "again": "2025-01-04"}
+    )
+    assert dict(zip(usage["model_permaslug"], usage["tokens"], strict=True)) == {"a/x": 90, "other": 70}
+
+
+def test__merge_rankings__counts_stay_exact_beyond_float_precision():
+    big = 2**60 + 1  # a float64 cannot hold it: the merge never goes through one
+    old = frame([("2025-01-01", "a/x", big), ("2025-01-01", "b/y", 3), ("2025-01-01", "other", 1)])
+    new = frame([("2025-01-01", "a/x", big), ("2025-01-01", "other", 4)])
+    usage, revisions = archive.merge_rankings({"old": old, "new": new}, {"old": "2025-01-02", "new": "2025-01-03"})
+    assert int(usage.loc[usage["model_permaslug"] == "a/x", "tokens"].iloc[0]) == big
+    assert set(revisions["model_permaslug"]) == {"b/y", "other"}  # a/x is no revision: the same count twice
+
+
 def test__merge_rankings__same_as_of_days_that_name_different_models_are_an_error():
     one = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "other", 5)])
     more = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "b/y", 1), ("2025-01-01", "other", 5)])
@@ -64,6 +91,9 @@ def test__merge_rankings__same_as_of_days_that_name_different_models_are_an_erro
             archive.merge_rankings(frames, {"a": "2025-01-02", "b": "2025-01-02"})
     _, revisions = archive.merge_rankings({"a": one, "b": one.copy()}, {"a": "2025-01-02", "b": "2025-01-02"})
     assert revisions.empty  # the same day twice is no conflict
+    zero = frame([("2025-01-01", "a/x", 10), ("2025-01-01", "z/zero", 0), ("2025-01-01", "other", 5)])
+    for frames in ({"a": one, "b": zero}, {"a": zero, "b": one}):  # a row of 0 tokens names nothing more
+        archive.merge_rankings(frames, {"a": "2025-01-02", "b": "2025-01-02"})
 
 
 def test__merge_rankings__identical_values_are_not_revisions():

@@ -230,11 +230,14 @@ def read_rankings_vintage(vintage: Vintage) -> pd.DataFrame:
 def merge_rankings(
     frames: dict[str, pd.DataFrame], as_of: dict[str, str], stated: dict[str, bool] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Merge overlapping vintages: each day is taken whole from the newest vintage that holds it.
+    """Merge overlapping vintages, newest first: a day a vintage holds whole (with the API's `other` row) replaces
+    that day of every older vintage; a newer file that holds only part of a day (no `other` row: a correction, a
+    hand-made file) replaces the values it gives, per (date, model).
 
-    A day of the API is one ranking (its top 50 models and the `other` row): a newer pull that restates a day
-    replaces all of it. Kept per (date, model) instead, a model that a restatement moved out of the top 50 (into
-    `other`) kept its older row as well, and its tokens counted twice.
+    A day of the API is one ranking (its top 50 and the `other` row): a newer pull that restates a day replaces all
+    of it. Kept per (date, model) instead, a model that a restatement moved out of the top 50 (into `other`) kept
+    its older row as well, and its tokens counted twice; taken whole from a partial file, a day lost the rows the
+    file leaves out.
 
     Policy (README, Data): a vintage whose as_of is only its file's time (`stated[id]` False: no provenance.json,
     no meta.as_of) never overrides one that states its as_of, whatever the times; two vintages with the same
@@ -242,7 +245,7 @@ def merge_rankings(
 
     Returns the tidy usage table (`date | model_permaslug | tokens | vintage`) and the revision log
     (`date | model_permaslug | old_tokens | new_tokens | old_vintage | new_vintage | old_as_of`): one row for each
-    older value that the winning day differs from (new_tokens 0 where the winning day no longer names the model).
+    older value the merged one differs from (new_tokens 0 where the newer whole day no longer names the model).
     """
     columns = ["date", "model_permaslug", "tokens", "vintage"]
     log_columns = ["date", "model_permaslug", "old_tokens", "new_tokens", "old_vintage", "new_vintage", "old_as_of"]
@@ -252,37 +255,48 @@ def merge_rankings(
         )
         return empty, pd.DataFrame(columns=log_columns)
     stated = stated or {}
+    order = ["stated", "as_of", "vintage"]  # newest last
     stacked = pd.concat(
         [f.assign(vintage=vid, as_of=as_of[vid], stated=stated.get(vid, True)) for vid, f in frames.items()],
         ignore_index=True,
     )
-    days = stacked[["date", "vintage", "as_of", "stated"]].drop_duplicates(["date", "vintage"])
-    winning_days, _ = newest_per_key(days, ["date"], ["stated", "as_of", "vintage"])
-    winner = winning_days.set_index("date")
-    won = (stacked["vintage"] == stacked["date"].map(winner["vintage"])).to_numpy()
-    usage, older = stacked[won], stacked[~won]
-    joined = older.merge(
-        usage[["date", "model_permaslug", "tokens"]], on=["date", "model_permaslug"], how="left", suffixes=("", "_new")
+    # Each (date, vintage) ranked oldest first within its date; the newest whole day is where a date's rows start.
+    days = stacked[["date", *order]].drop_duplicates(["date", "vintage"]).sort_values(["date", *order])
+    days["rank"] = days.groupby("date").cumcount()
+    # models named with tokens: a row of 0 says no more than a model left out
+    named = stacked[stacked["tokens"] > 0].groupby(["date", "vintage"]).size()
+    days["rows"] = named.reindex(pd.MultiIndex.from_frame(days[["date", "vintage"]]), fill_value=0).to_numpy()
+    whole = set(
+        map(tuple, stacked.loc[stacked["model_permaslug"] == rankings_daily.OTHER_SLUG, ["date", "vintage"]].values)
     )
-    joined["vintage_new"] = joined["date"].map(winner["vintage"]).to_numpy()
-    joined["tokens_new"] = joined["tokens_new"].fillna(0).astype("int64")
+    days["whole"] = [(d, v) in whole for d, v in zip(days["date"], days["vintage"], strict=True)]
+    base = days[days["whole"]].groupby("date")["rank"].max()
+    stacked = stacked.merge(days[["date", "vintage", "rank"]], on=["date", "vintage"], how="left", validate="m:1")
+    current = (stacked["rank"] >= stacked["date"].map(base).fillna(-1)).to_numpy()
+    usage, _ = newest_per_key(stacked[current], ["date", "model_permaslug"], order)
+    older = pd.concat([stacked[~current], stacked[current].drop(usage.index)])
+    merged = usage[["date", "model_permaslug", "tokens", *order]].astype({"tokens": "Int64"})
+    joined = older.merge(merged, on=["date", "model_permaslug"], how="left", suffixes=("", "_new"))
+    # A model the newer whole day no longer names: 0 there (it is in `other`), from that day's vintage.
+    base_day = days[days["whole"]].sort_values("rank").drop_duplicates("date", keep="last").set_index("date")
+    missing = joined["vintage_new"].isna().to_numpy()
+    for column in order if missing.any() else ():
+        joined.loc[missing, f"{column}_new"] = joined.loc[missing, "date"].map(base_day[column]).to_numpy()
+    joined["tokens_new"] = joined["tokens_new"].fillna(0).astype("int64")  # exact: Int64, never through float
     changed = joined[joined["tokens"] != joined["tokens_new"]]
-    _refuse_ties(usage, older, changed, winner)
-    revisions = (
-        pd.DataFrame(
-            {
-                "date": changed["date"],
-                "model_permaslug": changed["model_permaslug"],
-                "old_tokens": changed["tokens"],
-                "new_tokens": changed["tokens_new"],
-                "old_vintage": changed["vintage"],
-                "new_vintage": changed["vintage_new"],
-                "old_as_of": changed["as_of"],
-            }
-        )
-        .sort_values(["date", "model_permaslug", "old_as_of"])
-        .reset_index(drop=True)
+    _refuse_ties(changed, days)
+    revisions = pd.DataFrame(
+        {
+            "date": changed["date"],
+            "model_permaslug": changed["model_permaslug"],
+            "old_tokens": changed["tokens"],
+            "new_tokens": changed["tokens_new"],
+            "old_vintage": changed["vintage"],
+            "new_vintage": changed["vintage_new"],
+            "old_as_of": changed["as_of"],
+        }
     )
+    revisions = revisions.sort_values(["date", "model_permaslug", "old_as_of"]).reset_index(drop=True)
     usage = (
         usage[columns]
         .sort_values(["date", "tokens", "model_permaslug"], ascending=[True, False, True])
@@ -291,13 +305,13 @@ def merge_rankings(
     return usage, revisions
 
 
-def _refuse_ties(usage: pd.DataFrame, older: pd.DataFrame, changed: pd.DataFrame, winner: pd.DataFrame) -> None:
-    """Two vintages of the same as_of and standing that give one day differently (a value, or a model one names and
-    the other does not): an InputError naming both."""
-    same = (changed["as_of"] == changed["date"].map(winner["as_of"])) & (
-        changed["stated"] == changed["date"].map(winner["stated"])
+def _refuse_ties(changed: pd.DataFrame, days: pd.DataFrame) -> None:
+    """Two vintages of the same as_of and standing that give a value differently, or of which one names a model on a
+    day the other holds whole without it: an InputError naming both."""
+    same = (changed["as_of"].to_numpy() == changed["as_of_new"].to_numpy()) & (
+        changed["stated"].to_numpy() == changed["stated_new"].to_numpy()
     )
-    tie = changed[same.to_numpy()]
+    tie = changed[same]
     if len(tie):
         first = tie.iloc[0]
         named = f"{first['tokens_new']:,}" if first["tokens_new"] else "not named"
@@ -308,23 +322,24 @@ def _refuse_ties(usage: pd.DataFrame, older: pd.DataFrame, changed: pd.DataFrame
             f"{named} vs {first['tokens']:,} ({len(tie):,} such values); "
             "one of them is wrong: remove it or correct its provenance.json as_of",
         )
-    # A model the winning day names and a tying vintage's day does not.
-    tying = older[
-        (older["as_of"] == older["date"].map(winner["as_of"]))
-        & (older["stated"] == older["date"].map(winner["stated"]))
+    # Two whole days of one as_of and standing where the one taken names a model the other does not (the other's
+    # rows all agree with it, so no value above differs): told by their row counts.
+    whole = days[days["whole"]].sort_values("rank")
+    taken = whole.drop_duplicates("date", keep="last").set_index("date")
+    same = whole[
+        (whole["as_of"].to_numpy() == whole["date"].map(taken["as_of"]).to_numpy())
+        & (whole["stated"].to_numpy() == whole["date"].map(taken["stated"]).to_numpy())
+        & (whole["rows"].to_numpy() != whole["date"].map(taken["rows"]).to_numpy())
     ]
-    if len(tying):
-        rows_of = tying.groupby(["date", "vintage"]).size()
-        winner_rows = usage.groupby("date").size()
-        short = rows_of[rows_of.to_numpy() != winner_rows.reindex(rows_of.index.get_level_values("date")).to_numpy()]
-        if len(short):
-            date, vintage = short.index[0]
-            raise InputError(
-                winner.loc[date, "vintage"],
-                f"has the same as_of ({winner.loc[date, 'as_of']}) as {vintage} but names other models on "
-                f"{date:%Y-%m-%d} ({winner_rows[date]:,} rows vs {short.iloc[0]:,}); "
-                "one of them is wrong: remove it or correct its provenance.json as_of",
-            )
+    if len(same):
+        first = same.iloc[0]
+        base = taken.loc[first["date"]]
+        raise InputError(
+            base["vintage"],
+            f"has the same as_of ({base['as_of']}) as {first['vintage']} but names other models on "
+            f"{first['date']:%Y-%m-%d} ({base['rows']:,} rows vs {first['rows']:,}); "
+            "one of them is wrong: remove it or correct its provenance.json as_of",
+        )
 
 
 def revision_summary(revisions: pd.DataFrame) -> pd.DataFrame:

@@ -127,8 +127,9 @@ def merge_vintages(
         real = next(v for v in rankings if not v.is_synthetic)
         raise InputError(
             data_dir,
-            f"mixes the synthetic sample ({synthetic[0].vintage_id}) with real vintages ({real.vintage_id}): their "
-            "days would be added up in one report; point --data-dir at a folder of one or the other",
+            f"mixes the synthetic sample ({synthetic[0].vintage_id}) with real vintages ({real.vintage_id}): "
+            "fictional days would be merged with real ones in one report; point --data-dir at a folder of one or "
+            "the other",
         )
     frames = {}
     for v in rankings:

@@ -100,8 +100,9 @@ def methodology(context: YearContext, result: Method) -> str:
         "<p><b>Caveats.</b> Token counts come from each provider's own tokenizer, so the same text counts "
         "differently across models. Only the daily top {daily} are named; smaller models are only in the "
         "<code>other</code> row. Numbers are OpenRouter traffic, not the whole market.</p>"
-        "<p><b>Vintages.</b> Every file is kept as fetched with its provenance. Where vintages overlap, the "
-        "newest <i>as of</i> wins for each day and model; {revised} values were revised by later vintages, "
+        "<p><b>Vintages.</b> Every file is kept as fetched with its provenance. Where vintages overlap, each "
+        "day comes whole from the newest <i>as of</i> that holds it (a newer file with only some of a day's "
+        "models corrects those values); {revised} values were revised by later vintages, "
         "moving {moved} tokens in all (net {net}); per vintage below.{skipped}</p>",
         year=year,
         daily=context.data.daily_top,
