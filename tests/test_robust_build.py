@@ -877,3 +877,12 @@ def test__build__a_build_that_fails_after_publishing_a_year_lists_it_on_the_inde
     with pytest.raises(BuildError, match="2026 died"):
         build.build_reports(sample_data, reports_dir=out, log=quiet)
     assert 'data-year="2025"' in (out / "index.html").read_text()
+
+
+def test__build__the_public_reports_never_replace_private_ones(sample_data, tmp_path):
+    private = fake_year(tmp_path / "out" / "2025", 2025, synthetic=False)
+    (private / "figures.json").write_text(json.dumps({"year": 2025, "private": True}))
+    with pytest.raises(BuildError, match=r"holds your private reports \(2025\); the public reports never replace"):
+        build.build_reports(sample_data, reports_dir=tmp_path / "out", log=quiet)
+    assert json.loads((private / "figures.json").read_text())["private"] is True
+    assert not (tmp_path / "out" / "index.html").exists()

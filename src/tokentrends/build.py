@@ -563,20 +563,29 @@ def up_to_date(folder: Path, stamp: str, log) -> bool:
 
 
 def is_real_report(folder: Path) -> bool:
+    figures = report_figures(folder)
+    return figures is not None and figures.get("is_synthetic") is False
+
+
+def report_figures(folder: Path) -> dict | None:
+    """A built year's figures.json, or None when it is missing or unreadable."""
     try:
         figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(figures, dict) and figures.get("is_synthetic") is False
+        return None
+    return figures if isinstance(figures, dict) else None
 
 
 def is_public_report(folder: Path) -> bool:
     """A year's report of the market (its figures.json says nothing of `private`)."""
-    try:
-        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(figures, dict) and not figures.get("private")
+    figures = report_figures(folder)
+    return figures is not None and not figures.get("private")
+
+
+def is_private_report(folder: Path) -> bool:
+    """A year's `report-you` report (its figures.json says `private`)."""
+    figures = report_figures(folder)
+    return figures is not None and figures.get("private") is True
 
 
 def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
@@ -728,6 +737,12 @@ def _build_reports(
     processed_dir = prepare.prepare_data_dir(data_dir, log, run_merge=merge)
     if prepare.load_manifest(processed_dir)["is_synthetic"]:
         reports_dir = sample_reports_dir(reports_dir, explicit, log)
+    private = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_private_report(p)]
+    if private:  # the market's pages would replace your year's, and a public index would list the folder
+        raise BuildError(
+            f"{reports_dir} holds your private reports ({', '.join(private)}); the public reports never replace "
+            "them: give another --reports-dir, or none (reports/)"
+        )
     if reports_dir.is_dir():
         clean_leftovers(reports_dir, log)
     usage = weekly.with_week(prepare.load_usage(processed_dir))  # the week columns made once for what follows
