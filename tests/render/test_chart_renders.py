@@ -152,3 +152,18 @@ def test__pending_chart_files__a_chart_drawn_from_another_spec_is_drawn_again(tm
         chart_renders.render_chart_files(tmp_path / "r") == 1
         and chart_renders.pending_chart_files(tmp_path / "r") == []
     )
+
+
+def test__write_drawn__a_report_folder_swapped_away_meanwhile_is_a_changed_spec(tmp_path, monkeypatch):
+    spec_path = tmp_path / "charts" / "bars.vl.json"
+    spec_path.parent.mkdir()
+    spec_path.write_text("{}")
+
+    def swapped(path, payload):  # another build renamed the folder between the temporary file and its rename
+        raise FileNotFoundError(2, "No such file or directory", str(path))
+
+    monkeypatch.setattr(chart_renders, "write_atomic", swapped)
+    assert chart_renders.write_drawn(spec_path, "{}", "<svg/>", b"png") is False
+    spec_path.unlink()
+    spec_path.parent.rmdir()
+    assert chart_renders.write_drawn(spec_path, "{}", "<svg/>", b"png") is False  # the folder itself is gone

@@ -104,12 +104,15 @@ def pending_chart_files(report_dir: str | Path) -> list[Path]:
 def write_drawn(spec_path: Path, spec_text: str, svg: str, png: bytes) -> bool:
     """The SVG and PNG beside the spec they were drawn from, then the spec's digest; nothing when the spec changed
     since it was read (another build swapped its report in meanwhile): the next run draws that one."""
-    if spec_path.read_text(encoding="utf-8") != spec_text:
-        return False
     stem = spec_path.with_name(spec_path.name.removesuffix(SPEC_SUFFIX))
-    write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
-    write_atomic(stem.with_suffix(".png"), png)
-    write_atomic(drawn_path(spec_path), spec_digest(spec_text).encode())
+    try:
+        if spec_path.read_text(encoding="utf-8") != spec_text:
+            return False
+        write_atomic(stem.with_suffix(".svg"), svg.encode("utf-8"))
+        write_atomic(stem.with_suffix(".png"), png)
+        write_atomic(drawn_path(spec_path), spec_digest(spec_text).encode())
+    except FileNotFoundError:  # the report folder was swapped for another build's meanwhile: as a changed spec
+        return False
     return True
 
 
