@@ -372,6 +372,9 @@ def test__browser__the_log_view_splits_each_bar_by_its_shares_with_ticks_at_powe
     chart.scroll_into_view_if_needed()
     chart.locator("input[type=radio][value=log]").check()
     page.wait_for_timeout(500)
+    left = chart.bounding_box()["x"]
+    for text in ("g.role-title text", "g.role-axis-title text"):  # laid out again: nothing cut at the left
+        assert all(box["x"] >= left - 1 for box in [t.bounding_box() for t in chart.locator(text).all()]), text
     script = chart.locator("xpath=following-sibling::script[1]").inner_text()
     spec = json.loads(script[script.index("var spec = ") + len("var spec = ") : script.index("; if (window")])
     rows = pd.DataFrame([row for rows in spec["datasets"].values() for row in rows if "y0" in row])

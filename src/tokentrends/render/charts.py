@@ -378,7 +378,11 @@ def weekly_stack_chart(
             name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: ")
         )
         chart = chart.add_params(view)
-    return themed(chart, title, subtitle)
+    chart = themed(chart, title, subtitle)
+    if toggle:  # the log view's labels (100B) are wider than the linear one's (8T): laid out again when switched,
+        # or the title and the axis title were cut at the left
+        chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding", resize=True)
+    return chart
 
 
 # What a group is called in a tooltip where its column's name would not read ("Open weights: Closed weights").
