@@ -849,19 +849,17 @@ def test__start_workers__a_ctrl_c_during_the_fork_is_raised_once_the_workers_run
         pool.shutdown(wait=False, cancel_futures=True)  # a failed check above must not hang the run
 
 
-def test__coverage_shrinks__a_report_replaced_by_one_of_fewer_days_is_said(tmp_path):
-    def year(folder: str, first: str, last: str) -> Path:
-        (tmp_path / folder).mkdir()
-        (tmp_path / folder / "figures.json").write_text(json.dumps({"first_date": first, "through_date": last}))
-        return tmp_path / folder
+def test__coverage_shrinks__a_report_replaced_by_one_of_fewer_days_is_said():
+    def year(first: str, last: str) -> dict:
+        return {"first_date": first, "through_date": last}
 
-    full = year("full", "2026-01-01", "2026-10-09")
-    assert build.coverage_shrinks(full, year("june", "2026-05-23", "2026-06-21")) == (
+    full = year("2026-01-01", "2026-10-09")
+    assert build.coverage_shrinks(full, year("2026-05-23", "2026-06-21")) == (
         "the report it replaces covered 2026-01-01 to 2026-10-09; this one covers 2026-05-23 to 2026-06-21 "
         "(the data given hold less of the year)"
     )
-    assert build.coverage_shrinks(full, year("later", "2026-01-01", "2026-11-01")) is None
-    assert build.coverage_shrinks(tmp_path / "none", full) is None  # nothing replaced
+    assert build.coverage_shrinks(full, year("2026-01-01", "2026-11-01")) is None
+    assert build.coverage_shrinks(None, full) is None  # nothing replaced
 
 
 def test__build__a_build_that_fails_after_publishing_a_year_lists_it_on_the_index(

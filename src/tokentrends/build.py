@@ -83,9 +83,8 @@ def notebook_path() -> Path:
     return paths.project_root() / "notebooks" / NOTEBOOK
 
 
-def page_title(figures_path: Path) -> str:
+def page_title(figures: dict) -> str:
     """The browser tab's title, from the year's figures.json."""
-    figures = json.loads(figures_path.read_text(encoding="utf-8"))
     return f"LLM usage on OpenRouter: {figures['year']} in review" + (" (so far)" if figures["is_partial"] else "")
 
 
@@ -359,9 +358,10 @@ def publish_year(built: Path, final: Path, stamp: str, exporter: Any) -> None:
     html_exporter()), the stamp, then the folder swapped into place. The folder is removed if any of it fails, and
     the old report stays."""
     try:
-        render_html(built / "report.ipynb", built / "report.html", page_title(built / "figures.json"), exporter)
+        figures = report_figures(built) or {}
+        render_html(built / "report.ipynb", built / "report.html", page_title(figures), exporter)
         write_stamp(built, stamp)
-        if shrunk := coverage_shrinks(final, built):
+        if shrunk := coverage_shrinks(report_figures(final), figures):
             print(f"  {final.name}: {shrunk}", file=sys.stderr, flush=True)
         swap_into_place(built, final)
     except BaseException:
@@ -369,16 +369,15 @@ def publish_year(built: Path, final: Path, stamp: str, exporter: Any) -> None:
         raise
 
 
-def coverage_shrinks(old: Path, new: Path) -> str | None:
-    """A line when the new report covers fewer days than the one it replaces (data that end earlier or start later:
-    a data folder holding only an older pull), so that the swap is said, not silent."""
+def coverage_shrinks(before: dict | None, after: dict) -> str | None:
+    """A line when the new report (figures `after`) covers fewer days than the one it replaces (`before`; None: no
+    report there): data that end earlier or start later, a data folder holding only an older pull."""
     try:
-        before = json.loads((old / "figures.json").read_text(encoding="utf-8"))
-        after = json.loads((new / "figures.json").read_text(encoding="utf-8"))
-        spans = [(f["first_date"], f["through_date"]) for f in (before, after)]
-    except (OSError, ValueError, KeyError, TypeError):
+        (first_before, last_before), (first_after, last_after) = (
+            (f["first_date"], f["through_date"]) for f in (before or {}, after)
+        )
+    except KeyError:
         return None
-    (first_before, last_before), (first_after, last_after) = spans
     if first_after <= first_before and last_after >= last_before:
         return None
     return (
@@ -533,11 +532,10 @@ def report_damage(folder: Path) -> str | None:
     """Why a built year's folder cannot be trusted as up to date, or None when it is whole."""
     if not (folder / "report.html").is_file():
         return "report.html is missing"
-    try:
-        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    figures = report_figures(folder)
+    if figures is None:
         return "figures.json is missing or unreadable"
-    if not isinstance(figures, dict) or figures.get("year") != int(folder.name):
+    if figures.get("year") != int(folder.name):
         return "figures.json is not this year's"
     try:
         written = json.loads((folder / PAGE_FILES).read_text(encoding="utf-8"))
@@ -562,11 +560,6 @@ def up_to_date(folder: Path, stamp: str, log) -> bool:
     return True
 
 
-def is_real_report(folder: Path) -> bool:
-    figures = report_figures(folder)
-    return figures is not None and figures.get("is_synthetic") is False
-
-
 def report_figures(folder: Path) -> dict | None:
     """A built year's figures.json, or None when it is missing or unreadable."""
     try:
@@ -576,16 +569,28 @@ def report_figures(folder: Path) -> dict | None:
     return figures if isinstance(figures, dict) else None
 
 
-def is_public_report(folder: Path) -> bool:
-    """A year's report of the market (its figures.json says nothing of `private`)."""
-    figures = report_figures(folder)
-    return figures is not None and not figures.get("private")
+# What a built year's figures.json says it is: the checks that keep one kind of report from replacing another.
+def is_real(figures: dict) -> bool:
+    return figures.get("is_synthetic") is False
 
 
-def is_private_report(folder: Path) -> bool:
-    """A year's `report-you` report (its figures.json says `private`)."""
-    figures = report_figures(folder)
-    return figures is not None and figures.get("private") is True
+def is_private(figures: dict) -> bool:
+    """A `report-you` report."""
+    return figures.get("private") is True
+
+
+def is_public(figures: dict) -> bool:
+    """A report of the market."""
+    return not figures.get("private")
+
+
+def years_holding(reports_dir: Path, which: Callable[[dict], bool]) -> list[str]:
+    """The year folders of `reports_dir` whose figures.json `which` accepts."""
+    return [
+        p.name
+        for p in sorted(reports_dir.glob("[0-9]*"))
+        if p.is_dir() and (figures := report_figures(p)) is not None and which(figures)
+    ]
 
 
 def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
@@ -594,7 +599,7 @@ def sample_reports_dir(reports_dir: Path, explicit: bool, log) -> Path:
     if not explicit:
         log(f"the synthetic sample's reports go to {reports_dir / SAMPLE_REPORTS}/ (never over real reports)")
         return reports_dir / SAMPLE_REPORTS
-    real = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_real_report(p)]
+    real = years_holding(reports_dir, is_real)
     if real:
         raise BuildError(
             f"{reports_dir} holds reports built from real data ({', '.join(real)}); the synthetic "
@@ -737,7 +742,7 @@ def _build_reports(
     processed_dir = prepare.prepare_data_dir(data_dir, log, run_merge=merge)
     if prepare.load_manifest(processed_dir)["is_synthetic"]:
         reports_dir = sample_reports_dir(reports_dir, explicit, log)
-    private = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_private_report(p)]
+    private = years_holding(reports_dir, is_private)
     if private:  # the market's pages would replace your year's, and a public index would list the folder
         raise BuildError(
             f"{reports_dir} holds your private reports ({', '.join(private)}); the public reports never replace "

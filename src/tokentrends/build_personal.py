@@ -20,11 +20,12 @@ from tokentrends import config, paths
 from tokentrends.build import (
     clean_leftovers,
     execute_notebook,
-    is_public_report,
+    is_public,
     render_html,
     swap_into_place,
     up_to_date,
     write_stamp,
+    years_holding,
 )
 from tokentrends.errors import BuildError, InputError
 from tokentrends.fingerprint import hash_files, hash_json, package_fingerprint
@@ -160,7 +161,7 @@ def build_personal(
         )
     source = notebook_path()
     if reports_dir.is_dir():
-        public = [p.name for p in sorted(reports_dir.glob("[0-9]*")) if p.is_dir() and is_public_report(p)]
+        public = years_holding(reports_dir, is_public)
         if public:  # your pages would replace them, under an index that links them as the market's
             raise BuildError(
                 f"{reports_dir} holds the public reports of {', '.join(public)}; your year never replaces them: give "
