@@ -266,25 +266,23 @@ def merge_rankings(
     # models named with tokens: a row of 0 says no more than a model left out
     named = stacked[stacked["tokens"] > 0].groupby(["date", "vintage"]).size()
     days["rows"] = named.reindex(pd.MultiIndex.from_frame(days[["date", "vintage"]]), fill_value=0).to_numpy()
-    whole = set(
-        map(tuple, stacked.loc[stacked["model_permaslug"] == rankings_daily.OTHER_SLUG, ["date", "vintage"]].values)
-    )
-    days["whole"] = [(d, v) in whole for d, v in zip(days["date"], days["vintage"], strict=True)]
-    base = days[days["whole"]].groupby("date")["rank"].max()
+    with_other = stacked.loc[stacked["model_permaslug"] == rankings_daily.OTHER_SLUG, ["date", "vintage"]]
+    days["whole"] = pd.MultiIndex.from_frame(days[["date", "vintage"]]).isin(pd.MultiIndex.from_frame(with_other))
+    # Each date's newest whole day: where its rows start (older days are replaced; newer partial files patch it).
+    base_day = days[days["whole"]].drop_duplicates("date", keep="last").set_index("date")
     stacked = stacked.merge(days[["date", "vintage", "rank"]], on=["date", "vintage"], how="left", validate="m:1")
-    current = (stacked["rank"] >= stacked["date"].map(base).fillna(-1)).to_numpy()
+    current = (stacked["rank"] >= stacked["date"].map(base_day["rank"]).fillna(-1)).to_numpy()
     usage, _ = newest_per_key(stacked[current], ["date", "model_permaslug"], order)
     older = pd.concat([stacked[~current], stacked[current].drop(usage.index)])
     merged = usage[["date", "model_permaslug", "tokens", *order]].astype({"tokens": "Int64"})
     joined = older.merge(merged, on=["date", "model_permaslug"], how="left", suffixes=("", "_new"))
     # A model the newer whole day no longer names: 0 there (it is in `other`), from that day's vintage.
-    base_day = days[days["whole"]].sort_values("rank").drop_duplicates("date", keep="last").set_index("date")
     missing = joined["vintage_new"].isna().to_numpy()
     for column in order if missing.any() else ():
         joined.loc[missing, f"{column}_new"] = joined.loc[missing, "date"].map(base_day[column]).to_numpy()
     joined["tokens_new"] = joined["tokens_new"].fillna(0).astype("int64")  # exact: Int64, never through float
     changed = joined[joined["tokens"] != joined["tokens_new"]]
-    _refuse_ties(changed, days)
+    _refuse_ties(changed, days, base_day)
     revisions = pd.DataFrame(
         {
             "date": changed["date"],
@@ -305,9 +303,9 @@ def merge_rankings(
     return usage, revisions
 
 
-def _refuse_ties(changed: pd.DataFrame, days: pd.DataFrame) -> None:
+def _refuse_ties(changed: pd.DataFrame, days: pd.DataFrame, taken: pd.DataFrame) -> None:
     """Two vintages of the same as_of and standing that give a value differently, or of which one names a model on a
-    day the other holds whole without it: an InputError naming both."""
+    day the other holds whole without it: an InputError naming both. `taken`: each date's whole day taken, by date."""
     same = (changed["as_of"].to_numpy() == changed["as_of_new"].to_numpy()) & (
         changed["stated"].to_numpy() == changed["stated_new"].to_numpy()
     )
@@ -324,8 +322,7 @@ def _refuse_ties(changed: pd.DataFrame, days: pd.DataFrame) -> None:
         )
     # Two whole days of one as_of and standing where the one taken names a model the other does not (the other's
     # rows all agree with it, so no value above differs): told by their row counts.
-    whole = days[days["whole"]].sort_values("rank")
-    taken = whole.drop_duplicates("date", keep="last").set_index("date")
+    whole = days[days["whole"]]
     same = whole[
         (whole["as_of"].to_numpy() == whole["date"].map(taken["as_of"]).to_numpy())
         & (whole["stated"].to_numpy() == whole["date"].map(taken["stated"]).to_numpy())

@@ -71,12 +71,11 @@ def actual_against_projection(bias: float) -> str:
 
 
 def bias_words(bias_pct: float, direction: str) -> str:
-    """'13% above', '0.3% below' (never '0% below'), or 'on the projection' under 0.05%."""
-    for digits in (0, 1):
-        shown = fmt_pct(abs(bias_pct), digits)
-        if float(shown.rstrip("%")) > 0:
-            return f"{shown} {direction}"
-    return "on the projection"
+    """'13% above', '0.3% below' (a decimal where whole percents would print 0%), or 'on the projection' under
+    0.05%."""
+    if abs(bias_pct) < 0.0005:
+        return "on the projection"
+    return f"{fmt_pct(abs(bias_pct), 0 if abs(bias_pct) >= 0.005 else 1)} {direction}"
 
 
 def backtest_table(result: backtest.Backtest) -> str:
