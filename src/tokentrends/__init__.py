@@ -3,8 +3,12 @@
 import sys
 
 from tokentrends import fingerprint as _fingerprint  # first: the package's code as this process found it
+from tokentrends.text_columns import python_strings_when_pandas_loads as _python_strings
 
 del _fingerprint
+
+_python_strings()
+del _python_strings
 
 __version__ = "0.1.0"
 

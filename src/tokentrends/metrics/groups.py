@@ -5,6 +5,7 @@ The API `other` row is not a model, so every share here is of the named (top-50)
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tokentrends.inputs.reference import UNDISCLOSED, UNKNOWN
@@ -25,8 +26,11 @@ def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 def is_known(values: pd.Series) -> pd.Series:
     """A value counts as classified unless it is unknown (in any case: the curated tables say "Unknown") or
     undisclosed (a stealth model's lab, a community fine-tuner's country)."""
-    text = values.astype(str).str.lower()
-    return (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower())
+    # Judged once per distinct value: a year's rows repeat a few dozen values thousands of times.
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    text = pd.Index(uniques).astype(str).str.lower()
+    known = (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower())
+    return pd.Series(np.asarray(known, dtype=bool)[codes], index=values.index, name=values.name)
 
 
 def disclosed(rows: pd.DataFrame) -> pd.DataFrame:
