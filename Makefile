@@ -46,6 +46,9 @@ $(SETUP_STAMP): requirements.lock pyproject.toml
 	@$(BIN)/python -m pip install --quiet --upgrade pip
 	@$(BIN)/python -m pip install --quiet -r requirements.lock
 	@$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# pip compiles what it installs, not an editable package: compiled once here, so that no run compiles it
+	@# again where .pyc files are not written (PYTHONDONTWRITEBYTECODE), as in each kernel of a build
+	@$(BIN)/python -m compileall -q src/tokentrends >/dev/null
 	@echo "environment ready in $(BIN)"
 	@touch $@
 

@@ -36,7 +36,7 @@ from traitlets.config import Config
 
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
-from tokentrends.files import remove_unfinished_writes
+from tokentrends.files import read_json, remove_unfinished_writes
 from tokentrends.fingerprint import hash_files, hash_json
 from tokentrends.forked import ForkedCall, run_forked
 from tokentrends.heap import inherited_frozen, loading_modules
@@ -563,7 +563,7 @@ def up_to_date(folder: Path, stamp: str, log) -> bool:
 def report_figures(folder: Path) -> dict | None:
     """A built year's figures.json, or None when it is missing or unreadable."""
     try:
-        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+        figures = read_json(folder / "figures.json")
     except (OSError, ValueError):
         return None
     return figures if isinstance(figures, dict) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import tempfile
@@ -77,6 +78,23 @@ def prune_unused(folder: Path, pattern: str, days: int = UNUSED_DAYS) -> int:
 
 
 STORED_MAGIC = b"tokentrends-stored-1\n"  # then the payload's sha256 (32 bytes), then the pickle
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file's value, parsed once for as long as the file is the same (its device, inode, size and time; a
+    file replaced by write_atomic is a new inode, one renamed keeps it): a run reads each year's figures.json
+    (~0.7 MB) for several checks, in its build folder and once published, and for the index. Shared between callers:
+    read it, never change it. Raises OSError or ValueError as json.loads does."""
+    stat = path.stat()
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if key not in _PARSED:
+        if len(_PARSED) >= 64:
+            _PARSED.clear()
+        _PARSED[key] = json.loads(path.read_text(encoding="utf-8"))
+    return _PARSED[key]
+
+
+_PARSED: dict[tuple[int, int, int, int], Any] = {}
 
 
 def load_stored(path: Path) -> Any | None:

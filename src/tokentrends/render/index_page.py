@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
-from tokentrends.files import write_atomic
+from tokentrends.files import read_json, write_atomic
 from tokentrends.metrics.weekly import DAYS_IN_WEEK
 from tokentrends.render.formatting import esc, fmt_date, fmt_multiple, fmt_tokens, human_dates
 from tokentrends.render.html import banner
@@ -175,7 +174,7 @@ def read_figures(folder: Path) -> dict | None:
     """A year's figures.json, or None when it is missing, empty or damaged: that year gets no card, the rest do.
     (A year whose report.html is missing is rebuilt by the build before the index is written.)"""
     try:
-        figures = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+        figures = read_json(folder / "figures.json")
     except (OSError, ValueError):
         return None
     needed = ("year", "citation", "headline", "weekly")
