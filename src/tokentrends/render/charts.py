@@ -123,11 +123,13 @@ def legend_label_limit() -> alt.ExprRef:
 
 
 def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.Chart:
-    """One look for every chart; the width follows the page (phone to desktop) and the legend reflows."""
-    # Set on one shallow copy: each of altair's chained calls (configure_axis, ...) deep-copies the whole chart, and
+    """One look for every chart, set on `chart` itself (a chart made to be themed), which is returned; the width
+    follows the page (phone to desktop) and the legend reflows."""
+    # Set as attributes: each of altair's chained calls (configure_axis, ...) deep-copies the whole chart, and
     # properties() checks each value against the schema, which a test does for every chart's spec instead
-    # (test__every_chart_spec_is_valid_vega_lite__*), as unchecked_charts() skips the other checks.
-    themed_chart = chart.copy(deep=False)
+    # (test__every_chart_spec_is_valid_vega_lite__*), as unchecked_charts() skips the other checks. Not on a copy
+    # either: copying a layered chart layers it again (altair re-merges its layers' data and parameters).
+    themed_chart = chart
     themed_chart.title = alt.TitleParams(
         title,
         subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
@@ -318,7 +320,7 @@ def weekly_stack_chart(
     toggle = spans_orders_of_magnitude(data)
     pick = alt.selection_point(name="pick", fields=["entry"], bind="legend")
     hover = alt.selection_point(name="hover", fields=["series"], on="pointerover", clear="pointerout")
-    base = alt.Chart(data)
+    base = alt.Chart()  # the data goes on the layer: given to each part, altair found it shared by hashing its text
     if toggle:
         # On the log scale the bar's top is the week's total; its segments split the bar's height in proportion to
         # their tokens. Log-transformed bounds (log y1 - log y0) made the bottom lab's segment most of every bar.
@@ -372,12 +374,12 @@ def weekly_stack_chart(
         .transform_filter("false")
         .add_params(pick)
     )
-    chart = alt.layer(key, bars.add_params(hover))
+    params = [hover]
     if toggle:
-        view = alt.param(
-            name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: ")
+        params.append(
+            alt.param(name="scale", value="linear", bind=alt.binding_radio(options=["linear", "log"], name="Scale: "))
         )
-        chart = chart.add_params(view)
+    chart = alt.layer(key, bars.add_params(*params), data=data)
     chart = themed(chart, title, subtitle)
     if toggle:  # the log view's labels (100B) are wider than the linear one's (8T): laid out again when switched,
         # or the title and the axis title were cut at the left
@@ -562,7 +564,7 @@ def line_chart(
     tooltip_format = ".1%" if y_format == "%" else ",.3f" if y_format.startswith("$") else ",.0f"
     label = series_title or ("Line" if series == "series" else series.replace("_", " ").capitalize())
     pick = legend_pick(series)
-    base = alt.Chart(data).encode(
+    base = alt.Chart().encode(  # the data goes on the layer (see weekly_stack_chart)
         x=alt.X("week:T", axis=week_axis(), scale=alt.Scale(type="utc")),
         y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format)),
         color=alt.Color(
@@ -590,7 +592,7 @@ def line_chart(
         stroke=alt.Stroke(f"{series}:N", legend=None, scale=same_colours),
         strokeDash=alt.StrokeDashValue([1, 0]),
     )
-    return themed(alt.layer(lines, points), title, subtitle)
+    return themed(alt.layer(lines, points, data=data), title, subtitle)
 
 
 def month_fields(monthly: pd.DataFrame) -> pd.DataFrame:
