@@ -5,9 +5,9 @@ The API `other` row is not a model, so every share here is of the named (top-50)
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from tokentrends.distinct import distinct_values, per_row
 from tokentrends.inputs.reference import UNDISCLOSED, UNKNOWN
 from tokentrends.inputs.sources.rankings_daily import OTHER_SLUG
 from tokentrends.metrics.weekly import in_year, week_quarter, with_week
@@ -26,16 +26,15 @@ def attach_models(usage: pd.DataFrame, models: pd.DataFrame) -> pd.DataFrame:
 def is_known(values: pd.Series) -> pd.Series:
     """A value counts as classified unless it is unknown (in any case: the curated tables say "Unknown") or
     undisclosed (a stealth model's lab, a community fine-tuner's country)."""
-    # Judged once per distinct value: a year's rows repeat a few dozen values thousands of times.
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    text = pd.Index(uniques).astype(str).str.lower()
-    known = (text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower())
-    return pd.Series(np.asarray(known, dtype=bool)[codes], index=values.index, name=values.name)
+    codes, distinct = distinct_values(values)
+    text = distinct.astype(str).str.lower()
+    return per_row((text != UNKNOWN) & ~text.str.startswith(UNDISCLOSED.lower()), codes, values)
 
 
 def disclosed(rows: pd.DataFrame) -> pd.DataFrame:
     """The rows whose lab is named: everything but the stealth models still in stealth."""
-    return rows[~rows["lab"].astype(str).str.startswith(UNDISCLOSED)]
+    codes, labs = distinct_values(rows["lab"])
+    return rows[~per_row(labs.astype(str).str.startswith(UNDISCLOSED), codes, rows["lab"])]
 
 
 def weekly_share_by(rows: pd.DataFrame, attribute: str) -> pd.DataFrame:

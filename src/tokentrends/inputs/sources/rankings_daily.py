@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tokentrends.distinct import distinct_values, per_row
 from tokentrends.errors import InputError
 from tokentrends.inputs.sources import strict
 
@@ -92,7 +93,8 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
 
     date_text = raw["date"].astype("string")
     dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
-    bad = dates.isna() | ~date_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    codes, distinct = distinct_values(date_text)
+    bad = dates.isna() | ~per_row(distinct.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), codes, date_text)
     if bad.any():
         first = bad.to_numpy().nonzero()[0][0]
         raise InputError(
@@ -115,23 +117,28 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
             dates > pd.Timestamp(as_of), lambda i: f"date {date_text.iloc[i]} is after the vintage's as_of ({as_of})"
         )
     slugs = raw["model_permaslug"].astype("string")
-    refuse_first(slugs.str.len() == 0, lambda i: "model_permaslug is empty")
+    codes, distinct = distinct_values(slugs)
+
+    def each(check: pd.Series) -> pd.Series:
+        return per_row(check.fillna(False), codes, slugs)
+
+    refuse_first(each(distinct.str.len() == 0), lambda i: "model_permaslug is empty")
     refuse_first(
-        slugs != slugs.str.strip(),
+        each(distinct != distinct.str.strip()),
         lambda i: (
             f"model_permaslug {slugs.iloc[i]!r} has leading or trailing spaces (a permaslug has none: a padded "
             "one would be counted as another model)"
         ),
     )
     refuse_first(
-        (slugs.str.lower() == OTHER_SLUG) & (slugs != OTHER_SLUG),
+        each((distinct.str.lower() == OTHER_SLUG) & (distinct != OTHER_SLUG)),
         lambda i: (
             f"model_permaslug {slugs.iloc[i]!r} is the API's {OTHER_SLUG!r} row written another way; it would "
             "be ranked as a model"
         ),
     )
     refuse_first(
-        slugs.isin(REPORT_LABELS),
+        each(distinct.isin(REPORT_LABELS)),
         lambda i: (
             f"model_permaslug {slugs.iloc[i]!r} is the report's own label for the rest of a week's models; a "
             "model cannot be called that"
@@ -164,9 +171,9 @@ def days_complete(tidy: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     has_other = tidy["model_permaslug"] == OTHER_SLUG
     if not has_other.any():  # a file without the convention (hand-made, another export): nothing to tell
         return tidy
-    days_with = set(tidy.loc[has_other, "date"])
-    cut = sorted(set(tidy["date"]) - days_with)
-    if cut:
+    dates = tidy["date"].to_numpy()
+    cut = np.setdiff1d(dates, dates[has_other.to_numpy()])  # sorted
+    if len(cut):
         raise InputError(
             path,
             f"{pd.Timestamp(cut[0]):%Y-%m-%d} has no {OTHER_SLUG!r} row, which every other day of the file has "
