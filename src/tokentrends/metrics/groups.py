@@ -129,7 +129,8 @@ def top_values_per_quarter_with_rest(
     """
     quarter = week_quarter(weekly["week_start"], year)
     totals = weekly.assign(quarter=quarter).groupby(["quarter", attribute])["tokens"].sum()
-    leaders = totals.groupby(level="quarter", group_keys=False).nlargest(n).index
+    # nlargest per quarter (ties: the first), without a Python call per quarter: a stable sort, then each head
+    leaders = totals.sort_values(ascending=False, kind="stable").groupby(level="quarter").head(n).index
     kept = pd.MultiIndex.from_arrays([quarter, weekly[attribute]]).isin(leaders)
     folded = weekly.assign(**{attribute: weekly[attribute].where(kept, rest)})
     return folded.groupby(["week_start", attribute], as_index=False)[["tokens", "share"]].sum()
