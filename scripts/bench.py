@@ -5,7 +5,9 @@
    fresh process (as `make report` runs it).
 2. Floor: an empty notebook executed and rendered through the same papermill + nbconvert path, once
    per year, on the same number of workers. Prints `build/floor ratio: <r>` on a line of its own.
-   Build and floor alternate `--repeat` times; the medians are reported (single runs vary by ~15% here).
+   Build and floor alternate `--repeat` times (5); the medians are reported (single runs vary by ~15% here, and
+   a machine's speed drifts over a minute: a floor run beside a slow build is slow too). The ratio is the median
+   of each run's build/floor, which compares runs made side by side; the ratio of the medians is printed too.
 3. Import floor: the floor's notebook plus one cell importing what the report's notebook imports
    (tokentrends, pandas, altair): the least any notebook telling this story with this stack can cost.
 4. Rebuild with the tidy table and the stores kept, the reports removed: the build's path with nothing to compute.
@@ -170,7 +172,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--years", default="2025,2026")
-    parser.add_argument("--repeat", type=int, default=3, help="build and floor runs; the medians are reported")
+    parser.add_argument("--repeat", type=int, default=5, help="build and floor runs; the medians are reported")
     args = parser.parse_args()
     if not Path(args.data_dir).is_dir():
         print(f"error: no data folder {args.data_dir} (set SHARED_DATA=...)", file=sys.stderr)
@@ -234,7 +236,11 @@ def main() -> int:
         f"(runs: {runs(statics)})"
     )
     print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s (runs: {runs(floors)})")
-    print(f"build/floor ratio: {build_s / floor_s:.2f}")
+    paired = [b / f for b, f in zip(builds, floors, strict=True)]
+    print(
+        f"build/floor ratio: {statistics.median(paired):.2f} (median of each run's, side by side: {runs(paired)}; "
+        f"ratio of the medians: {build_s / floor_s:.2f})"
+    )
     print(
         f"import floor (the floor plus the notebook's imports): {imports_s:.2f} s, "
         f"{imports_s / floor_s:.2f} x the floor (runs: {runs(import_floors)})"
