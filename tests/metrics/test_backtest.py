@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from types import SimpleNamespace
 
 import numpy as np
@@ -380,3 +381,23 @@ def test__load_ets__scipy_docstrings_as_written_same_fits_decorator_back():
     # The tables were left out where the build loads (the point of it), and are there in a plain import: a scipy
     # that stops decorating makes this fail, and scipy_docstrings_as_written can go.
     assert plain["table_note"] and not built["table_note"]
+
+
+def test__ets_damped_forecast__is_statsmodels_forecast_to_the_last_bit():
+    # The fit's forecast is made from its last states (damped_trend_path) rather than by ETSResults.forecast, whose
+    # results object also computes a Hessian nothing reads: the numbers must not move at all.
+    rng = np.random.default_rng(11)
+    horizons = backtest.forecast_horizons()
+    ets = backtest.ets_model()
+    for n in (12, 20, 33, 52, 77):
+        for _ in range(4):
+            y = np.cumsum(rng.normal(0.03, 0.08, n)) + 26.0
+            t = np.arange(n)
+            t[n // 2 :] += rng.integers(0, 2)  # sometimes a gap week, interpolated as the report does
+            got = backtest.ets_damped_forecast(t, y, horizons)
+            series = np.interp(np.arange(t[0], t[-1] + 1), t, y)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                fit = ets(series, error="add", trend="add", damped_trend=True).fit(disp=False)
+            expected = np.asarray(fit.forecast(int(horizons.max())))[horizons - 1]
+            assert np.array_equal(got, expected), (n, got - expected)
