@@ -14,7 +14,7 @@
 4. Rebuild with the tidy table and the stores kept, the reports removed: the build's path with nothing to compute.
 5. Where a year's kernel spends its time: the slowest cells of the built notebooks (papermill's timings; in a cold
    build the first cell waits for the worker rendering the page while the kernel started).
-6. No-op rebuild: the same build again with nothing changed.
+6. No-op rebuild: the same build again with nothing changed (median of `--repeat` runs).
 7. Merge: a generated archive of 1,000 overlapping 30-day vintages (~1.5M rows) merged into the tidy
    table, in a child process so its peak memory (max RSS) is its own.
 """
@@ -152,6 +152,14 @@ def timed_prose_edit(data_dir: str, years: list[int], workers: int, reports: Pat
         PROSE_FILE.write_text(text)
 
 
+def timed_noop(data_dir: str, years: str, reports: Path) -> float:
+    """`python -m tokentrends report` over reports that are all up to date, from the process's start to its end."""
+    command = ["-m", "tokentrends", "report", "--data-dir", data_dir, "--year", years, "--reports-dir", str(reports)]
+    started = time.perf_counter()
+    subprocess.run([sys.executable, *command], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
 def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
     """(seconds, first line) of the notebook's slowest code cells, from papermill's recorded durations."""
     import nbformat  # noqa: PLC0415 (~1 s to import, and only this function reads a notebook)
@@ -202,25 +210,10 @@ def main() -> int:
         build.build_reports(args.data_dir, years, reports_dir=reports, jobs=workers, log=lambda *_: None)
         prose_s = statistics.median(prose)
 
-        # Nothing changed: what `make report` costs when every year is up to date.
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tokentrends",
-                "report",
-                "--data-dir",
-                args.data_dir,
-                "--year",
-                args.years,
-                "--reports-dir",
-                str(reports),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        noop_s = time.perf_counter() - started
+        # Nothing changed: what `make report` costs when every year is up to date (median of `--repeat` runs: a
+        # single one read 0.67 to 1.14 s on one machine within the hour).
+        noops = [timed_noop(args.data_dir, args.years, reports) for _ in range(args.repeat)]
+        noop_s = statistics.median(noops)
 
         # The merge at scale.
         merge = json.loads(
@@ -260,7 +253,7 @@ def main() -> int:
     )
     for year, slow in cells.items():
         print(f"slowest cells {year}: " + "; ".join(f"{s:.2f} s {line!r}" for s, line in slow))
-    print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s")
+    print(f"no-op rebuild (python -m tokentrends report, all up to date): {noop_s:.2f} s (runs: {runs(noops)})")
     for year, size in weights.items():
         print(f"page weight {year}: {size / 1e6:.2f} MB")
     print(
