@@ -309,3 +309,13 @@ def test__build__a_published_report_is_readable_as_the_umask_allows(sample_repor
         *sorted((sample_reports / "2025" / "charts").iterdir())[:4],
     ]
     assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in published} == {p.name: expected for p in published}
+
+
+def test__build__a_reports_path_that_is_a_file_is_refused_before_the_merge(tmp_path, monkeypatch):
+    target = tmp_path / "reports"
+    target.write_text("my notes")
+    merged = []
+    monkeypatch.setattr(prepare, "prepare_data_dir", lambda *a, **k: merged.append(1))
+    with pytest.raises(BuildError, match="is a file, not a folder"):
+        build.build_reports(years=[2025], reports_dir=target, log=lambda *_: None)
+    assert merged == [] and target.read_text() == "my notes"

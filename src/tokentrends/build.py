@@ -739,6 +739,8 @@ def _build_reports(
 
     explicit = reports_dir is not None
     reports_dir = Path(reports_dir) if reports_dir else paths.project_root() / "reports"
+    if reports_dir.exists() and not reports_dir.is_dir():  # said before the vintages are merged, not after
+        raise BuildError(f"{reports_dir} is a file, not a folder: give a folder for the reports (--reports-dir)")
     processed_dir = prepare.prepare_data_dir(data_dir, log, run_merge=merge)
     if prepare.load_manifest(processed_dir)["is_synthetic"]:
         reports_dir = sample_reports_dir(reports_dir, explicit, log)
