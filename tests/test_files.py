@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 import threading
 
-from tokentrends.files import file_lock, lock_held
+import pytest
+
+from tokentrends.cli import os_error_line
+from tokentrends.files import file_lock, lock_held, write_atomic
 
 HOLD = """
 import fcntl, sys
@@ -43,3 +48,16 @@ def test__file_lock__says_once_that_it_waits_for_another_process(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test__write_atomic__a_full_disk_names_the_file_it_was_writing(tmp_path, monkeypatch):
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")  # as the kernel reports it: no file name
+
+    monkeypatch.setattr(os, "fsync", full)
+    target = tmp_path / "report" / "figures.json"
+    with pytest.raises(OSError) as raised:
+        write_atomic(target, b"{}")
+    assert raised.value.errno == errno.ENOSPC and raised.value.filename == str(target)
+    assert f"cannot use {target}: no space left on the device" in os_error_line(raised.value)
+    assert list(target.parent.iterdir()) == []  # the temporary file is gone too
