@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 from tqdm import tqdm
 
 from tokentrends import CITATION_TEMPLATE
@@ -36,6 +36,9 @@ from tokentrends.files import write_atomic
 from tokentrends.inputs import archive
 from tokentrends.inputs.sources import rankings_daily
 from tokentrends.inputs.sources.models_catalog import read_models_catalog
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 WINDOW_DAYS = 30
@@ -151,6 +154,10 @@ class Client:
             headers["Authorization"] = f"Bearer {self.api_key}"
         url = self.base_url.rstrip("/") + path
         last = ""
+        # httpx (~0.05 s to import) only where a request is made: every command imports this module, and a build
+        # with nothing to do is over in under a second
+        import httpx  # noqa: PLC0415
+
         with httpx.Client(timeout=self.timeout, transport=self.transport) as http:
             for attempt in range(1, self.max_attempts + 1):
                 self.limiter.acquire()
