@@ -32,7 +32,6 @@ from typing import Any
 import pandas as pd
 import pyarrow
 from threadpoolctl import threadpool_limits
-from traitlets.config import Config
 
 from tokentrends import config, fingerprint, paths
 from tokentrends.errors import BuildError
@@ -94,6 +93,7 @@ def html_exporter() -> Any:
     # nbconvert takes ~0.3 s to import: only a year being rendered pays for it, not a no-op run.
     with loading_modules():
         import nbformat  # noqa: PLC0415
+        from traitlets.config import Config  # noqa: PLC0415 (with nbconvert; a no-op run needs neither)
 
         exporter_class = page_exporter_class()
 

@@ -13,7 +13,6 @@ mix the two storages among its frames.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.machinery
 import sys
 from types import ModuleType
@@ -25,8 +24,10 @@ def use_python_strings(pandas: ModuleType) -> None:
     pandas.set_option("mode.string_storage", STRING_STORAGE)
 
 
-class _PandasImport(importlib.abc.MetaPathFinder):
-    """Finds pandas as the other finders do, and sets its string storage once its package has loaded."""
+class _PandasImport:
+    """A finder on sys.meta_path (any object with find_spec is one; importlib.abc's base class alone took longer to
+    import than the rest of this module): finds pandas as the other finders do, and sets its string storage once
+    its package has loaded."""
 
     def find_spec(self, fullname: str, path: object, target: object = None) -> importlib.machinery.ModuleSpec | None:
         if fullname != "pandas":
