@@ -173,6 +173,11 @@ def slowest_cells(notebook: Path, n: int = 4) -> list[tuple[float, str]]:
     return sorted(timed, reverse=True)[:n]
 
 
+def paired_median(builds: list[float], floors: list[float]) -> float:
+    """The median of each run's build/floor: a build and the floor run beside it, slowed alike by a drifting machine."""
+    return statistics.median(b / f for b, f in zip(builds, floors, strict=True))
+
+
 def runs(times: list[float]) -> str:
     return ", ".join(f"{t:.2f}" for t in times)
 
@@ -235,7 +240,7 @@ def main() -> int:
     print(f"floor wall time (empty notebook, same papermill + nbconvert path): {floor_s:.2f} s (runs: {runs(floors)})")
     paired = [b / f for b, f in zip(builds, floors, strict=True)]
     print(
-        f"build/floor ratio: {statistics.median(paired):.2f} (median of each run's, side by side: {runs(paired)}; "
+        f"build/floor ratio: {paired_median(builds, floors):.2f} (median of each run's, side by side: {runs(paired)}; "
         f"ratio of the medians: {build_s / floor_s:.2f})"
     )
     print(
@@ -247,7 +252,7 @@ def main() -> int:
         f"{rebuild_s / floor_s:.2f} x the floor (runs: {runs(rebuilds)})"
     )
     print(
-        f"prose-edit/floor ratio: {statistics.median(p / f for p, f in zip(prose, prose_floors, strict=True)):.2f} "
+        f"prose-edit/floor ratio: {paired_median(prose, prose_floors):.2f} "
         f"(a sentence changed in a section module, then the build: {prose_s:.2f} s, runs: {runs(prose)}; each "
         f"against a floor run beside it: {runs(prose_floors)})"
     )

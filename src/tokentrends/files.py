@@ -47,13 +47,10 @@ def write_atomic(path: Path, payload: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except OSError as exc:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if exc.filename is None:  # a full disk fails the write or the flush, which name no file: say which
+        if isinstance(exc, OSError) and exc.filename is None:  # a full disk fails the write or flush, naming no file
             raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
-        raise
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
         raise
     finally:
         _unfinished.discard(tmp)

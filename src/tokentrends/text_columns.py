@@ -47,7 +47,7 @@ class _PandasImport:
 
 
 def python_strings_when_pandas_loads() -> None:
-    """Python string storage in this process from the moment pandas loads (now, if it is not loaded yet)."""
+    """Python string storage in this process from the moment pandas loads; nothing when pandas is loaded already."""
     if "pandas" in sys.modules:
         return
     if not any(isinstance(finder, _PandasImport) for finder in sys.meta_path):

@@ -129,18 +129,17 @@ def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.
     # properties() checks each value against the schema, which a test does for every chart's spec instead
     # (test__every_chart_spec_is_valid_vega_lite__*), as unchecked_charts() skips the other checks. Not on a copy
     # either: copying a layered chart layers it again (altair re-merges its layers' data and parameters).
-    themed_chart = chart
-    themed_chart.title = alt.TitleParams(
+    chart.title = alt.TitleParams(
         title,
         subtitle=wrap_lines(human_dates_in(subtitle), SUBTITLE_LINE),
         anchor="start",
         fontSize=16,
         subtitleFontSize=12,
     )
-    themed_chart.width = "container"
-    themed_chart.height = 360
-    themed_chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
-    themed_chart.config = alt.Config(
+    chart.width = "container"
+    chart.height = 360
+    chart.autosize = alt.AutoSizeParams(type="fit-x", contains="padding")
+    chart.config = alt.Config(
         font=FONT,
         axis=alt.AxisConfig(labelFontSize=11, titleFontSize=12, grid=False),
         view=alt.ViewConfig(stroke=None),
@@ -148,7 +147,7 @@ def themed(chart: alt.Chart, title: str, subtitle: str | list[str] = "") -> alt.
             orient="bottom", columns=legend_columns(), labelLimit=legend_label_limit(), symbolLimit=0
         ),
     )
-    return themed_chart
+    return chart
 
 
 DAY = pd.Timedelta(days=1)

@@ -93,8 +93,9 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
 
     date_text = raw["date"].astype("string")
     dates = pd.to_datetime(date_text, format="%Y-%m-%d", errors="coerce")
-    codes, distinct = distinct_values(date_text)
-    bad = dates.isna() | ~per_row(distinct.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False), codes, date_text)
+    day_codes, days_written = distinct_values(date_text)
+    well_formed = days_written.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    bad = dates.isna() | ~per_row(well_formed, day_codes, date_text)
     if bad.any():
         first = bad.to_numpy().nonzero()[0][0]
         raise InputError(
@@ -117,10 +118,10 @@ def validate_rows(raw: pd.DataFrame, path: str | Path, rows: pd.Series, as_of: d
             dates > pd.Timestamp(as_of), lambda i: f"date {date_text.iloc[i]} is after the vintage's as_of ({as_of})"
         )
     slugs = raw["model_permaslug"].astype("string")
-    codes, distinct = distinct_values(slugs)
+    slug_codes, distinct = distinct_values(slugs)
 
     def each(check: pd.Series) -> pd.Series:
-        return per_row(check.fillna(False), codes, slugs)
+        return per_row(check.fillna(False), slug_codes, slugs)
 
     refuse_first(each(distinct.str.len() == 0), lambda i: "model_permaslug is empty")
     refuse_first(
